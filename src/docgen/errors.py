@@ -1,0 +1,26 @@
+"""The one exception type a clerk ever sees.
+
+Anything raised as :class:`DocgenError` is the user's to fix (a bad YAML line, a broken template,
+a file that would be overwritten). The CLI prints its message as a paragraph and exits with
+status 2; every other exception is a bug in docgen and keeps its traceback.
+"""
+
+from __future__ import annotations
+
+
+class DocgenError(Exception):
+    """An error in the user's input, told in words a clerk can act on.
+
+    ``problems`` holds one paragraph per problem so that a file with five mistakes is
+    reported in one run rather than five.
+    """
+
+    def __init__(self, message: str, problems: list[str] | None = None) -> None:
+        self.problems = list(problems or [])
+        super().__init__(message)
+
+    def __str__(self) -> str:
+        head = self.args[0] if self.args else ""
+        if not self.problems:
+            return head
+        return "\n\n".join([head, *self.problems]) if head else "\n\n".join(self.problems)
