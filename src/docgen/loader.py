@@ -1,0 +1,347 @@
+"""Reading a meeting YAML file into a :class:`~docgen.model.MeetingRecord`, or saying exactly why not.
+
+A clerk fixes a file by going to a line. So the YAML is read with a loader that remembers where
+every key and value stood, and every problem — YAML syntax, schema, dangling references — is
+reported as one paragraph: ``file, line L, column C: field.path — what is wrong; what was
+expected``. All problems of a file are reported at once.
+
+The YAML dialect is deliberately plain: safe loading only, dates and times are kept as text
+for the model to parse (YAML 1.1 would turn ``8:30`` into 510 and reject ``2022-13-45`` with
+no line), and a key given twice is an error rather than a silent overwrite.
+"""
+
+from __future__ import annotations
+
+import re
+import types
+import typing
+from dataclasses import dataclass
+from difflib import get_close_matches
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from docgen.errors import DocgenError
+from docgen.model import MeetingRecord, reference_problems
+
+FieldPath = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class Mark:
+    line: int  # 1-based, as an editor shows it
+    column: int
+
+    @classmethod
+    def of(cls, node: yaml.Node) -> Mark:
+        return cls(node.start_mark.line + 1, node.start_mark.column + 1)
+
+
+class _Loader(yaml.SafeLoader):
+    """SafeLoader without timestamps or sexagesimal numbers, refusing duplicate keys."""
+
+    yaml_implicit_resolvers: dict = {}
+
+
+for _first, _resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items():
+    _Loader.yaml_implicit_resolvers[_first] = [
+        (tag, regexp)
+        for tag, regexp in _resolvers
+        if tag
+        not in ("tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float")
+    ]
+# Plain decimal integers and floats only: '08:00' and '1_000' stay text.
+_Loader.add_implicit_resolver(
+    "tag:yaml.org,2002:int", re.compile(r"^[-+]?(0|[1-9][0-9]*)$"), list("-+0123456789")
+)
+_Loader.add_implicit_resolver(
+    "tag:yaml.org,2002:float",
+    re.compile(r"^[-+]?([0-9]+\.[0-9]*|\.[0-9]+)$"),
+    list("-+0123456789."),
+)
+
+
+def _parse(text: str, source: str) -> tuple[Any, dict[FieldPath, Mark], dict[FieldPath, Mark]]:
+    """Parse YAML text; return the data and where each value (and each key) stands."""
+    bad = [m for m in _NON_PRINTABLE.finditer(text)]
+    if bad:
+        raise DocgenError(_control_characters(text, bad, source))
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+    except yaml.MarkedYAMLError as exc:
+        raise DocgenError(_yaml_error_message(exc, source)) from None
+    except yaml.YAMLError as exc:
+        raise DocgenError(f"{source}: this is not valid YAML ({exc}).") from None
+    finally:
+        loader.dispose()
+    values: dict[FieldPath, Mark] = {}
+    keys: dict[FieldPath, Mark] = {}
+    duplicates: list[str] = []
+
+    def build(n: yaml.Node, path: FieldPath) -> Any:
+        values[path] = Mark.of(n)
+        if isinstance(n, yaml.MappingNode):
+            out: dict[Any, Any] = {}
+            for key_node, value_node in n.value:
+                if key_node.tag == "tag:yaml.org,2002:merge":
+                    raise DocgenError(
+                        f"{source}, line {Mark.of(key_node).line}: merge keys ('<<') are not supported; "
+                        "write the fields out."
+                    )
+                key = build(key_node, (*path, "<key>"))
+                if not isinstance(key, str | int) or isinstance(key, bool):
+                    key = str(key)
+                if key in out:
+                    first = keys[(*path, key)]
+                    duplicates.append(
+                        f"{source}, line {Mark.of(key_node).line}, column {Mark.of(key_node).column}: "
+                        f'{_dotted((*path, key))} — the key "{key}" is given twice (first at line '
+                        f"{first.line}); keep one."
+                    )
+                    continue
+                keys[(*path, key)] = Mark.of(key_node)
+                out[key] = build(value_node, (*path, key))
+            return out
+        if isinstance(n, yaml.SequenceNode):
+            return [build(item, (*path, i)) for i, item in enumerate(n.value)]
+        return loader.construct_object(n, deep=True)
+
+    if node is None:
+        raise DocgenError(
+            f"{source}: the file is empty. A meeting file starts with 'meeting:'; "
+            "run 'docgen new FILE.yaml' for a skeleton to fill in."
+        )
+    try:
+        data = build(node, ())
+    except yaml.MarkedYAMLError as exc:
+        raise DocgenError(_yaml_error_message(exc, source)) from None
+    if duplicates:
+        raise DocgenError("", duplicates)
+    return data, values, keys
+
+
+_NON_PRINTABLE = yaml.reader.Reader.NON_PRINTABLE
+
+
+def _control_characters(text: str, found: list[re.Match[str]], source: str) -> str:
+    """Name each control character with its line and the field it sits in.
+
+    PyYAML refuses such text outright with a bare offset; parsing a copy with the characters
+    blanked out tells which field each one is in.
+    """
+    try:
+        _, values, _ = _parse(_NON_PRINTABLE.sub(" ", text), source)
+    except DocgenError:
+        values = {}
+    problems = []
+    for match in found:
+        pos = match.start()
+        line = text.count("\n", 0, pos) + 1
+        column = pos - (text.rfind("\n", 0, pos) + 1) + 1
+        before = [
+            (m.line, m.column, p) for p, m in values.items() if (m.line, m.column) <= (line, column)
+        ]
+        field = f"{_dotted(max(before)[2])} — " if before else ""
+        problems.append(
+            f"{source}, line {line}, column {column}: {field}contains the control character "
+            f"U+{ord(match.group()):04X}, which a document cannot hold; delete it (it often comes "
+            "from text pasted from another program)."
+        )
+    return "\n\n".join(problems)
+
+
+def _yaml_error_message(exc: yaml.MarkedYAMLError, source: str) -> str:
+    mark = exc.problem_mark or exc.context_mark
+    where = f"{source}, line {mark.line + 1}, column {mark.column + 1}" if mark else source
+    problem = exc.problem or "the text cannot be read"
+    context = f" ({exc.context})" if exc.context else ""
+    hint = ""
+    if "mapping values are not allowed" in problem or "expected <block end>" in problem:
+        hint = " Check the indentation: keys of one block start in the same column, with spaces, not tabs."
+    elif "found character '\\t'" in problem:
+        hint = " YAML indents with spaces; replace the tab."
+    elif "end of the stream" in problem or "quoted scalar" in (exc.context or ""):
+        hint = " A quote was opened and not closed."
+    return f"{where}: this is not valid YAML — {problem}{context}.{hint}"
+
+
+def _dotted(path: FieldPath) -> str:
+    out = ""
+    for part in path:
+        if part == "<key>":
+            continue
+        out += f"[{part + 1}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "(top level)"
+
+
+def _locate(path: FieldPath, marks: dict[FieldPath, Mark]) -> Mark | None:
+    while path not in marks and path:
+        path = path[:-1]
+    return marks.get(path)
+
+
+def _model_at(path: FieldPath) -> type[BaseModel] | None:
+    """The model class whose field the path ends in, for suggesting near misses."""
+    current: Any = MeetingRecord
+    for part in path:
+        current = _unwrap(current)
+        if isinstance(current, type) and issubclass(current, BaseModel):
+            if not isinstance(part, str) or part not in current.model_fields:
+                return None
+            current = current.model_fields[part].annotation
+        else:
+            origin = typing.get_origin(current)
+            args = typing.get_args(current)
+            if origin in (list, tuple) and args:
+                current = args[0]
+            elif origin is dict and len(args) == 2:
+                current = args[1]
+            else:
+                return None
+    current = _unwrap(current)
+    return current if isinstance(current, type) and issubclass(current, BaseModel) else None
+
+
+def _unwrap(tp: Any) -> Any:
+    # Optional[X], Annotated[X, ...] → X, so the walk follows the real model type.
+    while True:
+        origin = typing.get_origin(tp)
+        if origin is typing.Annotated:
+            tp = typing.get_args(tp)[0]
+        elif origin in (typing.Union, types.UnionType):
+            models = [a for a in typing.get_args(tp) if a is not type(None)]
+            if len(models) != 1:
+                return tp
+            tp = models[0]
+        else:
+            return tp
+
+
+def _near_key(loc: FieldPath) -> str | None:
+    model = _model_at(loc[:-1])
+    near = get_close_matches(
+        str(loc[-1]), list(model.model_fields) if model else [], n=1, cutoff=0.6
+    )
+    return near[0] if near else None
+
+
+_EXPECTED = {
+    "string_type": "text",
+    "int_type": "a whole number",
+    "int_parsing": "a whole number",
+    "bool_type": "true or false",
+    "bool_parsing": "true or false",
+    "list_type": "a list (lines starting with '- ')",
+    "dict_type": "a block of 'key: value' lines",
+    "model_type": "a block of 'key: value' lines",
+    "date_type": "a date such as 2022-12-12",
+    "time_type": 'a time such as "08:00"',
+}
+
+
+def _message(error: dict[str, Any]) -> str:
+    kind = error["type"]
+    value = error.get("input")
+    if kind == "missing":
+        return "this field is required and missing."
+    if kind == "extra_forbidden":
+        field = error["loc"][-1]
+        model = _model_at(tuple(error["loc"][:-1]))
+        allowed = list(model.model_fields) if model else []
+        near = _near_key(tuple(error["loc"]))
+        hint = f' Did you mean "{near}"?' if near else ""
+        known = f" Known keys here: {', '.join(allowed)}." if allowed else ""
+        return f'"{field}" is not a known key.{hint}{known}'
+    if kind == "literal_error":
+        return f"{_show(value)} is not allowed here; expected {error['ctx']['expected']}."
+    if kind in ("too_short",) and isinstance(value, list | dict):
+        return "this list must not be empty."
+    if kind in _EXPECTED:
+        return f"expected {_EXPECTED[kind]}, got {_show(value)}."
+    if kind == "value_error":
+        return f"{error['ctx']['error']}."
+    return f"{error['msg']} (got {_show(value)})."
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, dict):
+        return "a block of keys"
+    if isinstance(value, list):
+        return "a list"
+    if value is None:
+        return "nothing"
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "…"
+
+
+def load_meeting(path: str | Path) -> MeetingRecord:
+    """Read and validate one meeting file; raise :class:`DocgenError` listing every problem."""
+    path = Path(path)
+    source = str(path)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise DocgenError(f"{source}: no such file.") from None
+    except IsADirectoryError:
+        raise DocgenError(f"{source}: this is a folder; give the meeting's .yaml file.") from None
+    except OSError as exc:
+        raise DocgenError(f"{source}: cannot be read ({exc.strerror}).") from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise DocgenError(
+            f"{source}, line {line}: the file is not UTF-8 text. Save it as UTF-8 "
+            "(in Notepad: Save As → Encoding: UTF-8)."
+        ) from None
+    return parse_meeting(text, source)
+
+
+def parse_meeting(text: str, source: str = "<meeting>") -> MeetingRecord:
+    """Validate YAML text already in memory (``source`` names it in messages)."""
+    data, values, keys = _parse(text, source)
+    if not isinstance(data, dict):
+        kind = "a list" if isinstance(data, list) else "a single value"
+        raise DocgenError(
+            f"{source}, line 1: the file holds {kind}; a meeting file is a block of keys "
+            "starting with 'meeting:', 'bodies:', 'people:' …"
+        )
+    try:
+        record = MeetingRecord.model_validate(data)
+    except ValidationError as exc:
+        errors = exc.errors(include_url=False)
+        # "venu" unknown and "venue" missing are one mistake: report the misspelling only.
+        misspelt = {
+            (*error["loc"][:-1], near)
+            for error in errors
+            if error["type"] == "extra_forbidden" and (near := _near_key(tuple(error["loc"])))
+        }
+        problems = []
+        for error in errors:
+            loc = tuple(error["loc"])
+            if error["type"] == "missing" and loc in misspelt:
+                continue
+            marks = keys if error["type"] == "extra_forbidden" else values
+            mark = _locate(loc, marks) or _locate(loc, values)
+            problems.append(_paragraph(source, mark, loc, _message(error)))
+        raise DocgenError(_summary(source, problems), problems) from None
+    problems = [
+        _paragraph(source, _locate(loc, values), loc, message)
+        for loc, message in reference_problems(record)
+    ]
+    if problems:
+        raise DocgenError(_summary(source, problems), problems)
+    return record
+
+
+def _paragraph(source: str, mark: Mark | None, loc: FieldPath, message: str) -> str:
+    where = f"{source}, line {mark.line}, column {mark.column}" if mark else source
+    return f"{where}: {_dotted(loc)} — {message}"
+
+
+def _summary(source: str, problems: list[str]) -> str:
+    n = len(problems)
+    return f"{source} has {n} problem{'s' if n > 1 else ''}:"

@@ -1,0 +1,353 @@
+"""The meeting record: everything the documents are made from, validated once.
+
+One YAML file describes one meeting — who issues its documents and in which format profile,
+who chaired and attended, what was reported and concluded, and which awards were given. The
+classes below are that file's schema. They hold facts only; how a fact is *written* (dates,
+numbers, capitals) is decided in :mod:`docgen.vietnamese` and :mod:`docgen.context`.
+
+Every text field is cleaned on the way in (:func:`docgen.vietnamese.clean_text`): NFC,
+trimmed, no control characters. Unknown keys are errors, so a misspelt key never silently
+drops a fact. Cross-references (a chair who is not among ``people``, an award issued by a body
+that is not declared) are checked by :func:`reference_problems` after the schema.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterator
+from typing import Annotated, Any, Literal
+
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
+
+from docgen.vietnamese import clean_text
+
+Profile = Literal["state", "party"]
+"""``state`` follows Nghị định 30/2020/NĐ-CP; ``party`` follows Hướng dẫn 36-HD/VPTW."""
+
+
+def _clean_line(value: Any) -> Any:
+    return clean_text(value) if isinstance(value, str) else value
+
+
+def _clean_paragraph(value: Any) -> Any:
+    return clean_text(value, multiline=True) if isinstance(value, str) else value
+
+
+def _not_empty(value: str) -> str:
+    if not value:
+        raise ValueError("must not be empty")
+    return value
+
+
+Text = Annotated[str, BeforeValidator(_clean_line), AfterValidator(_not_empty)]
+"""One line of text: NFC, trimmed, not empty."""
+
+Paragraph = Annotated[str, BeforeValidator(_clean_paragraph), AfterValidator(_not_empty)]
+"""Running text that may span lines (a YAML block scalar); a blank line starts a new paragraph."""
+
+_KEY = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+
+
+def _check_key(value: str) -> str:
+    if not _KEY.match(value):
+        raise ValueError(
+            f"an identifier uses lower-case ASCII letters, digits, '-' and '_' only (got {value!r})"
+        )
+    return value
+
+
+Key = Annotated[str, AfterValidator(_check_key)]
+"""An identifier used to refer to a person or a body elsewhere in the file."""
+
+
+def _parse_date(value: Any) -> Any:
+    # Clerks write 12/12/2022 as often as 2022-12-12; accept both, reject the impossible.
+    if isinstance(value, str):
+        text = value.strip()
+        m = re.fullmatch(r"(\d{1,2})/(\d{1,2})/(\d{4})", text)
+        if m:
+            day, month, year = (int(g) for g in m.groups())
+        else:
+            m = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", text)
+            if not m:
+                raise ValueError(
+                    f"{text!r} is not a date; write it as YYYY-MM-DD (2022-12-12) "
+                    "or DD/MM/YYYY (12/12/2022)"
+                )
+            year, month, day = (int(g) for g in m.groups())
+        try:
+            return dt.date(year, month, day)
+        except ValueError as exc:
+            raise ValueError(f"{text!r} is not a real date ({exc})") from None
+    return value
+
+
+Date = Annotated[dt.date, BeforeValidator(_parse_date)]
+
+
+def _parse_time(value: Any) -> Any:
+    if isinstance(value, int) and not isinstance(value, bool):
+        raise ValueError('write a time in quotes, as "08:00"')
+    if isinstance(value, str):
+        text = value.strip().lower().replace(" ", "")
+        m = re.fullmatch(r"(\d{1,2})(?::|h|giờ)(\d{1,2})?(?:phút)?", text)
+        if not m:
+            raise ValueError(f'{value!r} is not a time; write it as "08:00" or "8 giờ 30"')
+        hour, minute = int(m.group(1)), int(m.group(2) or 0)
+        try:
+            return dt.time(hour, minute)
+        except ValueError:
+            raise ValueError(f"{value!r} is not a time of day") from None
+    return value
+
+
+Time = Annotated[dt.time, BeforeValidator(_parse_time)]
+
+
+class Record(BaseModel):
+    """Base of every part of the file: unknown keys are errors, values are re-checked on edit."""
+
+    model_config = ConfigDict(extra="forbid", validate_assignment=True, frozen=False)
+
+
+class Body(Record):
+    """An issuing body: its name as printed in the header and its format profile."""
+
+    name: Text = Field(
+        description="Full name, e.g. 'Ban Chỉ đạo Công tác thông tin đối ngoại tỉnh'."
+    )
+    parent: Text | None = Field(
+        None, description="The body above it, printed above its name (e.g. 'Tỉnh ủy Lạng Sơn')."
+    )
+    header: list[Text] = Field(
+        default_factory=list,
+        description="The name as broken into lines in the header; defaults to the name.",
+    )
+    code: Text = Field(description="Short code in document numbers, e.g. 'UBND', 'BCĐ'.")
+    profile: Profile
+    place: Text | None = Field(
+        None, description="Place name in its date lines; defaults to the meeting's."
+    )
+
+    @property
+    def header_lines(self) -> list[str]:
+        return self.header or [self.name]
+
+
+class Person(Record):
+    name: Text
+    positions: list[Text] = Field(default_factory=list, description="Most senior first.")
+
+    @property
+    def title(self) -> str:
+        """The name followed by the positions, as running text introduces a person."""
+        return ", ".join([self.name, *self.positions])
+
+
+class Meeting(Record):
+    name: Text = Field(description="Begins with the kind: 'Hội nghị tổng kết …'.")
+    kind: Text = "hội nghị"
+    date: Date
+    session: Literal["sáng", "chiều", "tối"] | None = None
+    start: Time | None = None
+    end: Time | None = None
+    venue: Text
+    place: Text = Field(description="Place name written in date lines, e.g. 'Lạng Sơn'.")
+    organisers: list[Key] = Field(
+        min_length=1, description="Keys of the bodies that held the meeting (see bodies)."
+    )
+
+
+class Roles(Record):
+    chairs: list[Key] = Field(min_length=1)
+    co_chairs: list[Key] = Field(default_factory=list)
+    secretary: Key | None = None
+    attendees: list[Key] = Field(default_factory=list, description="Named guests and members.")
+    attendee_groups: list[Text] = Field(
+        default_factory=list, description="Those attending, described as groups."
+    )
+
+
+class Report(Record):
+    title: Text
+    presenter: Text | None = Field(None, description="A person key, or a body's name.")
+    summary: Paragraph | None = None
+
+
+class Directive(Record):
+    task: Paragraph
+    lead: Text | None = Field(None, description="The body that leads the task.")
+    coordinate: list[Text] = Field(default_factory=list, description="Bodies that help.")
+    deadline: Text | None = None
+
+
+class Conclusion(Record):
+    by: Key = Field(description="Key of the person who concluded.")
+    assessment: list[Paragraph] = Field(min_length=1)
+    directives: list[Directive] = Field(default_factory=list)
+
+
+SignerPrefix = Literal["TM", "KT", "TL", "Q", "TUQ"]
+
+
+def _signer_prefix(value: Any) -> Any:
+    # The two profiles spell the same authority differently (TM. / T/M); accept either.
+    if isinstance(value, str):
+        return value.strip().upper().replace(".", "").replace("/", "") or None
+    return value
+
+
+class Signer(Record):
+    """Who signs, and on whose behalf: 'TM. ỦY BAN NHÂN DÂN / CHỦ TỊCH / <name>'."""
+
+    prefix: Annotated[SignerPrefix | None, BeforeValidator(_signer_prefix)] = None
+    on_behalf_of: Text | None = Field(
+        None, description="What follows the prefix: 'ỦY BAN NHÂN DÂN', 'BAN CHỈ ĐẠO', 'CHỦ TỊCH'."
+    )
+    position: Text = Field(description="The signer's own position: 'CHỦ TỊCH', 'PHÓ TRƯỞNG BAN'.")
+    person: Key | None = Field(None, description="A key in people; or give name instead.")
+    name: Text | None = None
+
+
+class DocumentSettings(Record):
+    """Number, date, signer and recipients of one issued document."""
+
+    issuer: Key
+    number: int | None = Field(None, ge=1, description="Left blank for hand numbering when absent.")
+    date: Date | None = None
+    signer: Signer | None = None
+    recipients: list[Text] = Field(default_factory=list, description="Nơi nhận, without '- '.")
+
+
+class MinutesSettings(DocumentSettings):
+    pass
+
+
+class NoticeSettings(DocumentSettings):
+    pass
+
+
+class Collective(Record):
+    name: Text
+    unit: Text | None = Field(None, description="The body it belongs to, when not in its name.")
+    golden_book: Text | None = None
+
+
+class Individual(Record):
+    name: Text
+    position: Text | None = None
+    unit: Text | None = None
+    golden_book: Text | None = None
+
+
+class Decision(DocumentSettings):
+    grounds: list[Text] = Field(default_factory=list, description="Căn cứ lines, in order.")
+    proposal: Text | None = Field(None, description="'Xét đề nghị của …' line.")
+
+
+class AwardGroup(Record):
+    """One award given by one authority in one decision, with its recipients."""
+
+    key: Key
+    authority: Text = Field(description="Who awards: 'Chủ tịch Ủy ban nhân dân tỉnh'.")
+    authority_full: Text | None = Field(
+        None,
+        description="The authority with its place, as headed on the decision and certificate: "
+        "'Chủ tịch Ủy ban nhân dân tỉnh Lạng Sơn'. Defaults to authority.",
+    )
+    form: Literal["Bằng khen", "Giấy khen"]
+    reason: Paragraph = Field(description="Begins 'đã có thành tích …'.")
+    decision: Decision
+    collectives: list[Collective] = Field(default_factory=list)
+    individuals: list[Individual] = Field(default_factory=list)
+    sort_individuals: bool = Field(
+        False, description="Sort individuals by Vietnamese name order instead of list order."
+    )
+
+    @property
+    def recipients(self) -> Iterator[Collective | Individual]:
+        yield from self.collectives
+        yield from self.individuals
+
+
+class Documents(Record):
+    minutes: MinutesSettings
+    notice: NoticeSettings
+
+
+class MeetingRecord(Record):
+    """The whole YAML file."""
+
+    meeting: Meeting
+    bodies: dict[Key, Body] = Field(min_length=1)
+    people: dict[Key, Person] = Field(default_factory=dict)
+    roles: Roles
+    reports: list[Report] = Field(default_factory=list)
+    discussion: list[Paragraph] = Field(default_factory=list)
+    conclusion: Conclusion
+    awards: list[AwardGroup] = Field(default_factory=list)
+    documents: Documents
+
+    def person(self, key: str) -> Person:
+        return self.people[key]
+
+    def body(self, key: str) -> Body:
+        return self.bodies[key]
+
+    def award(self, key: str) -> AwardGroup:
+        for group in self.awards:
+            if group.key == key:
+                return group
+        raise KeyError(key)
+
+
+Path = tuple[str | int, ...]
+
+
+def reference_problems(record: MeetingRecord) -> list[tuple[Path, str]]:
+    """Keys that point nowhere, as (field path, message) pairs for the loader to locate."""
+    problems: list[tuple[Path, str]] = []
+
+    def need(kind: str, table: dict[str, Any], key: str | None, path: Path) -> None:
+        if key is None or key in table:
+            return
+        from difflib import get_close_matches
+
+        near = get_close_matches(key, list(table), n=1)
+        hint = f' Did you mean "{near[0]}"?' if near else ""
+        known = ", ".join(sorted(table)) or "none"
+        problems.append((path, f'"{key}" is not one of the {kind} declared ({known}).{hint}'))
+
+    for i, key in enumerate(record.meeting.organisers):
+        need("bodies", record.bodies, key, ("meeting", "organisers", i))
+    roles = record.roles
+    for field in ("chairs", "co_chairs", "attendees"):
+        for i, key in enumerate(getattr(roles, field)):
+            need("people", record.people, key, ("roles", field, i))
+    need("people", record.people, roles.secretary, ("roles", "secretary"))
+    need("people", record.people, record.conclusion.by, ("conclusion", "by"))
+
+    def settings(doc: DocumentSettings, path: Path) -> None:
+        need("bodies", record.bodies, doc.issuer, (*path, "issuer"))
+        if doc.signer is not None:
+            need("people", record.people, doc.signer.person, (*path, "signer", "person"))
+            if doc.signer.person is None and doc.signer.name is None:
+                problems.append(((*path, "signer"), "give the signer's person key or name."))
+
+    settings(record.documents.minutes, ("documents", "minutes"))
+    settings(record.documents.notice, ("documents", "notice"))
+    seen: dict[str, int] = {}
+    for i, group in enumerate(record.awards):
+        settings(group.decision, ("awards", i, "decision"))
+        if group.key in seen:
+            problems.append(
+                (
+                    ("awards", i, "key"),
+                    f'"{group.key}" is already the key of award group {seen[group.key] + 1}.',
+                )
+            )
+        seen.setdefault(group.key, i)
+        if not group.collectives and not group.individuals:
+            problems.append((("awards", i), "an award group needs at least one recipient."))
+    return problems

@@ -1,0 +1,391 @@
+"""Thin, read-only proxies over a DOCX package's XML.
+
+Why proxies and not a parsed model: the layout layer needs only a few attributes of each element,
+and reading them lazily from the lxml tree keeps a 20,000-row table at one tree plus the flowables
+(no third copy). Each proxy is a ``__slots__`` wrapper around an ``lxml`` element; unit conversion
+(twips, half-points, EMU → points) happens here so the layers above speak points only.
+
+Reading is defensive: a DOCX is a zip that a clerk may have received by e-mail, so parts are size-
+and ratio-checked before decompression and XML is parsed without entity resolution or network.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from lxml import etree
+
+from docgen.errors import DocgenError
+
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+A = "http://schemas.openxmlformats.org/drawingml/2006/main"
+PIC = "http://schemas.openxmlformats.org/drawingml/2006/picture"
+WP = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
+PR = "http://schemas.openxmlformats.org/package/2006/relationships"
+MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
+NS = {"w": W, "r": R, "a": A, "pic": PIC, "wp": WP, "mc": MC}
+
+MAX_PART_BYTES = 50 * 1024 * 1024
+MAX_RATIO = 200  # XML compresses ~10-30×; hundreds-fold means a zip bomb
+MAX_TOTAL_BYTES = 300 * 1024 * 1024
+
+_PARSER = etree.XMLParser(
+    resolve_entities=False, no_network=True, huge_tree=True, remove_blank_text=False
+)
+
+
+def w(tag: str) -> str:
+    """Clark name of a WordprocessingML tag: ``w("p")`` → ``{…main}p``."""
+    return f"{{{W}}}{tag}"
+
+
+def wval(el: etree._Element | None, attr: str = "val") -> str | None:
+    """``w:val`` (or another ``w:`` attribute) of ``el``; None when absent."""
+    if el is None:
+        return None
+    return el.get(w(attr))
+
+
+def on_off(el: etree._Element | None) -> bool | None:
+    """A CT_OnOff toggle: present without val means on; None when the element is absent."""
+    if el is None:
+        return None
+    v = el.get(w("val"))
+    return v is None or v not in ("0", "false", "off", "none")
+
+
+def twips(v: str | None, default: float | None = None) -> float | None:
+    """Twentieths of a point → points (accepts the ``2.5cm``/``10pt`` forms of strict OOXML)."""
+    if v is None:
+        return default
+    try:
+        return int(float(v)) / 20.0
+    except ValueError:
+        units = {"pt": 1.0, "cm": 72 / 2.54, "mm": 72 / 25.4, "in": 72.0, "pc": 12.0}
+        for suffix, k in units.items():
+            if v.endswith(suffix):
+                return float(v[: -len(suffix)]) * k
+        return default
+
+
+def read_zip(path: Path) -> dict[str, bytes]:
+    """All parts of the package, refusing bombs and non-DOCX files with a clerk-readable error."""
+    if not path.exists():
+        raise DocgenError(f"{path}: no such file.")
+    if not zipfile.is_zipfile(path):
+        raise DocgenError(
+            f"{path}: not a DOCX file (a DOCX is a zip package; this file is not one). "
+            "Save it from Word or LibreOffice as “Word document (.docx)”."
+        )
+    parts: dict[str, bytes] = {}
+    total = 0
+    try:
+        with zipfile.ZipFile(path) as zf:
+            for info in zf.infolist():
+                if info.is_dir():
+                    continue
+                ratio = info.file_size / max(info.compress_size, 1)
+                if info.file_size > MAX_PART_BYTES or (info.file_size > 1 << 20
+                                                       and ratio > MAX_RATIO):
+                    raise DocgenError(
+                        f"{path}: part {info.filename} is {info.file_size // (1 << 20)} MB "
+                        "uncompressed; refusing it as a possible zip bomb."
+                    )
+                total += info.file_size
+                if total > MAX_TOTAL_BYTES:
+                    raise DocgenError(f"{path}: the package is too large once uncompressed.")
+                parts[info.filename] = zf.read(info)
+    except (zipfile.BadZipFile, OSError, EOFError) as exc:
+        raise DocgenError(f"{path}: the DOCX file is damaged ({exc}).") from exc
+    if "word/document.xml" not in parts:
+        raise DocgenError(f"{path}: not a Word document (word/document.xml is missing).")
+    return parts
+
+
+def parse_xml(data: bytes, where: str) -> etree._Element:
+    try:
+        return etree.fromstring(data, _PARSER)
+    except etree.XMLSyntaxError as exc:
+        raise DocgenError(f"{where}: the XML is damaged ({exc}).") from exc
+
+
+# --------------------------------------------------------------------------- proxies
+
+
+class Run:
+    """A ``w:r``: formatting in ``rPr``, content as a sequence of child elements."""
+
+    __slots__ = ("el",)
+
+    def __init__(self, el: etree._Element) -> None:
+        self.el = el
+
+    @property
+    def rpr(self) -> etree._Element | None:
+        return self.el.find(w("rPr"))
+
+    @property
+    def style_id(self) -> str | None:
+        rpr = self.rpr
+        return wval(rpr.find(w("rStyle"))) if rpr is not None else None
+
+
+class Paragraph:
+    """A ``w:p``."""
+
+    __slots__ = ("el",)
+
+    def __init__(self, el: etree._Element) -> None:
+        self.el = el
+
+    @property
+    def ppr(self) -> etree._Element | None:
+        return self.el.find(w("pPr"))
+
+    @property
+    def style_id(self) -> str | None:
+        ppr = self.ppr
+        return wval(ppr.find(w("pStyle"))) if ppr is not None else None
+
+    @property
+    def sect_pr(self) -> etree._Element | None:
+        ppr = self.ppr
+        return ppr.find(w("sectPr")) if ppr is not None else None
+
+    def text(self) -> str:
+        return "".join(self.el.itertext(w("t")))
+
+
+@dataclass
+class CellSpec:
+    """One grid position's ``w:tc`` with its span resolved."""
+
+    el: etree._Element
+    col: int
+    span: int
+    vmerge: str | None  # None, "restart" or "continue"
+
+
+class TableRow:
+    __slots__ = ("el",)
+
+    def __init__(self, el: etree._Element) -> None:
+        self.el = el
+
+    @property
+    def trpr(self) -> etree._Element | None:
+        return self.el.find(w("trPr"))
+
+    def flag(self, tag: str) -> bool:
+        trpr = self.trpr
+        return bool(trpr is not None and on_off(trpr.find(w(tag))))
+
+    @property
+    def is_header(self) -> bool:
+        return self.flag("tblHeader")
+
+    @property
+    def cant_split(self) -> bool:
+        return self.flag("cantSplit")
+
+    @property
+    def height(self) -> tuple[float | None, str]:
+        trpr = self.trpr
+        h = trpr.find(w("trHeight")) if trpr is not None else None
+        if h is None:
+            return None, "atLeast"
+        return twips(h.get(w("val"))), h.get(w("hRule")) or "atLeast"
+
+    def grid_before(self) -> int:
+        trpr = self.trpr
+        g = trpr.find(w("gridBefore")) if trpr is not None else None
+        return int(wval(g) or 0) if g is not None else 0
+
+    def cells(self) -> list[CellSpec]:
+        col = self.grid_before()
+        out = []
+        for tc in self.el.iterchildren(w("tc")):
+            tcpr = tc.find(w("tcPr"))
+            span, vm = 1, None
+            if tcpr is not None:
+                gs = tcpr.find(w("gridSpan"))
+                if gs is not None:
+                    span = max(1, int(wval(gs) or 1))
+                v = tcpr.find(w("vMerge"))
+                if v is not None:
+                    vm = wval(v) or "continue"
+            out.append(CellSpec(tc, col, span, vm))
+            col += span
+        return out
+
+
+class Table:
+    __slots__ = ("el",)
+
+    def __init__(self, el: etree._Element) -> None:
+        self.el = el
+
+    @property
+    def tblpr(self) -> etree._Element | None:
+        return self.el.find(w("tblPr"))
+
+    @property
+    def style_id(self) -> str | None:
+        p = self.tblpr
+        return wval(p.find(w("tblStyle"))) if p is not None else None
+
+    def grid(self) -> list[float]:
+        g = self.el.find(w("tblGrid"))
+        if g is None:
+            return []
+        return [twips(c.get(w("w")), 0.0) or 0.0 for c in g.iterchildren(w("gridCol"))]
+
+    def rows(self) -> list[TableRow]:
+        return [TableRow(tr) for tr in self.el.iterchildren(w("tr"))]
+
+
+@dataclass
+class Section:
+    """Page geometry and header/footer references of one ``w:sectPr`` (all in points)."""
+
+    el: etree._Element
+    page_width: float = 595.3
+    page_height: float = 841.9
+    top: float = 72.0
+    bottom: float = 72.0
+    left: float = 90.0
+    right: float = 90.0
+    header: float = 36.0
+    footer: float = 36.0
+    title_pg: bool = False
+    start_type: str = "nextPage"
+    headers: dict[str, str] = field(default_factory=dict)  # type → rId
+    footers: dict[str, str] = field(default_factory=dict)
+    page_start: int | None = None
+
+    @classmethod
+    def from_xml(cls, el: etree._Element) -> Section:
+        s = cls(el)
+        pg = el.find(w("pgSz"))
+        if pg is not None:
+            s.page_width = twips(pg.get(w("w")), s.page_width) or s.page_width
+            s.page_height = twips(pg.get(w("h")), s.page_height) or s.page_height
+            if pg.get(w("orient")) == "landscape" and s.page_width < s.page_height:
+                s.page_width, s.page_height = s.page_height, s.page_width
+        m = el.find(w("pgMar"))
+        if m is not None:
+            for attr in ("top", "bottom", "left", "right", "header", "footer"):
+                v = twips(m.get(w(attr)))
+                if v is not None:
+                    setattr(s, attr, abs(v) if attr in ("top", "bottom") else v)
+        s.title_pg = bool(on_off(el.find(w("titlePg"))))
+        t = el.find(w("type"))
+        if t is not None:
+            s.start_type = wval(t) or "nextPage"
+        for ref in el.iterchildren(w("headerReference")):
+            s.headers[ref.get(w("type")) or "default"] = ref.get(f"{{{R}}}id") or ""
+        for ref in el.iterchildren(w("footerReference")):
+            s.footers[ref.get(w("type")) or "default"] = ref.get(f"{{{R}}}id") or ""
+        pn = el.find(w("pgNumType"))
+        if pn is not None and pn.get(w("start")):
+            s.page_start = int(pn.get(w("start")))
+        return s
+
+    @property
+    def frame_width(self) -> float:
+        return self.page_width - self.left - self.right
+
+
+class DocxPackage:
+    """The opened package: main document, styles, numbering, theme, headers, media."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        self.parts = read_zip(self.path)
+        self.document = parse_xml(self.parts["word/document.xml"], f"{path}: word/document.xml")
+        self.rels = self._rels("word/document.xml")
+        self.styles = self._opt_part("styles")
+        self.numbering = self._opt_part("numbering")
+        self.theme = self._opt_part("theme")
+        self.settings = self._opt_part("settings")
+        self._xml_cache: dict[str, etree._Element] = {}
+
+    def _rels(self, part: str) -> dict[str, tuple[str, str, str]]:
+        """rId → (type suffix, target part name, target mode)."""
+        d, name = posixpath.split(part)
+        rel_name = posixpath.join(d, "_rels", name + ".rels")
+        data = self.parts.get(rel_name)
+        if data is None:
+            return {}
+        root = parse_xml(data, f"{self.path}: {rel_name}")
+        out = {}
+        for rel in root.iterchildren(f"{{{PR}}}Relationship"):
+            target = rel.get("Target") or ""
+            mode = rel.get("TargetMode") or "Internal"
+            if mode != "External":
+                target = posixpath.normpath(posixpath.join(d, target)).lstrip("/")
+            out[rel.get("Id") or ""] = ((rel.get("Type") or "").rsplit("/", 1)[-1], target, mode)
+        return out
+
+    def _opt_part(self, kind: str) -> etree._Element | None:
+        for _rid, (typ, target, _mode) in self.rels.items():
+            if typ == kind and target in self.parts:
+                return parse_xml(self.parts[target], f"{self.path}: {target}")
+        return None
+
+    def related_xml(self, rid: str) -> etree._Element | None:
+        """Header/footer part behind relationship ``rid`` of the main document."""
+        rel = self.rels.get(rid)
+        if rel is None or rel[1] not in self.parts:
+            return None
+        if rel[1] not in self._xml_cache:
+            self._xml_cache[rel[1]] = parse_xml(self.parts[rel[1]], f"{self.path}: {rel[1]}")
+        return self._xml_cache[rel[1]]
+
+    def part_rels(self, rid: str) -> dict[str, tuple[str, str, str]]:
+        rel = self.rels.get(rid)
+        return self._rels(rel[1]) if rel else {}
+
+    def image_bytes(self, rid: str, rels: dict[str, tuple[str, str, str]] | None = None
+                    ) -> bytes | None:
+        rel = (rels if rels is not None else self.rels).get(rid)
+        if rel is None or rel[2] == "External":
+            return None
+        return self.parts.get(rel[1])
+
+    @property
+    def body(self) -> etree._Element:
+        b = self.document.find(w("body"))
+        if b is None:
+            raise DocgenError(f"{self.path}: word/document.xml has no w:body.")
+        return b
+
+    def sections(self) -> list[Section]:
+        """Sections in order: each paragraph-level sectPr closes one, the body's closes the last."""
+        out = [Section.from_xml(s) for s in self.body.iterchildren(w("p"))
+               for s in s.iterfind("w:pPr/w:sectPr", NS)]
+        last = self.body.find(w("sectPr"))
+        out.append(Section.from_xml(last if last is not None else etree.Element(w("sectPr"))))
+        return out
+
+
+def iter_block_items(container: etree._Element) -> Iterator[etree._Element]:
+    """Paragraphs and tables of a body/cell/header, looking through ``mc:AlternateContent``."""
+    for child in container:
+        yield child
+
+
+def theme_fonts(theme: etree._Element | None) -> dict[str, str]:
+    """``minorHAnsi``-style names → typefaces, from theme1.xml (Calibri/Cambria by default)."""
+    out = {"major": "Calibri Light", "minor": "Calibri"}
+    if theme is not None:
+        for kind in ("major", "minor"):
+            latin = theme.find(f".//{{{A}}}{kind}Font/{{{A}}}latin")
+            if latin is not None and latin.get("typeface"):
+                out[kind] = latin.get("typeface")
+    return out

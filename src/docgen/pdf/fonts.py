@@ -1,0 +1,295 @@
+"""DOCX font family → TrueType files registered with reportlab.
+
+Why a module of its own: the PDF engine and the certificate renderer both need "give me the four
+faces of *Times New Roman*", and both must end with the same answer LibreOffice would give, or
+line breaks (and so page breaks) move. The search order is:
+
+1. the family itself, found by the family name stored in each font's ``name`` table (file names
+   lie: ``times.ttf``, ``Times_New_Roman.ttf``, ``TNR.ttf`` are all seen in the wild);
+2. a metric-compatible substitute (same advance widths, so the same line breaks):
+   Times New Roman → Liberation Serif → Tinos, Arial → Liberation Sans → Arimo, …;
+3. DejaVu Serif / DejaVu Sans, which cover Vietnamese but do not match metrics.
+
+Only a small header of each font file is read while indexing (table directory, ``name``,
+``head``), so indexing a few hundred system fonts costs milliseconds, not a full parse each.
+"""
+
+from __future__ import annotations
+
+import os
+import struct
+import threading
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+
+SYSTEM_FONT_DIRS: tuple[Path, ...] = (
+    Path.home() / ".fonts",
+    Path.home() / ".local/share/fonts",
+    Path("/usr/share/fonts"),
+    Path("/usr/local/share/fonts"),
+    Path("/Library/Fonts"),
+    Path("/System/Library/Fonts"),
+    Path("C:/Windows/Fonts"),
+)
+
+# Metric-compatible first (same widths → same line breaks as the real font), then generic.
+SUBSTITUTES: dict[str, tuple[str, ...]] = {
+    "times new roman": ("Liberation Serif", "Tinos", "Times", "Nimbus Roman", "DejaVu Serif"),
+    "times": ("Liberation Serif", "Tinos", "Nimbus Roman", "DejaVu Serif"),
+    "arial": ("Liberation Sans", "Arimo", "Helvetica", "Nimbus Sans", "DejaVu Sans"),
+    "helvetica": ("Liberation Sans", "Arimo", "Nimbus Sans", "DejaVu Sans"),
+    "calibri": ("Carlito", "Liberation Sans", "DejaVu Sans"),
+    "cambria": ("Caladea", "Liberation Serif", "DejaVu Serif"),
+    "courier new": ("Liberation Mono", "Cousine", "Nimbus Mono PS", "DejaVu Sans Mono"),
+    "courier": ("Liberation Mono", "Cousine", "DejaVu Sans Mono"),
+}
+SERIF_FALLBACK = ("Liberation Serif", "DejaVu Serif")
+SANS_FALLBACK = ("Liberation Sans", "DejaVu Sans")
+_SANS_HINTS = ("arial", "sans", "helvet", "calibri", "verdana", "tahoma", "segoe", "gothic")
+
+STYLES = ("regular", "bold", "italic", "bolditalic")
+
+
+@dataclass(frozen=True)
+class FontMetrics:
+    """Vertical metrics as LibreOffice uses them (hhea table), in units of the font size.
+
+    LibreOffice's "single" line height is ascent + descent + line gap of the hhea table:
+    1.149 × size for Liberation Serif, which reportlab's own ``ascent`` (OS/2 typo) misses.
+    """
+
+    ascent: float
+    descent: float
+    line_gap: float
+
+    @property
+    def line_height(self) -> float:
+        return self.ascent + self.descent + self.line_gap
+
+
+@dataclass
+class FontFaces:
+    """The four faces of one family as registered reportlab font names."""
+
+    requested: str
+    family: str  # the family actually used
+    regular: str
+    bold: str
+    italic: str
+    bolditalic: str
+    files: dict[str, Path] = field(default_factory=dict)
+    metrics: FontMetrics = FontMetrics(0.891, 0.216, 0.042)
+    substituted: bool = False
+
+    def face(self, bold: bool = False, italic: bool = False) -> str:
+        if bold and italic:
+            return self.bolditalic
+        if bold:
+            return self.bold
+        if italic:
+            return self.italic
+        return self.regular
+
+
+@dataclass(frozen=True)
+class _FontFile:
+    path: Path
+    family: str
+    subfamily: str
+    bold: bool
+    italic: bool
+
+
+def _read_tables(data: bytes) -> dict[bytes, tuple[int, int]]:
+    num = struct.unpack(">H", data[4:6])[0]
+    tables = {}
+    for i in range(num):
+        rec = data[12 + 16 * i : 28 + 16 * i]
+        if len(rec) < 16:
+            break
+        tag, _check, off, length = struct.unpack(">4sLLL", rec)
+        tables[tag] = (off, length)
+    return tables
+
+
+def _name_strings(data: bytes, off: int) -> dict[int, str]:
+    _fmt, count, str_off = struct.unpack(">HHH", data[off : off + 6])
+    names: dict[int, str] = {}
+    for i in range(count):
+        pid, eid, lid, nid, length, soff = struct.unpack(
+            ">HHHHHH", data[off + 6 + 12 * i : off + 18 + 12 * i]
+        )
+        raw = data[off + str_off + soff : off + str_off + soff + length]
+        if pid == 3 and lid in (0x409, 0):  # Windows, English: the canonical record
+            names[nid] = raw.decode("utf-16-be", "replace")
+        elif pid == 1 and nid not in names:
+            names[nid] = raw.decode("latin-1", "replace")
+    return names
+
+
+def _probe(path: Path) -> _FontFile | None:
+    """Family/style of one TTF from its name and head tables (no full parse)."""
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read(1 << 20)  # name/head sit in the first MB of any sane font
+        if data[:4] not in (b"\x00\x01\x00\x00", b"true"):
+            return None  # CFF (.otf) and collections: reportlab cannot embed them anyway
+        tables = _read_tables(data)
+        if b"name" not in tables or b"head" not in tables:
+            return None
+        names = _name_strings(data, tables[b"name"][0])
+        hoff = tables[b"head"][0]
+        mac_style = struct.unpack(">H", data[hoff + 44 : hoff + 46])[0]
+    except (OSError, struct.error, IndexError):
+        return None
+    family = names.get(16) or names.get(1)
+    sub = names.get(17) or names.get(2) or "Regular"
+    if not family:
+        return None
+    low = sub.lower()
+    bold = bool(mac_style & 1) or "bold" in low
+    italic = bool(mac_style & 2) or "italic" in low or "oblique" in low
+    return _FontFile(path, family, sub, bold, italic)
+
+
+def read_metrics(path: Path) -> FontMetrics:
+    """hhea ascender/descender/lineGap ÷ unitsPerEm — the numbers LibreOffice lays lines with."""
+    with open(path, "rb") as fh:
+        data = fh.read(1 << 20)
+    tables = _read_tables(data)
+    hoff = tables[b"head"][0]
+    upem = struct.unpack(">H", data[hoff + 18 : hoff + 20])[0] or 1000
+    hh = tables[b"hhea"][0]
+    asc, desc, gap = struct.unpack(">hhh", data[hh + 4 : hh + 10])
+    if asc == 0 and desc == 0 and b"OS/2" in tables:
+        o = tables[b"OS/2"][0]
+        asc, desc = struct.unpack(">HH", data[o + 74 : o + 78])
+        desc, gap = -desc, 0
+    return FontMetrics(asc / upem, -desc / upem, max(gap, 0) / upem)
+
+
+class _Index:
+    """All TrueType files in the search directories, by lower-case family name."""
+
+    def __init__(self, dirs: Sequence[Path]) -> None:
+        self.dirs = tuple(dirs)
+        self.by_family: dict[str, list[_FontFile]] = {}
+        for d in dirs:
+            if not d.is_dir():
+                continue
+            for root, _dirs, files in os.walk(d):
+                for name in files:
+                    if name.lower().endswith(".ttf"):
+                        info = _probe(Path(root) / name)
+                        if info:
+                            self.by_family.setdefault(info.family.lower(), []).append(info)
+
+    def faces(self, family: str) -> dict[str, Path] | None:
+        files = self.by_family.get(family.lower())
+        if not files:
+            return None
+        picked: dict[str, Path] = {}
+        for want in STYLES:
+            b, i = want in ("bold", "bolditalic"), want in ("italic", "bolditalic")
+            exact = [f for f in files if f.bold == b and f.italic == i]
+            # "Condensed"/"Light" variants share the family in name ID 1 of some fonts.
+            exact.sort(key=lambda f: (len(f.subfamily), str(f.path)))
+            if exact:
+                picked[want] = exact[0].path
+        if "regular" not in picked:
+            return None
+        for want in STYLES:  # missing faces fall back to the regular one (synthetic look)
+            picked.setdefault(want, picked["regular"])
+        return picked
+
+
+_lock = threading.Lock()
+_indexes: dict[tuple[Path, ...], _Index] = {}
+_registered: dict[Path, str] = {}
+_resolved: dict[tuple[str, tuple[Path, ...]], FontFaces] = {}
+
+
+def _index(font_dirs: Iterable[Path]) -> _Index:
+    dirs = tuple(Path(d) for d in font_dirs) + SYSTEM_FONT_DIRS
+    with _lock:
+        if dirs not in _indexes:
+            _indexes[dirs] = _Index(dirs)
+        return _indexes[dirs]
+
+
+def _register(path: Path) -> str:
+    with _lock:
+        if path not in _registered:
+            name = "DG-" + path.stem
+            n = 1
+            while name in pdfmetrics.getRegisteredFontNames():
+                n += 1
+                name = f"DG-{path.stem}-{n}"
+            pdfmetrics.registerFont(TTFont(name, str(path)))
+            _registered[path] = name
+        return _registered[path]
+
+
+def candidates(name: str) -> tuple[str, ...]:
+    """The families tried for ``name``, in order."""
+    low = name.strip().lower()
+    generic = SANS_FALLBACK if any(h in low for h in _SANS_HINTS) else SERIF_FALLBACK
+    return (name.strip(), *SUBSTITUTES.get(low, ()), *generic)
+
+
+def resolve_family(name: str, font_dirs: Sequence[Path] = ()) -> FontFaces:
+    """Register and return the four faces for DOCX family ``name`` (see module docstring).
+
+    Raises ``LookupError`` only when not even DejaVu is installed.
+    """
+    key = (name.strip().lower(), tuple(Path(d) for d in font_dirs))
+    if key in _resolved:
+        return _resolved[key]
+    idx = _index(font_dirs)
+    for cand in candidates(name):
+        files = idx.faces(cand)
+        if files:
+            regs = {style: _register(p) for style, p in files.items()}
+            faces = FontFaces(
+                requested=name,
+                family=cand,
+                files=files,
+                metrics=read_metrics(files["regular"]),
+                substituted=cand.lower() != name.strip().lower(),
+                **regs,
+            )
+            _resolved[key] = faces
+            return faces
+    raise LookupError(f"no TrueType font found for {name!r} nor any fallback")
+
+
+def has_glyph(font_name: str, char: str) -> bool:
+    """True when registered reportlab font ``font_name`` has a glyph for ``char``."""
+    font = pdfmetrics.getFont(font_name)
+    widths = getattr(font.face, "charToGlyph", None)
+    if widths is None:
+        return True  # a standard Type 1 font: reportlab cannot tell
+    return ord(char) in widths
+
+
+def font_report(families: Sequence[str] = ("Times New Roman", "Arial", "Courier New"),
+                font_dirs: Sequence[Path] = ()) -> list[str]:
+    """Human-readable lines: each DOCX family → the file used, or what is missing."""
+    lines = []
+    for fam in families:
+        try:
+            faces = resolve_family(fam, font_dirs)
+        except LookupError:
+            lines.append(f"{fam}: MISSING (no font and no fallback installed)")
+            continue
+        how = f"substitute {faces.family}" if faces.substituted else "installed"
+        lines.append(f"{fam}: {how} ({faces.files['regular']})")
+        same = {p for s, p in faces.files.items() if s != "regular" and p == faces.files["regular"]}
+        if same:
+            missing = [s for s, p in faces.files.items() if s != "regular" and p in same]
+            lines.append(f"  missing faces {', '.join(missing)}: the regular face is used")
+    return lines
