@@ -413,17 +413,26 @@ def sort_key(text: str) -> tuple:
 def name_sort_key(full_name: str) -> tuple:
     """Key for sorting people: given name (last word), then middle name(s), then family name.
 
-    ``Nguyễn Thị Thủy`` sorts under ``Thủy``. Middle names are compared word by word as
-    written; a name with no middle name sorts before the same given name with one. A single
-    word is taken as the given name.
+    ``Nguyễn Thị Thủy`` sorts under ``Thủy``. Each part is ranked by its letters, then its
+    tones; middle names are compared word by word as written; a name with no middle name sorts
+    before the same given name with one. A single word is taken as the given name. Case and
+    spelling variants only break ties between otherwise equal names.
     """
     words = full_name.split()
     if not words:
-        return ((), (), sort_key(""), sort_key(full_name))
+        return ((), (), (), sort_key(full_name))
     given = words[-1]
     family = words[0] if len(words) > 1 else ""
-    middle = tuple(sort_key(w) for w in words[1:-1])
-    return (sort_key(given), middle, sort_key(family), sort_key(full_name))
+    middle = tuple(_spelling_key(w) for w in words[1:-1])
+    # Only letters and tones rank the parts; case and tone placement ("Thuỷ" / "Thủy") are the
+    # same name written differently and must not outrank the middle or family name, so they
+    # are left to the whole-name key at the end, which also makes the order total.
+    return (_spelling_key(given), middle, _spelling_key(family), sort_key(full_name))
+
+
+def _spelling_key(word: str) -> tuple:
+    # Levels 1 and 2 of sort_key: the letters, then the tones.
+    return sort_key(word)[:2]
 
 
 def sort_names(names: Iterable[str]) -> list[str]:
