@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import posixpath
 import zipfile
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -372,12 +371,6 @@ class DocxPackage:
         last = self.body.find(w("sectPr"))
         out.append(Section.from_xml(last if last is not None else etree.Element(w("sectPr"))))
         return out
-
-
-def iter_block_items(container: etree._Element) -> Iterator[etree._Element]:
-    """Paragraphs and tables of a body/cell/header, looking through ``mc:AlternateContent``."""
-    for child in container:
-        yield child
 
 
 def theme_fonts(theme: etree._Element | None) -> dict[str, str]:

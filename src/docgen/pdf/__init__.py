@@ -1,0 +1,78 @@
+"""DOCX → PDF without an office suite (the ``builtin`` engine), and the LibreOffice engine.
+
+Layers, one concern each: :mod:`.docx_reader` (safe zip + thin XML proxies), :mod:`.styles`
+(effective formatting, numbering), :mod:`.fonts` (family → TrueType, metrics), :mod:`.layout`
+(blocks → flowables), :mod:`.flowables` (Writer-like paragraph/table behaviour), :mod:`.writer`
+(pages, headers, fields). The target is LibreOffice's rendering of the same DOCX: same page
+breaks, same words, embedded fonts.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from docgen.errors import DocgenError
+
+__all__ = ["docx_to_pdf", "libreoffice_to_pdf", "find_soffice"]
+
+
+def docx_to_pdf(src: Path, dst: Path, *, font_dirs: Sequence[Path] = (),
+                warn: Callable[[str], None] | None = None) -> list[str]:
+    """Render DOCX ``src`` to PDF ``dst`` with the builtin engine; return the warnings.
+
+    Raises :class:`DocgenError` for a missing, non-DOCX or damaged file.
+    """
+    from docgen.pdf.writer import render
+
+    return render(Path(src), Path(dst), font_dirs=font_dirs, warn=warn)
+
+
+def find_soffice() -> str | None:
+    """Path of LibreOffice's ``soffice`` (PATH, then the usual install places), or None."""
+    for name in ("soffice", "libreoffice"):
+        p = shutil.which(name)
+        if p:
+            return p
+    for p in ("/usr/lib/libreoffice/program/soffice", "/opt/libreoffice/program/soffice",
+              "/Applications/LibreOffice.app/Contents/MacOS/soffice",
+              "C:/Program Files/LibreOffice/program/soffice.exe"):
+        if os.path.exists(p):
+            return p
+    return None
+
+
+def libreoffice_to_pdf(src: Path, dst_dir: Path, *, timeout: float = 180.0,
+                       convert_to: str = "pdf") -> Path:
+    """Convert with ``soffice --headless``; returns the output path.
+
+    A private user profile (``-env:UserInstallation``) per call lets conversions run in
+    parallel: LibreOffice otherwise locks the shared profile and a second instance silently
+    hands its job to the first, or exits doing nothing.
+    """
+    soffice = find_soffice()
+    if soffice is None:
+        raise DocgenError("LibreOffice (soffice) is not installed; use --pdf-engine builtin.")
+    src = Path(src).resolve()
+    if not src.exists():
+        raise DocgenError(f"{src}: no such file.")
+    dst_dir = Path(dst_dir)
+    dst_dir.mkdir(parents=True, exist_ok=True)
+    ext = convert_to.split(":")[0]
+    with tempfile.TemporaryDirectory(prefix="docgen-lo-") as profile:
+        cmd = [soffice, f"-env:UserInstallation={Path(profile).as_uri()}", "--headless",
+               "--norestore", "--convert-to", convert_to, "--outdir", str(dst_dir), str(src)]
+        try:
+            proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
+        except subprocess.TimeoutExpired as exc:
+            raise DocgenError(f"LibreOffice did not finish converting {src} within "
+                              f"{timeout:.0f} s.") from exc
+    out = dst_dir / (src.stem + "." + ext)
+    if proc.returncode != 0 or not out.exists():
+        raise DocgenError(f"LibreOffice could not convert {src}: "
+                          f"{(proc.stderr or proc.stdout).strip()[:500]}")
+    return out

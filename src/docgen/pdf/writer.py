@@ -1,0 +1,180 @@
+"""Pages: one reportlab page template per section (plus a first-page one for ``titlePg``), headers
+and footers drawn per page so PAGE/NUMPAGES fields show live values.
+
+Why headers are drawn in ``onPage`` rather than as frame content: Writer keeps the header in the
+top margin at ``w:header`` from the paper edge and never lets it push body text when it fits,
+which is what the official format's page number "in the top margin" relies on.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from lxml import etree
+from reportlab.platypus import BaseDocTemplate, Frame, NextPageTemplate, PageBreak, PageTemplate
+
+from docgen.pdf.docx_reader import DocxPackage, Section, w
+from docgen.pdf.layout import Builder
+
+
+def _split_sections(pkg: DocxPackage) -> list[list[etree._Element]]:
+    """Body children grouped per section (a paragraph holding a sectPr closes its section)."""
+    groups: list[list[etree._Element]] = [[]]
+    for child in pkg.body:
+        if child.tag == w("sectPr"):
+            continue
+        groups[-1].append(child)
+        if child.tag == w("p") and child.find(f"{w('pPr')}/{w('sectPr')}") is not None:
+            groups.append([])
+    if not groups[-1] and len(groups) > 1:
+        groups.pop()
+    return groups
+
+
+class _Doc(BaseDocTemplate):
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+
+
+class _Renderer:
+    def __init__(self, pkg: DocxPackage, font_dirs: Sequence[Path],
+                 warn: Callable[[str], None], total_pages: int | None) -> None:
+        self.pkg = pkg
+        self.builder = Builder(pkg, font_dirs, warn)
+        self.sections = pkg.sections()
+        self.total_pages = total_pages
+        self.page_in_section: dict[int, int] = {}
+        self.number = 0  # the page number printed (pgNumType start aware)
+        self.cur_section = -1
+
+    def on_page(self, section_idx: int):
+        def draw(canvas, doc) -> None:
+            sec = self.sections[section_idx]
+            n = self.page_in_section.get(section_idx, 0) + 1
+            self.page_in_section[section_idx] = n
+            if section_idx != self.cur_section:
+                self.cur_section = section_idx
+                if sec.page_start is not None:
+                    self.number = sec.page_start - 1
+            self.number += 1
+            self._draw_hf(canvas, sec, n, "header")
+            self._draw_hf(canvas, sec, n, "footer")
+        return draw
+
+    def _draw_hf(self, canvas, sec: Section, n: int, kind: str) -> None:
+        b = self.builder
+        el = b.header_footer(sec, kind, n, self.number)
+        if el is None:
+            return
+        b.fields = {"PAGE": str(self.number),
+                    "NUMPAGES": str(self.total_pages or self.number),
+                    "SECTIONPAGES": str(self.total_pages or self.number)}
+        saved_where = b.where
+        try:
+            flows = b.blocks(el, sec.frame_width, kind)
+        finally:
+            b._part_rels = None
+            b.fields = {}
+            b.where = saved_where
+        sized = []
+        total = 0.0
+        for f in flows:
+            _w, h = f.wrap(sec.frame_width, 1e6)
+            sb, sa = f.getSpaceBefore(), f.getSpaceAfter()
+            sized.append((f, h, sb, sa))
+            total += sb + h + sa
+        y = sec.page_height - sec.header if kind == "header" else sec.footer + total
+        for f, h, sb, sa in sized:
+            y -= sb + h
+            f.drawOn(canvas, sec.left, y)
+            y -= sa
+
+    def build(self, out) -> int:
+        b = self.builder
+        templates: list[PageTemplate] = []
+        story: list = []
+        groups = _split_sections(self.pkg)
+        for i, sec in enumerate(self.sections):
+            frame = Frame(sec.left, sec.bottom, sec.frame_width,
+                          sec.page_height - sec.top - sec.bottom, leftPadding=0,
+                          rightPadding=0, topPadding=0, bottomPadding=0, id=f"f{i}")
+            size = (sec.page_width, sec.page_height)
+            main = PageTemplate(id=f"s{i}", frames=[frame], onPage=self.on_page(i),
+                                pagesize=size)
+            templates.append(main)
+            if sec.title_pg:
+                first = PageTemplate(id=f"s{i}first", frames=[frame.__class__(
+                    sec.left, sec.bottom, sec.frame_width, sec.page_height - sec.top - sec.bottom,
+                    leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0,
+                    id=f"f{i}first")], onPage=self.on_page(i), pagesize=size,
+                    autoNextPageTemplate=f"s{i}")
+                templates.insert(0 if i == 0 else len(templates) - 1, first)
+            b.frame_height = sec.page_height - sec.top - sec.bottom
+            if i:
+                story.append(NextPageTemplate(f"s{i}first" if sec.title_pg else f"s{i}"))
+                if sec.start_type != "continuous":
+                    story.append(PageBreak())
+                else:
+                    b.warn(f"continuous section break {i} starts a new page here")
+                    story.append(PageBreak())
+            body = groups[i] if i < len(groups) else []
+            story.extend(b.blocks(body, sec.frame_width, f"section {i + 1} body"
+                                  if len(self.sections) > 1 else "body"))
+        first_sec = self.sections[0]
+        doc = _Doc(out, pagesize=(first_sec.page_width, first_sec.page_height),
+                   pageTemplates=templates, leftMargin=first_sec.left,
+                   rightMargin=first_sec.right, topMargin=first_sec.top,
+                   bottomMargin=first_sec.bottom, creator="docgen", producer="docgen",
+                   title=self._title(), invariant=True)
+        if self.sections[0].title_pg:
+            doc.pageTemplates.sort(key=lambda t: t.id != "s0first")
+        try:
+            doc.build(story)
+        finally:
+            b.close()
+        return doc.page
+
+    def _title(self) -> str:
+        data = self.pkg.parts.get("docProps/core.xml")
+        if not data:
+            return ""
+        try:
+            root = etree.fromstring(data, etree.XMLParser(resolve_entities=False,
+                                                          no_network=True))
+        except etree.XMLSyntaxError:
+            return ""
+        t = root.find("{http://purl.org/dc/elements/1.1/}title")
+        return (t.text or "") if t is not None else ""
+
+
+def render(src: Path, dst: Path, font_dirs: Sequence[Path] = (),
+           warn: Callable[[str], None] | None = None) -> list[str]:
+    """Convert ``src`` (DOCX) to ``dst`` (PDF); return the warnings (also passed to ``warn``)."""
+    warnings: list[str] = []
+
+    def _w(msg: str) -> None:
+        if msg not in warnings:
+            warnings.append(msg)
+            if warn:
+                warn(msg)
+
+    pkg = DocxPackage(Path(src))
+    needs_total = any(b"NUMPAGES" in data or b"SECTIONPAGES" in data
+                      for name, data in pkg.parts.items()
+                      if name.startswith("word/") and name.endswith(".xml"))
+    total = None
+    if needs_total:  # first pass only counts pages
+        total = _Renderer(pkg, font_dirs, lambda _m: None, None).build(io.BytesIO())
+    dst = Path(dst)
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    tmp = dst.with_name(dst.name + ".part")
+    try:
+        with open(tmp, "wb") as fh:
+            _Renderer(pkg, font_dirs, _w, total).build(fh)
+        tmp.replace(dst)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+    return warnings
