@@ -114,6 +114,11 @@ class KeepNext(Flowable):
     would fit on a fresh page (otherwise breaking helps nothing, as in Writer).
     """
 
+    # Zero-size and space-transparent: paragraph spacing collapses across it (Writer and Word
+    # use the larger of space-after and the next space-before, reportlab's Frame too).
+    _ZEROSIZE = True
+    _SPACETRANSFER = True
+
     def __init__(self, blocks: list[Flowable], frame_height: float) -> None:
         super().__init__()
         self.blocks = blocks

@@ -817,6 +817,12 @@ class Builder:
                 va = tcpr.find(w("vAlign"))
                 if va is not None:
                     valign = {"center": "center", "bottom": "bottom"}.get(wval(va) or "", "top")
+            # Writer reserves the (collapsed) border's width inside the row: the top line of
+            # every row, plus the bottom line under the last row.
+            if borders["top"]:
+                m["top"] += borders["top"].width
+            if borders["bottom"] and ri + rs >= n_rows:
+                m["bottom"] += borders["bottom"].width
             cw = sum(grid[c.col : c.col + c.span]) - m["left"] - m["right"]
             content = self._cell_blocks(c.el, cw, f"{where} row {ri + 1}", style_ppr, style_rpr)
             out.append(CellLayout(c.col, c.span, rs, content,
