@@ -127,7 +127,9 @@ class _Renderer:
                    pageTemplates=templates, leftMargin=first_sec.left,
                    rightMargin=first_sec.right, topMargin=first_sec.top,
                    bottomMargin=first_sec.bottom, creator="docgen", producer="docgen",
-                   title=self._title(), invariant=True)
+                   title=self._title(), invariant=True,
+                   # an embedded font, so no unembedded Helvetica lands in the resources
+                   initialFontName=b.faces("Times New Roman").regular, initialFontSize=12)
         if self.sections[0].title_pg:
             doc.pageTemplates.sort(key=lambda t: t.id != "s0first")
         try:
