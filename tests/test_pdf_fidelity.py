@@ -66,7 +66,7 @@ def test_libreoffice_saved_docx(sample_docs, tmp_path):
 
 
 def _real_docs() -> list[Path]:
-    found = sorted((REPO / "templates").glob("*.docx")) + sorted((REPO / "output").glob(
+    found = sorted((REPO / "templates").glob("**/*.docx")) + sorted((REPO / "output").glob(
         "**/*.docx"))
     return [p for p in found if not p.name.startswith("~$")]
 
