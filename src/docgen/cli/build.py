@@ -1,0 +1,67 @@
+"""``docgen build``: every document of one meeting, from its YAML record."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from docgen.build import build as run_build
+from docgen.context import DOCUMENTS
+
+
+@click.command()
+@click.argument("meeting", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder to write to (default: output/<meeting file name>/).",
+)
+@click.option(
+    "--only",
+    metavar="LIST",
+    help=f"Comma-separated documents to make: {','.join(DOCUMENTS)} (default: all).",
+)
+@click.option(
+    "--format",
+    "formats",
+    metavar="LIST",
+    help="Comma-separated formats: docx,pdf (default: both when PDF output is available).",
+)
+@click.option(
+    "--templates",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Templates folder (default: ./templates if present, else the built-in templates).",
+)
+@click.option("--force", is_flag=True, help="Replace files edited by hand, keeping backups.")
+def build(
+    meeting: Path,
+    output: Path | None,
+    only: str | None,
+    formats: str | None,
+    templates: Path | None,
+    force: bool,
+) -> None:
+    """Make the minutes, the conclusion notice, and a decision and a list per award group.
+
+    All files are written, or none: a broken template or a bad field stops the build before
+    anything changes on disk.
+    """
+    result = run_build(
+        meeting, output=output, only=only, formats=formats, templates=templates, force=force
+    )
+    click.echo(f"Templates: {result.source.describe()}")
+    for job in result.jobs:
+        if job.fallback:
+            click.echo(f"  {job.template.name} ({job.profile}) not there; used the built-in one")
+    for backup in result.backups:
+        click.echo(f"Kept your edited copy as {backup}")
+    for warning in result.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    click.echo(f"Wrote {len(result.written)} file(s) to {result.folder}:")
+    for path in result.written:
+        click.echo(f"  {path.name}")
+
+
+COMMANDS = [build]

@@ -1,0 +1,114 @@
+"""``docgen templates list|init|check``: the Word templates a clerk edits."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import click
+
+from docgen.context import known_variables
+from docgen.errors import DocgenError
+from docgen.templates_dir import (
+    DESCRIPTIONS,
+    PROFILES,
+    TEMPLATE_FILES,
+    builtin_dir,
+    resolve,
+)
+
+
+@click.group()
+def templates() -> None:
+    """List, copy and check the Word templates of the documents."""
+
+
+@templates.command("list")
+@click.option(
+    "--templates",
+    "folder",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Templates folder to describe (default: as `docgen build` would choose).",
+)
+def list_templates(folder: Path | None) -> None:
+    """Show which template file each document uses, and where it is."""
+    source = resolve(folder)
+    click.echo(f"Templates: {source.describe()}")
+    for profile in PROFILES:
+        label = "state format (ND 30/2020)" if profile == "state" else "Party format (HD 36)"
+        click.echo(f"\n{label}:")
+        for document, description in DESCRIPTIONS.items():
+            path, fallback = source.path(profile, document)
+            note = "  [built-in: not in the chosen folder]" if fallback else ""
+            click.echo(f"  {description:40} {path}{note}")
+
+
+def _builtin_files() -> list[Path]:
+    root = builtin_dir()
+    return sorted(p.relative_to(root) for p in root.rglob("*") if p.is_file())
+
+
+@templates.command("init")
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+def init(folder: Path) -> None:
+    """Copy the built-in templates into FOLDER for editing in Word.
+
+    Nothing is overwritten: if any of the files is already there, nothing is copied. Build
+    from the folder you made it in (it is then ./templates) or pass --templates FOLDER.
+    """
+    root = builtin_dir()
+    files = _builtin_files()
+    existing = [folder / rel for rel in files if (folder / rel).exists()]
+    if existing:
+        listing = "\n".join(f"  {p}" for p in existing)
+        raise DocgenError(
+            f"{folder} already holds templates, so nothing was copied:\n{listing}\n"
+            "Choose an empty folder, or move these files away first."
+        )
+    for rel in files:
+        target = folder / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(root / rel, target)
+    click.echo(f"Copied {len(files)} file(s) to {folder}:")
+    for rel in files:
+        click.echo(f"  {rel.as_posix()}")
+    click.echo("Edit them in Word; keep the {{ … }} and {%p … %} tags whole.")
+
+
+def _document_of(path: Path) -> str | None:
+    for document, name in TEMPLATE_FILES.items():
+        if path.name == name:
+            return document
+    return None
+
+
+@templates.command("check")
+@click.argument("folder", required=False, type=click.Path(file_okay=False, path_type=Path))
+def check(folder: Path | None) -> None:
+    """Check every template in FOLDER (default: as `docgen build` would choose).
+
+    Reports Jinja syntax errors, unknown variables, tags Word split across runs and
+    unbalanced {%tr %} / {%p %} blocks, each with where to find it. Exit status 1 if any.
+    """
+    try:
+        from docgen import templatecheck
+    except ImportError:
+        raise DocgenError("The template checker is not available in this docgen.") from None
+    root = Path(folder) if folder is not None else resolve(None).folder
+
+    def known_for(path: Path) -> set[str] | None:
+        document = _document_of(path)
+        # Templates docgen does not render from a meeting context (certificates have their
+        # own checks) get syntax and run checks only.
+        return set(known_variables(document)) if document else None
+
+    problems = templatecheck.check_folder(root, known_for)
+    for problem in problems:
+        click.echo(str(problem))
+    if problems:
+        click.echo(f"\n{len(problems)} problem(s) in {root}.", err=True)
+        raise SystemExit(1)
+    click.echo(f"{root}: no problems found.")
+
+
+COMMANDS = [templates]

@@ -1,0 +1,100 @@
+"""Filling a DOCX template with a context: docxtpl in docgen's sandbox.
+
+Templates are clerk-edited files, so rendering runs in :func:`docgen.sandbox.make_environment`
+(sandboxed, autoescaped, StrictUndefined). When a template is wrong the clerk needs to know
+*which file* and *where in it*; docxtpl's own errors name neither, so every Jinja error is
+turned into a :class:`DocgenError` that names the template and quotes the paragraph around the
+offending tag.
+"""
+
+from __future__ import annotations
+
+import re
+import traceback
+import zipfile
+from io import BytesIO
+from pathlib import Path
+from typing import Any
+
+from docxtpl import DocxTemplate
+from jinja2 import TemplateError, TemplateSyntaxError
+
+from docgen.errors import DocgenError
+from docgen.sandbox import make_environment
+
+
+def _template_line(exc: BaseException) -> int | None:
+    """The line of the Jinja source where ``exc`` happened, if Jinja recorded one."""
+    lineno = getattr(exc, "lineno", None)
+    if lineno:
+        return int(lineno)
+    # Runtime errors (an undefined name) carry no lineno, but Jinja rewrites the traceback so
+    # that the template's own frames appear with the file name "<template>".
+    line = None
+    for frame in traceback.extract_tb(exc.__traceback__):
+        if frame.filename == "<template>" and frame.lineno:
+            line = frame.lineno
+    return line
+
+
+def _paragraph_texts(tpl: DocxTemplate) -> list[tuple[str, list[str]]]:
+    """Each part's Jinja source split the way docxtpl splits it, as text per line."""
+    parts: list[tuple[str, str]] = [("the body", tpl.get_xml())]
+    for uri, label in ((tpl.HEADER_URI, "a page header"), (tpl.FOOTER_URI, "a page footer")):
+        for _key, part in tpl.get_headers_footers(uri):
+            parts.append((label, tpl.get_part_xml(part)))
+    out = []
+    for label, xml in parts:
+        src = re.sub(r"<w:p([ >])", r"\n<w:p\1", tpl.patch_xml(xml))
+        out.append((label, [re.sub(r"<[^>]+>", "", line) for line in src.splitlines()]))
+    return out
+
+
+def _locate(tpl: DocxTemplate, exc: BaseException) -> str:
+    """'in the body, in the paragraph “…”' for the line Jinja blamed, or '' if unknown."""
+    line = _template_line(exc)
+    if line is None:
+        return ""
+    part = getattr(tpl, "current_rendering_part", None)
+    for label, lines in _paragraph_texts(tpl):
+        if part is not None and label == "the body" and part is not tpl.docx._part:
+            continue
+        if 0 < line <= len(lines):
+            text = lines[line - 1].strip()
+            if not text:
+                # The failing tag can sit at the start of the next paragraph's line.
+                text = next((t.strip() for t in lines[line:] if t.strip()), "")
+            if text:
+                return f" in {label}, in the paragraph “{text[:160]}”"
+    return ""
+
+
+def render_docx(template: Path, context: dict[str, Any]) -> bytes:
+    """Render ``template`` with ``context`` and return the DOCX bytes.
+
+    Raises :class:`DocgenError` naming the template (and the paragraph of the failing tag)
+    for a missing or unreadable file and for any Jinja error.
+    """
+    template = Path(template)
+    if not template.is_file():
+        raise DocgenError(f"Template {template} does not exist.")
+    try:
+        tpl = DocxTemplate(template)
+        tpl.init_docx()
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+        raise DocgenError(
+            f"Template {template} is not a Word document docgen can read ({exc}). Save it "
+            "from Word or LibreOffice as .docx (Word 2007–365)."
+        ) from None
+    try:
+        tpl.render(context, jinja_env=make_environment(), autoescape=True)
+    except TemplateError as exc:
+        where = _locate(tpl, exc)
+        kind = "has a tag Jinja cannot read" if isinstance(exc, TemplateSyntaxError) else "failed"
+        raise DocgenError(
+            f"Template {template} {kind}{where}: {exc.message or exc}. Run `docgen templates "
+            "check` on the templates folder for every problem at once."
+        ) from None
+    buffer = BytesIO()
+    tpl.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,845 @@
+"""Generate the clerk-editable DOCX templates in ``templates/{state,party}/``.
+
+The committed ``.docx`` files are the source of truth: clerks open them in Word and change the
+wording. This script documents how they were first made and lets a developer regenerate them
+after a format change (``python tools/make_templates.py``). It writes raw OOXML through
+python-docx because the official layout needs things python-docx has no API for: borderless
+header tables with short centred rules, repeated table header rows, rows that cannot split,
+and a PAGE field in a header that is empty on the first page.
+
+Every size and spacing comes from ``shared/spec/official-format.md``; the numbers live in the
+:data:`STATE` and :data:`PARTY` profiles below so a reader can check them against the spec.
+The Jinja tags inside the text are docxtpl's: ``{{ x }}`` in a run, ``{%p … %}`` on a paragraph
+of its own, ``{%tr … %}`` on a table row of its own. Each tag sits in a single run (so Word's
+run splitting cannot break it) and every derived value — numbers, dates, counts, upper-cased
+names — comes ready-made from ``docgen.context``.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+from docx import Document
+from docx.oxml import parse_xml
+from docx.oxml.ns import qn
+from docx.shared import Mm
+
+W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+ROOT = Path(__file__).resolve().parents[1]
+OUT = ROOT / "templates"
+
+
+def tw(mm: float) -> int:
+    """Millimetres to twentieths of a point, OOXML's length unit for layout."""
+    return round(mm * 1440 / 25.4)
+
+
+@dataclass(frozen=True)
+class Profile:
+    """Sizes in points for one format profile (spec §1)."""
+
+    name: str
+    parent_pt: float  # parent body in the left header, caps regular
+    issuer_pt: float  # issuing body, caps bold
+    title_pt: float  # CỘNG HÒA … / ĐẢNG CỘNG SẢN VIỆT NAM
+    motto_pt: float  # Độc lập - Tự do - Hạnh phúc (state only)
+    number_pt: float
+    date_pt: float
+    type_pt: float  # THÔNG BÁO, QUYẾT ĐỊNH, BIÊN BẢN
+    summary_pt: float
+    body_pt: float
+    line: tuple[int, str]  # (w:line, w:lineRule) of body text
+    signer_pt: float
+    recipients_head_pt: float
+    recipients_pt: float
+    page_number_pt: float
+    title_rule_mm: float  # rule under the national title / Party title
+
+
+STATE = Profile(
+    name="state",
+    parent_pt=13,
+    issuer_pt=13,
+    title_pt=13,
+    motto_pt=14,
+    number_pt=13,
+    date_pt=14,
+    type_pt=14,
+    summary_pt=14,
+    body_pt=14,
+    # Single to 1.5 lines are allowed [ND30]; 1.15 keeps a two-page notice on two pages.
+    line=(276, "auto"),
+    signer_pt=14,
+    recipients_head_pt=12,
+    recipients_pt=11,
+    page_number_pt=14,
+    # As long as the motto "Độc lập - Tự do - Hạnh phúc" at 14 pt bold (measured: 60.5 mm).
+    title_rule_mm=60,
+)
+
+PARTY = Profile(
+    name="party",
+    parent_pt=14,
+    issuer_pt=14,
+    title_pt=15,
+    motto_pt=0,
+    number_pt=14,
+    date_pt=14,
+    type_pt=16,
+    summary_pt=14,
+    body_pt=14,
+    # [HD36] asks for an exact line pitch of at least 18 pt.
+    line=(360, "exact"),
+    signer_pt=14,
+    recipients_head_pt=14,
+    recipients_pt=12,
+    page_number_pt=14,
+    # As long as "ĐẢNG CỘNG SẢN VIỆT NAM" at 15 pt bold (measured: 72.9 mm).
+    title_rule_mm=73,
+)
+
+# Page geometry [spec §1]: A4, margins 20/20/30/15 mm, text width 165 mm.
+PAGE_W, PAGE_H = 210, 297
+MARGIN_TOP, MARGIN_BOTTOM, MARGIN_LEFT, MARGIN_RIGHT = 20, 20, 30, 15
+TEXT_W = PAGE_W - MARGIN_LEFT - MARGIN_RIGHT
+# Header table: about 40 % / 60 % as in the official template (67.5 / 100 mm), pulled left so
+# that the two columns together span the text width plus the pull.
+HEADER_LEFT_MM, HEADER_RIGHT_MM, HEADER_PULL_MM = 67, 100, 2
+LEFT_RULE_MM = 25  # 1/3–1/2 of the issuing body's name
+SUMMARY_RULE_MM = 30
+SIGN_LEFT_MM, SIGN_RIGHT_MM = 80, 87
+
+
+# ---------------------------------------------------------------------------------------------
+# OOXML builders. Strings rather than python-docx objects: the layout needs elements python-docx
+# has no API for, and a flat string per paragraph is easy to compare with the spec.
+# ---------------------------------------------------------------------------------------------
+
+
+def run(
+    text: str,
+    pt: float,
+    *,
+    b: bool = False,
+    i: bool = False,
+    u: bool = False,
+) -> str:
+    props = []
+    if b:
+        props.append("<w:b/><w:bCs/>")
+    if i:
+        props.append("<w:i/><w:iCs/>")
+    if u:
+        props.append('<w:u w:val="single"/>')
+    size = round(pt * 2)
+    props.append(f'<w:sz w:val="{size}"/><w:szCs w:val="{size}"/>')
+    return (
+        f'<w:r><w:rPr>{"".join(props)}</w:rPr><w:t xml:space="preserve">{escape(text)}</w:t></w:r>'
+    )
+
+
+def para(
+    runs: str | list[str],
+    *,
+    pt: float,
+    align: str = "center",
+    first_line_mm: float = 0,
+    left_mm: float = 0,
+    right_mm: float = 0,
+    before: float = 0,
+    after: float = 0,
+    line: tuple[int, str] = (240, "auto"),
+    keep_next: bool = False,
+    bottom_rule: bool = False,
+) -> str:
+    """One paragraph; ``pt`` sizes the paragraph mark, which sets an empty line's height."""
+    if isinstance(runs, list):
+        runs = "".join(runs)
+    ppr = []
+    if keep_next:
+        ppr.append("<w:keepNext/>")
+    if bottom_rule:
+        ppr.append(
+            '<w:pBdr><w:bottom w:val="single" w:sz="6" w:space="1" w:color="000000"/></w:pBdr>'
+        )
+    ppr.append(
+        f'<w:spacing w:before="{round(before * 20)}" w:after="{round(after * 20)}" '
+        f'w:line="{line[0]}" w:lineRule="{line[1]}"/>'
+    )
+    ind = f'<w:ind w:left="{tw(left_mm)}" w:right="{tw(right_mm)}"'
+    if first_line_mm:
+        ind += f' w:firstLine="{tw(first_line_mm)}"'
+    ppr.append(ind + "/>")
+    ppr.append(f'<w:jc w:val="{align}"/>')
+    size = round(pt * 2)
+    ppr.append(f'<w:rPr><w:sz w:val="{size}"/><w:szCs w:val="{size}"/></w:rPr>')
+    return f"<w:p><w:pPr>{''.join(ppr)}</w:pPr>{runs}</w:p>"
+
+
+def tag(text: str, pt: float = 10) -> str:
+    """A paragraph holding only a docxtpl ``{%p … %}`` tag; docxtpl removes it on rendering."""
+    return para(run(text, pt), pt=pt, align="left")
+
+
+def rule(width_mm: float, cell_mm: float, *, after: float = 0) -> str:
+    """A short centred rule: an empty paragraph whose bottom border spans ``width_mm``.
+
+    The border of a paragraph runs between its indents, so centring the rule in a cell of
+    ``cell_mm`` means equal indents on both sides. The paragraph is 2 pt high with 2 pt before
+    it, so the rule sits just under the line above as in the official templates; a lower
+    paragraph lets LibreOffice draw the rule through the descenders of that line.
+    """
+    side = max((cell_mm - width_mm) / 2, 0)
+    return para(
+        "",
+        pt=1,
+        left_mm=side,
+        right_mm=side,
+        line=(40, "exact"),
+        before=2,
+        after=after,
+        bottom_rule=True,
+    )
+
+
+def cell(width_mm: float, content: str, *, span: int = 1, borders: bool = False) -> str:
+    tcpr = [f'<w:tcW w:w="{tw(width_mm)}" w:type="dxa"/>']
+    if span > 1:
+        tcpr.append(f'<w:gridSpan w:val="{span}"/>')
+    if not borders:
+        tcpr.append(
+            "<w:tcBorders>"
+            + "".join(f'<w:{side} w:val="nil"/>' for side in ("top", "left", "bottom", "right"))
+            + "</w:tcBorders>"
+        )
+    tcpr.append('<w:vAlign w:val="top"/>')
+    return f"<w:tc><w:tcPr>{''.join(tcpr)}</w:tcPr>{content}</w:tc>"
+
+
+def row(cells: list[str], *, header: bool = False, cant_split: bool = True) -> str:
+    trpr = []
+    if cant_split:
+        trpr.append("<w:cantSplit/>")
+    if header:
+        trpr.append("<w:tblHeader/>")
+    return f"<w:tr><w:trPr>{''.join(trpr)}</w:trPr>{''.join(cells)}</w:tr>"
+
+
+def tag_row(text: str, columns: int, width_mm: float) -> str:
+    """A row holding only a docxtpl ``{%tr … %}`` tag; docxtpl removes the row on rendering."""
+    return row([cell(width_mm, tag(text), span=columns, borders=True)], cant_split=False)
+
+
+def table(
+    widths_mm: list[float],
+    rows: list[str],
+    *,
+    borders: bool = False,
+    pull_mm: float = 0,
+    cell_margin_mm: float = 1,
+) -> str:
+    total = sum(widths_mm)
+    if borders:
+        sides = ("top", "left", "bottom", "right", "insideH", "insideV")
+        bdr = "".join(
+            f'<w:{s} w:val="single" w:sz="4" w:space="0" w:color="000000"/>' for s in sides
+        )
+    else:
+        sides = ("top", "left", "bottom", "right", "insideH", "insideV")
+        bdr = "".join(f'<w:{s} w:val="nil"/>' for s in sides)
+    margin = tw(cell_margin_mm)
+    tblpr = (
+        f'<w:tblPr><w:tblW w:w="{tw(total)}" w:type="dxa"/>'
+        f'<w:tblInd w:w="{-tw(pull_mm)}" w:type="dxa"/>'
+        f"<w:tblBorders>{bdr}</w:tblBorders>"
+        '<w:tblLayout w:type="fixed"/>'
+        f'<w:tblCellMar><w:left w:w="{margin}" w:type="dxa"/>'
+        f'<w:right w:w="{margin}" w:type="dxa"/></w:tblCellMar>'
+        '<w:tblLook w:val="0000"/></w:tblPr>'
+    )
+    grid = "".join(f'<w:gridCol w:w="{tw(w)}"/>' for w in widths_mm)
+    return f"<w:tbl>{tblpr}<w:tblGrid>{grid}</w:tblGrid>{''.join(rows)}</w:tbl>"
+
+
+def blank(pt: float) -> str:
+    return para("", pt=pt)
+
+
+# ---------------------------------------------------------------------------------------------
+# Shared parts of the documents
+# ---------------------------------------------------------------------------------------------
+
+
+def header_block(p: Profile, *, number: bool = True, date: bool = True) -> str:
+    """The two-column header [spec §1]: issuing body left, national / Party title right.
+
+    State: the number (left) and the place-and-date line (right) share the second row, so they
+    sit on one line. Party: the date sits under the rule on the right, level with the ``*``.
+    """
+    lw, rw = HEADER_LEFT_MM - 2, HEADER_RIGHT_MM - 2  # cell width minus its margins
+    left = [
+        tag("{%p if parent %}"),
+        para(run("{{ parent }}", p.parent_pt), pt=p.parent_pt),
+        tag("{%p endif %}"),
+        para(run("{{ issuer_header }}", p.issuer_pt, b=True), pt=p.issuer_pt),
+    ]
+    if p.name == "state":
+        left.append(rule(LEFT_RULE_MM, lw))
+        right = [
+            para(run("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", p.title_pt, b=True), pt=p.title_pt),
+            para(run("Độc lập - Tự do - Hạnh phúc", p.motto_pt, b=True), pt=p.motto_pt),
+            rule(p.title_rule_mm, rw),
+        ]
+        second_left = (
+            para(run("{{ number }}", p.number_pt), pt=p.number_pt, before=6)
+            if number
+            else blank(p.number_pt)
+        )
+        second_right = (
+            para(run("{{ place_date }}", p.date_pt, i=True), pt=p.date_pt, before=6)
+            if date
+            else blank(p.date_pt)
+        )
+        rows = [
+            row([cell(HEADER_LEFT_MM, "".join(left)), cell(HEADER_RIGHT_MM, "".join(right))]),
+            row([cell(HEADER_LEFT_MM, second_left), cell(HEADER_RIGHT_MM, second_right)]),
+        ]
+    else:
+        left.append(para(run("*", p.issuer_pt), pt=p.issuer_pt))
+        if number:
+            left.append(para(run("{{ number }}", p.number_pt), pt=p.number_pt))
+        right = [
+            para(run("ĐẢNG CỘNG SẢN VIỆT NAM", p.title_pt, b=True), pt=p.title_pt),
+            rule(p.title_rule_mm, rw),
+        ]
+        if date:
+            right.append(
+                para(
+                    run("{{ place_date }}", p.date_pt, i=True),
+                    pt=p.date_pt,
+                    align="right",
+                    before=14,
+                )
+            )
+        rows = [row([cell(HEADER_LEFT_MM, "".join(left)), cell(HEADER_RIGHT_MM, "".join(right))])]
+    return table([HEADER_LEFT_MM, HEADER_RIGHT_MM], rows, pull_mm=HEADER_PULL_MM)
+
+
+def title_block(p: Profile, doc_type: str, summary_runs: list[str], *, before: float = 18) -> str:
+    """Document type and summary, centred, then the short rule (state) or ``-----`` (party)."""
+    out = [
+        para(run(doc_type, p.type_pt, b=True), pt=p.type_pt, before=before, keep_next=True),
+        para(summary_runs, pt=p.summary_pt, keep_next=True),
+    ]
+    if p.name == "state":
+        out.append(rule(SUMMARY_RULE_MM, TEXT_W, after=12))
+    else:
+        out.append(para(run("-----", p.summary_pt), pt=p.summary_pt, after=12))
+    return "".join(out)
+
+
+def body(p: Profile, runs: str | list[str], *, indent: bool = True, keep_next: bool = False) -> str:
+    """Running text: justified, 1 cm first-line indent, 6 pt after [spec §1]."""
+    return para(
+        runs,
+        pt=p.body_pt,
+        align="both",
+        first_line_mm=10 if indent else 0,
+        after=6,
+        line=p.line,
+        keep_next=keep_next,
+    )
+
+
+def text(p: Profile, s: str, **kw: bool) -> str:
+    return run(s, p.body_pt, **kw)
+
+
+def recipients_block(p: Profile) -> str:
+    """``Nơi nhận:`` and its items, flush left in the signature table's left cell."""
+    if p.name == "state":
+        head = run("Nơi nhận:", p.recipients_head_pt, b=True, i=True)
+    else:
+        head = run("Nơi nhận:", p.recipients_head_pt, u=True)
+    return "".join(
+        [
+            para(head, pt=p.recipients_head_pt, align="left"),
+            tag("{%p for item in recipients %}"),
+            para(run("{{ item }}", p.recipients_pt), pt=p.recipients_pt, align="left"),
+            tag("{%p endfor %}"),
+        ]
+    )
+
+
+def signer_block(p: Profile) -> str:
+    """Prefix line (TM./KT. …), the position, room for signature and seal, the name."""
+    return "".join(
+        [
+            tag("{%p if signer_prefix_line %}"),
+            para(run("{{ signer_prefix_line }}", p.signer_pt, b=True), pt=p.signer_pt),
+            tag("{%p endif %}"),
+            # [HD36] leaves the position not bold; [ND30] bolds it.
+            para(
+                run("{{ signer_position }}", p.signer_pt, b=p.name == "state"),
+                pt=p.signer_pt,
+            ),
+            *[blank(p.signer_pt) for _ in range(4)],
+            para(run("{{ signer_name }}", p.signer_pt, b=True), pt=p.signer_pt),
+        ]
+    )
+
+
+def signature_table(p: Profile) -> str:
+    return table(
+        [SIGN_LEFT_MM, SIGN_RIGHT_MM],
+        [
+            row(
+                [
+                    cell(SIGN_LEFT_MM, recipients_block(p)),
+                    cell(SIGN_RIGHT_MM, signer_block(p)),
+                ]
+            )
+        ],
+        pull_mm=1,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# The four documents
+# ---------------------------------------------------------------------------------------------
+
+
+def minutes(p: Profile) -> str:
+    """Biên bản [ND30 Mẫu 1.9]: number but no place-and-date line."""
+    state = p.name == "state"
+    end = "./." if state else "."
+    parts = [
+        header_block(p, number=True, date=False),
+        title_block(p, "BIÊN BẢN", [run("{{ meeting_name }}", p.summary_pt, b=True)]),
+        body(p, [text(p, "Thời gian bắt đầu: "), text(p, "{{ start_text }}.")]),
+        body(p, [text(p, "Địa điểm: "), text(p, "{{ venue }}.")]),
+        body(p, [text(p, "Thành phần tham dự: "), text(p, "{{ participants }}.")]),
+        body(
+            p,
+            [
+                text(p, "Chủ trì (chủ tọa): " if state else "Chủ trì hội nghị: "),
+                text(p, "{{ chairs_text }}."),
+            ],
+        ),
+        body(
+            p,
+            [
+                text(p, "Thư ký (người ghi biên bản): " if state else "Người ghi biên bản: "),
+                text(p, "{{ secretary_text }}."),
+            ],
+        ),
+        body(
+            p,
+            text(p, "Nội dung (theo diễn biến cuộc họp):", b=True),
+            keep_next=True,
+        ),
+        body(p, text(p, "1. Các báo cáo trình bày tại {{ kind_lower }}", b=True), keep_next=True),
+        tag("{%p for report in reports %}"),
+        body(p, text(p, "{{ report.heard }}")),
+        tag("{%p for paragraph in report.summary %}"),
+        body(p, text(p, "{{ paragraph }}")),
+        tag("{%p endfor %}"),
+        tag("{%p endfor %}"),
+        body(p, text(p, "2. Ý kiến thảo luận", b=True), keep_next=True),
+        tag("{%p for topic in discussion %}"),
+        body(p, text(p, "- {{ topic }}")),
+        tag("{%p endfor %}"),
+        body(p, text(p, "3. Kết luận", b=True), keep_next=True),
+        body(p, text(p, "Đồng chí {{ concluder_name }} kết luận:")),
+        tag("{%p for item in conclusion_items %}"),
+        body(p, text(p, "- {{ item }}")),
+        tag("{%p endfor %}"),
+        body(p, text(p, "{{ kind_cap }} kết thúc vào {{ end_text }}" + end)),
+        minutes_signatures(p),
+    ]
+    return "".join(parts)
+
+
+def minutes_signatures(p: Profile) -> str:
+    """Secretary left, chair right; ``Nơi nhận`` under the left column [ND30 Mẫu 1.9]."""
+    left_title = "THƯ KÝ" if p.name == "state" else "NGƯỜI GHI BIÊN BẢN"
+    right_title = "CHỦ TỌA" if p.name == "state" else "CHỦ TRÌ HỘI NGHỊ"
+
+    def signs(title: str, name: str) -> str:
+        return "".join(
+            [
+                para(run(title, p.signer_pt, b=True), pt=p.signer_pt, before=12),
+                *[blank(p.signer_pt) for _ in range(4)],
+                para(run(name, p.signer_pt, b=True), pt=p.signer_pt),
+            ]
+        )
+
+    return table(
+        [SIGN_LEFT_MM, SIGN_RIGHT_MM],
+        [
+            row(
+                [
+                    cell(SIGN_LEFT_MM, signs(left_title, "{{ secretary_name }}")),
+                    cell(SIGN_RIGHT_MM, signs(right_title, "{{ chair_name }}")),
+                ]
+            ),
+            row(
+                [
+                    cell(SIGN_LEFT_MM, blank(8) + recipients_block(p)),
+                    cell(SIGN_RIGHT_MM, blank(8)),
+                ]
+            ),
+        ],
+        pull_mm=1,
+    )
+
+
+def notice(p: Profile) -> str:
+    """Thông báo kết luận [ND30 Mẫu 1.4]."""
+    state = p.name == "state"
+    end = "./." if state else "."
+    summary = ("Kết luận" if state else "kết luận") + (
+        " của đồng chí {{ concluder_title }} tại {{ meeting_name }}"
+    )
+    return "".join(
+        [
+            header_block(p),
+            title_block(p, "THÔNG BÁO", [run(summary, p.summary_pt, b=True)]),
+            body(p, text(p, "{{ opening }}")),
+            body(p, text(p, "{{ heard }}")),
+            body(
+                p,
+                text(
+                    p,
+                    "Sau khi nghe các báo cáo và ý kiến thảo luận của đại biểu, đồng chí "
+                    "{{ concluder_name }} kết luận như sau:",
+                ),
+            ),
+            tag("{%p for item in conclusion_items %}"),
+            body(p, text(p, "{{ loop.index }}. {{ item }}")),
+            tag("{%p endfor %}"),
+            body(
+                p,
+                text(
+                    p, "{{ issuer_short }} thông báo để các cơ quan, đơn vị biết, thực hiện" + end
+                ),
+            ),
+            blank(p.body_pt),
+            signature_table(p),
+        ]
+    )
+
+
+def decision(p: Profile) -> str:
+    """Quyết định khen thưởng [ND30 Mẫu 1.2] for one award group."""
+    state = p.name == "state"
+    summary = ("Về" if state else "về") + (
+        " việc tặng {{ form }} cho các tập thể, cá nhân {{ reason }}"
+    )
+    articles = (
+        [
+            body(
+                p,
+                [
+                    text(p, "Điều 1. ", b=True),
+                    text(
+                        p,
+                        "Tặng {{ form }} của {{ authority }} cho {{ counts }} (có danh sách "
+                        "kèm theo), {{ reason }}.",
+                    ),
+                ],
+            ),
+            body(
+                p,
+                [
+                    text(p, "Điều 2. ", b=True),
+                    text(p, "Quyết định này có hiệu lực kể từ ngày ký."),
+                ],
+            ),
+            body(
+                p,
+                [
+                    text(p, "Điều 3. ", b=True),
+                    text(
+                        p,
+                        "Chánh Văn phòng {{ issuer_name }}, {{ executors }} và các tập thể, cá "
+                        "nhân có tên tại Điều 1 chịu trách nhiệm thi hành Quyết định này./.",
+                    ),
+                ],
+            ),
+        ]
+        if state
+        else [
+            body(
+                p,
+                [
+                    text(p, "Điều 1. ", b=True),
+                    text(
+                        p,
+                        "Tặng {{ form }} của {{ authority }} cho {{ counts }} (có danh sách "
+                        "kèm theo), {{ reason }}.",
+                    ),
+                ],
+            ),
+            body(
+                p,
+                [
+                    text(p, "Điều 2. ", b=True),
+                    text(
+                        p,
+                        "Quyết định có hiệu lực từ ngày ký. {{ executors_cap }} và các tập "
+                        "thể, cá nhân có tên tại Điều 1 chịu trách nhiệm thi hành Quyết định "
+                        "này.",
+                    ),
+                ],
+            ),
+        ]
+    )
+    return "".join(
+        [
+            header_block(p),
+            title_block(p, "QUYẾT ĐỊNH", [run(summary, p.summary_pt, b=True)]),
+            para(
+                run("{{ authority_heading }}", p.body_pt, b=True),
+                pt=p.body_pt,
+                after=12,
+                keep_next=True,
+            ),
+            tag("{%p for ground in grounds %}"),
+            body(p, text(p, "{{ ground }}", i=True)),
+            tag("{%p endfor %}"),
+            tag("{%p if proposal %}"),
+            body(p, text(p, "{{ proposal }}", i=True)),
+            tag("{%p endif %}"),
+            para(
+                run("QUYẾT ĐỊNH:", p.body_pt, b=True),
+                pt=p.body_pt,
+                before=6,
+                after=12,
+                keep_next=True,
+            ),
+            *articles,
+            blank(p.body_pt),
+            signature_table(p),
+        ]
+    )
+
+
+LIST_WIDTHS = [14, 78, 73]
+
+
+def award_list(p: Profile) -> str:
+    """Danh sách khen thưởng kèm theo quyết định [spec §3]: no number, no date."""
+    n = len(LIST_WIDTHS)
+    full = sum(LIST_WIDTHS)
+    size = p.body_pt if p.name == "party" else 13
+
+    def c(width: float, content: str, *, align: str = "left", b: bool = False) -> str:
+        return cell(
+            width,
+            para(run(content, size, b=b), pt=size, align=align, before=3, after=3),
+            borders=True,
+        )
+
+    def group_row(label: str) -> str:
+        return row(
+            [
+                cell(
+                    full,
+                    para(run(label, size, b=True), pt=size, align="left", before=3, after=3),
+                    span=n,
+                    borders=True,
+                )
+            ]
+        )
+
+    def item_rows(var: str) -> list[str]:
+        return [
+            tag_row(f"{{%tr for item in {var} %}}", n, full),
+            row(
+                [
+                    c(LIST_WIDTHS[0], "{{ item.number }}", align="center"),
+                    c(LIST_WIDTHS[1], "{{ item.name }}"),
+                    c(LIST_WIDTHS[2], "{{ item.detail }}"),
+                ]
+            ),
+            tag_row("{%tr endfor %}", n, full),
+        ]
+
+    rows = [
+        row(
+            [
+                c(LIST_WIDTHS[0], "STT", align="center", b=True),
+                c(LIST_WIDTHS[1], "Tên tập thể / Họ và tên", align="center", b=True),
+                c(LIST_WIDTHS[2], "Chức vụ, đơn vị", align="center", b=True),
+            ],
+            header=True,
+        ),
+        tag_row("{%tr if collectives %}", n, full),
+        group_row("{{ collectives_numeral }}. TẬP THỂ"),
+        *item_rows("collectives"),
+        tag_row("{%tr endif %}", n, full),
+        tag_row("{%tr if individuals %}", n, full),
+        group_row("{{ individuals_numeral }}. CÁ NHÂN"),
+        *item_rows("individuals"),
+        tag_row("{%tr endif %}", n, full),
+    ]
+    return "".join(
+        [
+            header_block(p, number=False, date=False),
+            para(
+                run("DANH SÁCH {{ list_who }} ĐƯỢC TẶNG {{ form_upper }}", p.type_pt, b=True),
+                pt=p.type_pt,
+                before=18,
+                keep_next=True,
+            ),
+            para(
+                run("CỦA {{ authority_upper }}", p.type_pt, b=True),
+                pt=p.type_pt,
+                keep_next=True,
+            ),
+            para(
+                run(
+                    "(Kèm theo Quyết định số {{ decision_ref }} {{ decision_date }} "
+                    "của {{ decision_issuer }})",
+                    p.body_pt,
+                    i=True,
+                ),
+                pt=p.body_pt,
+                keep_next=True,
+            ),
+            rule(SUMMARY_RULE_MM, TEXT_W, after=12),
+            table(LIST_WIDTHS, rows, borders=True, cell_margin_mm=1.5),
+            blank(p.body_pt),
+        ]
+    )
+
+
+DOCUMENTS = {
+    "minutes": minutes,
+    "notice": notice,
+    "decision": decision,
+    "award-list": award_list,
+}
+
+
+# ---------------------------------------------------------------------------------------------
+# Assembling a .docx
+# ---------------------------------------------------------------------------------------------
+
+
+def _fragment(xml: str) -> list:
+    wrapper = parse_xml(f'<w:body xmlns:w="{W_NS}">{xml}</w:body>')
+    return list(wrapper)
+
+
+def _set_defaults(doc: Document, p: Profile) -> None:
+    """Times New Roman for every script, black, the body size, Vietnamese; no spacing."""
+    styles = doc.styles.element
+    defaults = styles.find(qn("w:docDefaults"))
+    if defaults is not None:
+        styles.remove(defaults)
+    size = round(p.body_pt * 2)
+    styles.insert(
+        0,
+        parse_xml(
+            f'<w:docDefaults xmlns:w="{W_NS}"><w:rPrDefault><w:rPr>'
+            '<w:rFonts w:ascii="Times New Roman" w:hAnsi="Times New Roman" '
+            'w:eastAsia="Times New Roman" w:cs="Times New Roman"/>'
+            f'<w:color w:val="000000"/><w:sz w:val="{size}"/><w:szCs w:val="{size}"/>'
+            '<w:lang w:val="vi-VN" w:eastAsia="vi-VN" w:bidi="ar-SA"/>'
+            "</w:rPr></w:rPrDefault>"
+            '<w:pPrDefault><w:pPr><w:spacing w:after="0" w:line="240" w:lineRule="auto"/>'
+            "</w:pPr></w:pPrDefault></w:docDefaults>"
+        ),
+    )
+    # The default template's Normal style names Calibri-era fonts in some builds; pin it.
+    normal = doc.styles["Normal"]
+    rpr = normal.element.get_or_add_rPr()
+    for old in rpr.findall(qn("w:rFonts")):
+        rpr.remove(old)
+    rpr.insert(
+        0,
+        parse_xml(
+            f'<w:rFonts xmlns:w="{W_NS}" w:ascii="Times New Roman" w:hAnsi="Times New Roman" '
+            'w:eastAsia="Times New Roman" w:cs="Times New Roman"/>'
+        ),
+    )
+    normal.font.size = None
+
+
+def _page_number_header(doc: Document, p: Profile) -> None:
+    """Page number centred in the top margin from page 2; page 1's header stays empty."""
+    section = doc.sections[0]
+    section.different_first_page_header_footer = True
+    size = round(p.page_number_pt * 2)
+    header = section.header
+    header.is_linked_to_previous = False
+    hp = header.paragraphs[0]._p
+    for child in list(hp):
+        hp.remove(child)
+    for el in _fragment(
+        '<w:p><w:pPr><w:jc w:val="center"/>'
+        f'<w:rPr><w:sz w:val="{size}"/><w:szCs w:val="{size}"/></w:rPr></w:pPr>'
+        f'<w:r><w:rPr><w:sz w:val="{size}"/><w:szCs w:val="{size}"/></w:rPr>'
+        '<w:fldChar w:fldCharType="begin"/></w:r>'
+        f'<w:r><w:rPr><w:sz w:val="{size}"/><w:szCs w:val="{size}"/></w:rPr>'
+        '<w:instrText xml:space="preserve"> PAGE </w:instrText></w:r>'
+        f'<w:r><w:rPr><w:sz w:val="{size}"/><w:szCs w:val="{size}"/></w:rPr>'
+        '<w:fldChar w:fldCharType="separate"/></w:r>'
+        f'<w:r><w:rPr><w:sz w:val="{size}"/><w:szCs w:val="{size}"/></w:rPr><w:t>2</w:t></w:r>'
+        f'<w:r><w:rPr><w:sz w:val="{size}"/><w:szCs w:val="{size}"/></w:rPr>'
+        '<w:fldChar w:fldCharType="end"/></w:r></w:p>'
+    ):
+        hp.addprevious(el)
+    header._element.remove(hp)
+    first = section.first_page_header
+    first.is_linked_to_previous = False
+    first.paragraphs[0].text = ""
+    # Footers exist but stay empty, so LibreOffice and Word agree on the page layout.
+    section.footer.is_linked_to_previous = False
+    section.first_page_footer.is_linked_to_previous = False
+
+
+def make(p: Profile, name: str) -> Document:
+    doc = Document()
+    _set_defaults(doc, p)
+    section = doc.sections[0]
+    section.page_width, section.page_height = Mm(PAGE_W), Mm(PAGE_H)
+    section.top_margin, section.bottom_margin = Mm(MARGIN_TOP), Mm(MARGIN_BOTTOM)
+    section.left_margin, section.right_margin = Mm(MARGIN_LEFT), Mm(MARGIN_RIGHT)
+    section.header_distance, section.footer_distance = Mm(10), Mm(10)
+    _page_number_header(doc, p)
+    body_el = doc.element.body
+    for child in list(body_el):
+        if child.tag != qn("w:sectPr"):
+            body_el.remove(child)
+    sect = body_el.find(qn("w:sectPr"))
+    for el in _fragment(DOCUMENTS[name](p)):
+        sect.addprevious(el)
+    props = doc.core_properties
+    props.author = "docgen"
+    props.title = f"docgen template: {name} ({p.name})"
+    # No Jinja braces here: docxtpl renders the core properties as templates too.
+    props.comments = "Edit the wording freely; keep every tag in double braces whole."
+    props.language = "vi-VN"
+    return doc
+
+
+def main(argv: list[str]) -> int:
+    out = Path(argv[1]) if len(argv) > 1 else OUT
+    for p in (STATE, PARTY):
+        folder = out / p.name
+        folder.mkdir(parents=True, exist_ok=True)
+        for name in DOCUMENTS:
+            path = folder / f"{name}.docx"
+            make(p, name).save(path)
+            print(path)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
