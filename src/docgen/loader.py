@@ -183,9 +183,9 @@ def _locate(path: FieldPath, marks: dict[FieldPath, Mark]) -> Mark | None:
     return marks.get(path)
 
 
-def _model_at(path: FieldPath) -> type[BaseModel] | None:
+def _model_at(path: FieldPath, root: type[BaseModel] = MeetingRecord) -> type[BaseModel] | None:
     """The model class whose field the path ends in, for suggesting near misses."""
-    current: Any = MeetingRecord
+    current: Any = root
     for part in path:
         current = _unwrap(current)
         if isinstance(current, type) and issubclass(current, BaseModel):
@@ -220,8 +220,8 @@ def _unwrap(tp: Any) -> Any:
             return tp
 
 
-def _near_key(loc: FieldPath) -> str | None:
-    model = _model_at(loc[:-1])
+def _near_key(loc: FieldPath, root: type[BaseModel] = MeetingRecord) -> str | None:
+    model = _model_at(loc[:-1], root)
     near = get_close_matches(
         str(loc[-1]), list(model.model_fields) if model else [], n=1, cutoff=0.6
     )
@@ -242,16 +242,16 @@ _EXPECTED = {
 }
 
 
-def _message(error: dict[str, Any]) -> str:
+def _message(error: dict[str, Any], root: type[BaseModel] = MeetingRecord) -> str:
     kind = error["type"]
     value = error.get("input")
     if kind == "missing":
         return "this field is required and missing."
     if kind == "extra_forbidden":
         field = error["loc"][-1]
-        model = _model_at(tuple(error["loc"][:-1]))
+        model = _model_at(tuple(error["loc"][:-1]), root)
         allowed = list(model.model_fields) if model else []
-        near = _near_key(tuple(error["loc"]))
+        near = _near_key(tuple(error["loc"]), root)
         hint = f' Did you mean "{near}"?' if near else ""
         known = f" Known keys here: {', '.join(allowed)}." if allowed else ""
         return f'"{field}" is not a known key.{hint}{known}'
@@ -297,7 +297,13 @@ def load_meeting(path: str | Path) -> MeetingRecord:
             f"{source}, line {line}: the file is not UTF-8 text. Save it as UTF-8 "
             "(in Notepad: Save As → Encoding: UTF-8)."
         ) from None
-    return parse_meeting(text, source)
+    record = parse_meeting(text, source)
+    if any(group.recipients_from is not None for group in record.awards):
+        # Imported here: only meetings that point at spreadsheets pay for openpyxl.
+        from docgen.spreadsheet import fill_recipients
+
+        fill_recipients(record, path.parent, source)
+    return record
 
 
 def parse_meeting(text: str, source: str = "<meeting>") -> MeetingRecord:
@@ -312,21 +318,7 @@ def parse_meeting(text: str, source: str = "<meeting>") -> MeetingRecord:
     try:
         record = MeetingRecord.model_validate(data)
     except ValidationError as exc:
-        errors = exc.errors(include_url=False)
-        # "venu" unknown and "venue" missing are one mistake: report the misspelling only.
-        misspelt = {
-            (*error["loc"][:-1], near)
-            for error in errors
-            if error["type"] == "extra_forbidden" and (near := _near_key(tuple(error["loc"])))
-        }
-        problems = []
-        for error in errors:
-            loc = tuple(error["loc"])
-            if error["type"] == "missing" and loc in misspelt:
-                continue
-            marks = keys if error["type"] == "extra_forbidden" else values
-            mark = _locate(loc, marks) or _locate(loc, values)
-            problems.append(_paragraph(source, mark, loc, _message(error)))
+        problems = validation_problems(exc, values, keys, source, MeetingRecord)
         raise DocgenError(_summary(source, problems), problems) from None
     problems = [
         _paragraph(source, _locate(loc, values), loc, message)
@@ -335,6 +327,32 @@ def parse_meeting(text: str, source: str = "<meeting>") -> MeetingRecord:
     if problems:
         raise DocgenError(_summary(source, problems), problems)
     return record
+
+
+def validation_problems(
+    exc: ValidationError,
+    values: dict[FieldPath, Mark],
+    keys: dict[FieldPath, Mark],
+    source: str,
+    root: type[BaseModel],
+) -> list[str]:
+    """One located paragraph per schema error of ``root`` (also used for certificate layouts)."""
+    errors = exc.errors(include_url=False)
+    # "venu" unknown and "venue" missing are one mistake: report the misspelling only.
+    misspelt = {
+        (*error["loc"][:-1], near)
+        for error in errors
+        if error["type"] == "extra_forbidden" and (near := _near_key(tuple(error["loc"]), root))
+    }
+    problems = []
+    for error in errors:
+        loc = tuple(error["loc"])
+        if error["type"] == "missing" and loc in misspelt:
+            continue
+        marks = keys if error["type"] == "extra_forbidden" else values
+        mark = _locate(loc, marks) or _locate(loc, values)
+        problems.append(_paragraph(source, mark, loc, _message(error, root)))
+    return problems
 
 
 def _paragraph(source: str, mark: Mark | None, loc: FieldPath, message: str) -> str:

@@ -246,6 +246,22 @@ class Decision(DocumentSettings):
     proposal: Text | None = Field(None, description="'Xét đề nghị của …' line.")
 
 
+class RecipientSource(Record):
+    """A spreadsheet (.xlsx or .csv) that holds an award group's recipients.
+
+    Member units send their award lists as Excel files; pointing at the file avoids retyping
+    it into YAML. Collectives and individuals are told apart by a "Loại" column, by section
+    rows ("I. TẬP THỂ"), by the name column's header, or by the sheets named here.
+    """
+
+    file: Text = Field(description="Path of the .xlsx/.csv file, relative to the meeting file.")
+    sheet: Text | None = Field(
+        None, description="The one sheet to read; all sheets when neither this nor the two below."
+    )
+    collectives_sheet: Text | None = Field(None, description="A sheet holding only collectives.")
+    individuals_sheet: Text | None = Field(None, description="A sheet holding only individuals.")
+
+
 class AwardGroup(Record):
     """One award given by one authority in one decision, with its recipients."""
 
@@ -263,6 +279,10 @@ class AwardGroup(Record):
     individuals: list[Individual] = Field(default_factory=list)
     sort_individuals: bool = Field(
         False, description="Sort individuals by Vietnamese name order instead of list order."
+    )
+    recipients_from: RecipientSource | None = Field(
+        None,
+        description="Take collectives and individuals from a spreadsheet instead of this file.",
     )
 
     @property
@@ -348,6 +368,15 @@ def reference_problems(record: MeetingRecord) -> list[tuple[Path, str]]:
                 )
             )
         seen.setdefault(group.key, i)
-        if not group.collectives and not group.individuals:
+        if group.recipients_from is not None:
+            if group.collectives or group.individuals:
+                problems.append(
+                    (
+                        ("awards", i, "recipients_from"),
+                        "give the recipients either here (a spreadsheet) or as collectives/"
+                        "individuals in this file, not both.",
+                    )
+                )
+        elif not group.collectives and not group.individuals:
             problems.append((("awards", i), "an award group needs at least one recipient."))
     return problems

@@ -1,0 +1,133 @@
+"""Bằng khen and giấy khen: one certificate page per award recipient.
+
+Two modes. ``overlay`` prints only the variable fields (name, position and unit, achievement,
+decision, golden-book number, place and date, signer) at millimetre positions, for the
+pre-printed blank stock offices buy; ``full`` prints the whole certificate on plain paper
+(frame, motto, the issuer's title and the award's name in red). Positions come from a layout
+file per kind (``templates/certificates/bang-khen.yaml``, ``giay-khen.yaml``) that a clerk
+edits; a calibration sheet tells the printer's offset, which every page is then shifted by.
+
+Public API: :func:`render_certificates` (one PDF), :func:`render_per_recipient` (one PDF each),
+:func:`certificate_pages`, :func:`calibration_sheet`, :func:`load_layout`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from docgen.certificates.calibration import calibration_sheet
+from docgen.certificates.context import page_contexts
+from docgen.certificates.layout import (
+    LAYOUT_FOR_FORM,
+    MODES,
+    LoadedLayout,
+    Mode,
+    builtin_dir,
+    layout_path,
+    load_layout,
+)
+from docgen.certificates.render import Page, Renderer, fit
+from docgen.errors import DocgenError
+from docgen.model import MeetingRecord
+
+__all__ = [
+    "LAYOUT_FOR_FORM",
+    "MODES",
+    "LoadedLayout",
+    "Mode",
+    "Page",
+    "Renderer",
+    "builtin_dir",
+    "calibration_sheet",
+    "certificate_pages",
+    "file_slug",
+    "fit",
+    "layout_path",
+    "load_layout",
+    "render_certificates",
+    "render_per_recipient",
+]
+
+
+def certificate_pages(
+    record: MeetingRecord,
+    *,
+    award: str | None = None,
+    layouts_dir: Path | None = None,
+) -> list[Page]:
+    """Every certificate of the meeting (or of award group ``award``), in list order.
+
+    Award groups in file order; in each, collectives then individuals as listed (individuals
+    sorted by name when the group asks for it, as on the award list).
+    """
+    groups = record.awards
+    if award is not None:
+        groups = [g for g in groups if g.key == award]
+        if not groups:
+            keys = ", ".join(g.key for g in record.awards) or "none"
+            raise DocgenError(f'there is no award group "{award}"; the groups are: {keys}.')
+    if not groups:
+        raise DocgenError("the meeting file has no awards, so there are no certificates.")
+    layouts: dict[Path, LoadedLayout] = {}
+    pages = []
+    for group in groups:
+        path = layout_path(group.form, layouts_dir)
+        layout = layouts.get(path)
+        if layout is None:
+            layout = layouts[path] = load_layout(path)
+        shared, recipients = page_contexts(record, group)
+        pages.extend(Page(layout, group.key, shared, r) for r in recipients)
+    return pages
+
+
+def render_certificates(
+    record: MeetingRecord,
+    *,
+    award: str | None = None,
+    mode: Mode = "overlay",
+    offset: tuple[float, float] = (0.0, 0.0),
+    preview: bool = False,
+    layouts_dir: Path | None = None,
+    progress: Callable[[int], None] | None = None,
+    warn: Callable[[str], None] | None = None,
+) -> bytes:
+    """All certificates as one PDF (bytes), one page per recipient.
+
+    ``offset`` is (DX, DY) in mm: DX moves everything right, DY moves everything down, as the
+    calibration sheet measures. ``preview`` draws each layout's background image (overlay mode
+    only) so the placement can be checked on screen; never print a preview on the stock.
+    """
+    pages = certificate_pages(record, award=award, layouts_dir=layouts_dir)
+    renderer = Renderer(mode=mode, offset=offset, preview=preview, warn=warn)
+    return renderer.render(pages, progress)
+
+
+def file_slug(text: str, limit: int = 60) -> str:
+    """ASCII file-name part: 'Ban Tuyên giáo Huyện ủy Cao Lộc' → 'ban-tuyen-giao-huyen-uy-cao-loc'."""
+    from docgen.spreadsheet import fold
+
+    slug = fold(text).replace(" ", "-")[:limit].strip("-")
+    return slug or "x"
+
+
+def render_per_recipient(
+    record: MeetingRecord,
+    *,
+    award: str | None = None,
+    mode: Mode = "overlay",
+    offset: tuple[float, float] = (0.0, 0.0),
+    preview: bool = False,
+    layouts_dir: Path | None = None,
+    progress: Callable[[int], None] | None = None,
+    warn: Callable[[str], None] | None = None,
+) -> list[tuple[str, bytes]]:
+    """One PDF per recipient: ``(file name, bytes)``, names ``NNN-<group>-<name>.pdf`` in order."""
+    pages = certificate_pages(record, award=award, layouts_dir=layouts_dir)
+    renderer = Renderer(mode=mode, offset=offset, preview=preview, warn=warn)
+    width = max(3, len(str(len(pages))))
+    out = []
+    for i, page in enumerate(pages, start=1):
+        name = f"{i:0{width}d}-{page.group_key}-{file_slug(page.recipient['name'])}.pdf"
+        out.append((name, renderer.render([page], progress)))
+    return out

@@ -1,0 +1,339 @@
+"""Certificate layouts: one small YAML file per kind of certificate, edited by a clerk.
+
+A layout says where each piece of text goes on the sheet, measured in millimetres from the
+top-left corner of the paper as one measures with a ruler, with ``y`` the *baseline* of the text
+(the line the letters sit on, which is what the dotted lines of pre-printed stock mark). Each
+field's text is a Jinja template over ``recipient``, ``award``, ``meeting`` and ``issuer``, run
+in the sandbox. Layout files are checked like meeting files: every problem is reported with
+its line, and template mistakes (syntax, unknown names, misspelt attributes) are found when the
+layout is loaded, not on page 3,000 of a batch.
+"""
+
+from __future__ import annotations
+
+from difflib import get_close_matches
+from functools import lru_cache
+from importlib.resources import files
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import jinja2
+import jinja2.meta
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, model_validator
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A3, A4, A5
+
+from docgen.errors import DocgenError
+from docgen.loader import FieldPath, _locate, _paragraph, _parse, _summary, validation_problems
+from docgen.sandbox import make_environment
+from docgen.vietnamese import (
+    capitalize_first,
+    format_date,
+    format_date_short,
+    lower_first,
+    place_date_line,
+    upper,
+)
+
+Mode = Literal["overlay", "full"]
+MODES: tuple[Mode, ...] = ("overlay", "full")
+MM = 72 / 25.4  # points per millimetre
+
+#: The names a field's template can use.
+CONTEXT_NAMES = ("recipient", "award", "meeting", "issuer")
+
+#: Which layout file prints which form of award.
+LAYOUT_FOR_FORM = {"Bằng khen": "bang-khen", "Giấy khen": "giay-khen"}
+
+_PAGE_SIZES = {"A3": A3, "A4": A4, "A5": A5}
+
+
+def _check_color(value: str) -> str:
+    try:
+        colors.toColor(value)
+    except ValueError:
+        raise ValueError(
+            f"{value!r} is not a colour; write #RRGGBB (e.g. #C8102E for red) or a name such as "
+            "black, red, darkred, navy"
+        ) from None
+    return value
+
+
+Color = Annotated[str, AfterValidator(_check_color)]
+
+
+class Spec(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Page(Spec):
+    size: Literal["A3", "A4", "A5"] = "A3"
+    orientation: Literal["landscape", "portrait"] = "landscape"
+    width: float | None = Field(None, gt=0, le=1200, description="mm; overrides size.")
+    height: float | None = Field(None, gt=0, le=1200, description="mm; overrides size.")
+
+    @property
+    def points(self) -> tuple[float, float]:
+        """(width, height) in points."""
+        w, h = _PAGE_SIZES[self.size]
+        if self.orientation == "landscape":
+            w, h = max(w, h), min(w, h)
+        if self.width is not None:
+            w = self.width * MM
+        if self.height is not None:
+            h = self.height * MM
+        return w, h
+
+
+class FieldSpec(Spec):
+    """One piece of text: where it goes, how it looks, what to do when it is too long."""
+
+    name: str = Field(min_length=1, description="A name for messages and the calibration sheet.")
+    text: str = Field(description="Jinja template: 'Quyết định số {{ award.decision_number }}'.")
+    x: float = Field(ge=0, description="Left edge of the field's box, mm from the paper's left.")
+    y: float = Field(ge=0, description="Baseline of the first line, mm from the paper's top.")
+    width: float = Field(gt=0, description="Width of the box in mm; text never leaves it.")
+    align: Literal["left", "center", "right"] = "center"
+    font: str | None = Field(None, description="Font family; defaults to the layout's.")
+    size: float = Field(gt=0, le=300, description="Font size in points.")
+    bold: bool = False
+    italic: bool = False
+    color: Color | None = None
+    overflow: Literal["shrink", "wrap"] = "shrink"
+    min_size: float | None = Field(None, gt=0, description="Smallest size when shrinking.")
+    max_lines: int = Field(1, ge=1, le=20, description="Lines allowed with overflow: wrap.")
+    leading: float = Field(1.25, ge=0.8, le=3, description="Line distance ÷ font size.")
+    rule: bool = Field(False, description="Underline the text with a rule as long as it.")
+    modes: list[Mode] = Field(default_factory=lambda: list(MODES), min_length=1)
+
+    @model_validator(mode="after")
+    def _sizes(self) -> FieldSpec:
+        if self.min_size is not None and self.min_size > self.size:
+            raise ValueError(f"min_size {self.min_size} is larger than size {self.size}")
+        if self.overflow == "shrink" and self.max_lines != 1:
+            raise ValueError("max_lines needs overflow: wrap")
+        return self
+
+    @property
+    def smallest(self) -> float:
+        # Below about 60 % a line no longer reads as the same line; the clerk can go lower.
+        return self.min_size if self.min_size is not None else round(self.size * 0.6, 1)
+
+
+class Frame(Spec):
+    """The border of a certificate printed in full (never in overlay mode)."""
+
+    inset: float = Field(8, ge=0, description="mm from the paper's edge to the outer line.")
+    width: float = Field(4, gt=0, description="Outer line width in points.")
+    color: Color = "#B8860B"
+    inner_inset: float | None = Field(12, ge=0)
+    inner_width: float = Field(1.2, gt=0)
+    inner_color: Color | None = None
+
+
+class Rule(Spec):
+    """A straight line, from (x1, y1) to (x2, y2) in mm."""
+
+    x1: float
+    y1: float
+    x2: float
+    y2: float
+    width: float = Field(0.8, gt=0)
+    color: Color = "#000000"
+    modes: list[Mode] = Field(default_factory=lambda: ["full"], min_length=1)
+
+
+class Layout(Spec):
+    """One layout file."""
+
+    description: str | None = None
+    page: Page = Page()
+    font: str = "Times New Roman"
+    color: Color = "#000000"
+    background: str | None = Field(
+        None, description="Image of the blank stock, relative to this file; drawn by --preview."
+    )
+    frame: Frame | None = None
+    rules: list[Rule] = Field(default_factory=list)
+    fields: list[FieldSpec] = Field(min_length=1)
+
+
+class LoadedLayout:
+    """A validated layout with its source file and its templates compiled once."""
+
+    def __init__(self, spec: Layout, source: str, path: Path | None) -> None:
+        self.spec = spec
+        self.source = source
+        self.path = path
+        env = environment()
+        self.templates = [env.from_string(f.text) for f in spec.fields]
+        # A field that does not mention the recipient is the same on every page of an award
+        # group; the renderer draws it once per group into a reusable PDF form.
+        self.per_recipient = [
+            "recipient" in jinja2.meta.find_undeclared_variables(env.parse(f.text))
+            for f in spec.fields
+        ]
+
+    @property
+    def name(self) -> str:
+        return self.path.stem if self.path else self.source
+
+    @property
+    def background_path(self) -> Path | None:
+        if not self.spec.background:
+            return None
+        base = self.path.parent if self.path else Path(".")
+        return base / self.spec.background
+
+
+#: Text helpers a template can call (``upper(x)``) or pipe into (``x | upper``).
+HELPERS = {
+    "upper": upper,
+    "capitalize_first": capitalize_first,
+    "lower_first": lower_first,
+    "format_date": format_date,
+    "format_date_short": format_date_short,
+    "place_date_line": place_date_line,
+}
+
+
+@lru_cache(maxsize=1)
+def environment() -> jinja2.Environment:
+    """The sandboxed environment of field templates, with the Vietnamese text helpers."""
+    env = make_environment(autoescape=False)
+    env.globals.update(HELPERS)
+    # ``| upper`` must be the Vietnamese one (NFC in and out), not str.upper.
+    env.filters.update(HELPERS)
+    return env
+
+
+# ---------------------------------------------------------------------------------------------
+# Loading
+# ---------------------------------------------------------------------------------------------
+
+
+def builtin_dir() -> Path:
+    """The layouts shipped with docgen (``templates/certificates``)."""
+    packaged = files("docgen").joinpath("templates", "certificates")
+    if packaged.is_dir():
+        return Path(str(packaged))
+    # Source checkout / editable install: the templates sit at the repository's top.
+    return Path(__file__).resolve().parents[3] / "templates" / "certificates"
+
+
+def layout_path(form: str, layouts_dir: Path | None = None) -> Path:
+    """The layout file for an award form, looked up in ``layouts_dir`` first."""
+    stem = LAYOUT_FOR_FORM[form]
+    for folder in (layouts_dir, builtin_dir()):
+        if folder is not None and (folder / f"{stem}.yaml").is_file():
+            return folder / f"{stem}.yaml"
+    where = f"{layouts_dir} nor in {builtin_dir()}" if layouts_dir else str(builtin_dir())
+    raise DocgenError(f"no certificate layout {stem}.yaml for {form} in {where}.")
+
+
+def load_layout(path: str | Path) -> LoadedLayout:
+    """Read and check a layout file; raise :class:`DocgenError` with every located problem."""
+    path = Path(path)
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except FileNotFoundError:
+        raise DocgenError(f"{path}: no such layout file.") from None
+    except UnicodeDecodeError:
+        raise DocgenError(f"{path}: the layout is not UTF-8 text; save it as UTF-8.") from None
+    except OSError as exc:
+        raise DocgenError(f"{path}: cannot be read ({exc.strerror}).") from None
+    return parse_layout(text, str(path), path)
+
+
+def parse_layout(text: str, source: str = "<layout>", path: Path | None = None) -> LoadedLayout:
+    data, values, keys = _parse(text, source)
+    if not isinstance(data, dict):
+        raise DocgenError(f"{source}, line 1: a layout is a block of keys: page, font, fields …")
+    try:
+        spec = Layout.model_validate(data)
+    except ValidationError as exc:
+        problems = validation_problems(exc, values, keys, source, Layout)
+        raise DocgenError(_summary(source, problems), problems) from None
+    problems = [
+        _paragraph(source, _locate(loc, values), loc, message)
+        for loc, message in _layout_problems(spec)
+    ]
+    if problems:
+        raise DocgenError(_summary(source, problems), problems)
+    layout = LoadedLayout(spec, source, path)
+    problems = [
+        _paragraph(source, _locate(loc, values), loc, message)
+        for loc, message in _trial_render(layout)
+    ]
+    if problems:
+        raise DocgenError(_summary(source, problems), problems)
+    return layout
+
+
+def _layout_problems(spec: Layout) -> list[tuple[FieldPath, str]]:
+    problems: list[tuple[FieldPath, str]] = []
+    width, height = spec.page.points
+    width, height = width / MM, height / MM
+    env = environment()
+    known = set(CONTEXT_NAMES) | set(env.globals)
+    seen: dict[str, int] = {}
+    for i, f in enumerate(spec.fields):
+        loc: FieldPath = ("fields", i)
+        if f.name in seen:
+            problems.append(((*loc, "name"), f'"{f.name}" is already field {seen[f.name] + 1}.'))
+        seen.setdefault(f.name, i)
+        if f.x + f.width > width + 1e-6:
+            problems.append(
+                (
+                    (*loc, "width"),
+                    f"the box runs off the paper: x {f.x:g} + width {f.width:g} = "
+                    f"{f.x + f.width:g} mm, the page is {width:g} mm wide.",
+                )
+            )
+        if f.y > height:
+            problems.append(((*loc, "y"), f"{f.y:g} mm is below the page ({height:g} mm)."))
+        try:
+            names = jinja2.meta.find_undeclared_variables(env.parse(f.text))
+        except jinja2.TemplateSyntaxError as exc:
+            problems.append(
+                ((*loc, "text"), f"the template cannot be read: {exc.message} (line {exc.lineno}).")
+            )
+            continue
+        for name in sorted(names - known):
+            near = get_close_matches(name, sorted(known), n=1)
+            hint = f' Did you mean "{near[0]}"?' if near else ""
+            problems.append(
+                (
+                    (*loc, "text"),
+                    f'"{name}" is not a name a field can use.{hint} The names are '
+                    f"{', '.join(CONTEXT_NAMES)} and the helpers {', '.join(HELPERS)}.",
+                )
+            )
+    return problems
+
+
+def _trial_render(layout: LoadedLayout) -> list[tuple[FieldPath, str]]:
+    """Run every template on a sample collective and individual to catch misspelt attributes."""
+    from docgen.certificates.context import sample_contexts
+
+    problems: list[tuple[FieldPath, str]] = []
+    for i, template in enumerate(layout.templates):
+        for ctx in sample_contexts():
+            try:
+                template.render(ctx)
+            except jinja2.UndefinedError as exc:
+                problems.append((("fields", i, "text"), f"{exc}. {_attribute_hint(ctx)}"))
+                break
+            except Exception as exc:  # a filter given the wrong type, a sandbox refusal …
+                problems.append((("fields", i, "text"), f"the template fails: {exc}."))
+                break
+    return problems
+
+
+def _attribute_hint(ctx: dict[str, Any]) -> str:
+    parts = []
+    for name in ("recipient", "award"):
+        value = ctx[name]
+        keys = value.keys() if isinstance(value, dict) else []
+        parts.append(f"{name} has {', '.join(keys)}")
+    return "; ".join(parts) + "; meeting and issuer are the meeting file's blocks."
