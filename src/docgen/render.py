@@ -1,7 +1,7 @@
 """Filling a DOCX template with a context: docxtpl in docgen's sandbox.
 
-Templates are clerk-edited files, so rendering runs in :func:`docgen.sandbox.make_environment`
-(sandboxed, autoescaped, StrictUndefined). When a template is wrong the clerk needs to know
+Templates are clerk-edited files, so rendering runs in docgen's sandbox
+(:func:`docgen.sandbox.render_docx`: sandboxed, autoescaped, StrictUndefined, with limits). When a template is wrong the clerk needs to know
 *which file* and *where in it*; docxtpl's own errors name neither, so every Jinja error is
 turned into a :class:`DocgenError` that names the template and quotes the paragraph around the
 offending tag.
@@ -17,10 +17,10 @@ from pathlib import Path
 from typing import Any
 
 from docxtpl import DocxTemplate
-from jinja2 import TemplateError, TemplateSyntaxError
+from jinja2 import TemplateError
 
+from docgen import sandbox
 from docgen.errors import DocgenError
-from docgen.sandbox import make_environment
 
 
 def _template_line(exc: BaseException) -> int | None:
@@ -65,15 +65,16 @@ def _locate(tpl: DocxTemplate, exc: BaseException) -> str:
                 # The failing tag can sit at the start of the next paragraph's line.
                 text = next((t.strip() for t in lines[line:] if t.strip()), "")
             if text:
-                return f" in {label}, in the paragraph “{text[:160]}”"
+                return f"\n  in {label}, in the paragraph “{text[:160]}”"
     return ""
 
 
 def render_docx(template: Path, context: dict[str, Any]) -> bytes:
     """Render ``template`` with ``context`` and return the DOCX bytes.
 
-    Raises :class:`DocgenError` naming the template (and the paragraph of the failing tag)
-    for a missing or unreadable file and for any Jinja error.
+    Rendering goes through :func:`docgen.sandbox.render_docx` (sandbox, autoescape,
+    StrictUndefined, limits). Raises :class:`DocgenError` naming the template, and quoting the
+    paragraph of the failing tag, for a missing or unreadable file and for any template error.
     """
     template = Path(template)
     if not template.is_file():
@@ -87,14 +88,16 @@ def render_docx(template: Path, context: dict[str, Any]) -> bytes:
             "from Word or LibreOffice as .docx (Word 2007–365)."
         ) from None
     try:
-        tpl.render(context, jinja_env=make_environment(), autoescape=True)
-    except TemplateError as exc:
-        where = _locate(tpl, exc)
-        kind = "has a tag Jinja cannot read" if isinstance(exc, TemplateSyntaxError) else "failed"
-        raise DocgenError(
-            f"Template {template} {kind}{where}: {exc.message or exc}. Run `docgen templates "
-            "check` on the templates folder for every problem at once."
-        ) from None
+        sandbox.render_docx(tpl, context, what=f"Template {template}")
+    except DocgenError as error:
+        # The sandbox names the template and the line of docxtpl's XML; a clerk needs the
+        # words of the paragraph, which only the template itself can give back.
+        original = error.__context__
+        where = ""
+        if isinstance(original, TemplateError) and "near:" not in str(error):
+            where = _locate(tpl, original)
+        hint = "Run `docgen templates check` on the templates folder for every problem at once."
+        raise DocgenError(f"{error}{where}\n{hint}", error.problems) from None
     buffer = BytesIO()
     tpl.save(buffer)
     return buffer.getvalue()
