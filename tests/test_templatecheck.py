@@ -8,6 +8,7 @@ the template with docxtpl in docgen's sandbox.
 from __future__ import annotations
 
 import io
+import re
 import tempfile
 import zipfile
 from collections.abc import Callable
@@ -464,53 +465,102 @@ def test_check_folder_missing_or_empty(tmp_path):
 # Differential: whatever the checker passes, docxtpl renders into well-formed XML
 
 
-TOKENS = [
-    "{{ x }}", "{{ i }}", "{{ y }}", "{% if x %}", "{% endif %}", "{% for i in xs %}",
-    "{% endfor %}", "{% else %}", "{{", "}}", "chữ", "{%p if x %}", "{%p endif %}",
-    "{%p for i in xs %}", "{%p endfor %}", "{{ x.a }}",
-]  # fmt: skip
-ROW_TOKENS = [
-    "{%tr for i in xs %}",
-    "{%tr endfor %}",
-    "{%tr if x %}",
-    "{%tr endif %}",
-    "{{ i }}",
-    "ô",
-]
+@st.composite
+def near_valid_templates(draw) -> tuple[list[list], str]:
+    """A valid template as units (["p", text] / ["table", rows]) and at most one clerk slip."""
+    units: list[list] = []
 
-paragraphs = st.lists(st.lists(st.sampled_from(TOKENS), max_size=3), min_size=1, max_size=5)
-rows = st.lists(st.sampled_from(ROW_TOKENS), max_size=4)
+    def body(depth: int, in_loop: bool) -> None:
+        for _ in range(draw(st.integers(0, 3))):
+            kinds = ["text", "var", "runif", "pif", "pfor", "table"] if depth < 2 else ["text"]
+            kind = draw(st.sampled_from(kinds))
+            if kind == "text":
+                units.append(["p", "chữ"])
+            elif kind == "var":
+                units.append(["p", "{{ i }}" if in_loop else "{{ x }}"])
+            elif kind == "runif":
+                units.append(["p", "a {% if x %}{{ x }}{% else %}b{% endif %} c"])
+            elif kind in ("pif", "pfor"):
+                units.append(["p", "{%p if x %}" if kind == "pif" else "{%p for i in xs %}"])
+                body(depth + 1, in_loop or kind == "pfor")
+                units.append(["p", "{%p endif %}" if kind == "pif" else "{%p endfor %}"])
+            else:
+                wrap = draw(st.sampled_from([("for i in xs", "endfor"), ("if x", "endif")]))
+                units.append(
+                    ["table", ["STT", f"{{%tr {wrap[0]} %}}", "{{ x }}", f"{{%tr {wrap[1]} %}}"]]
+                )
+
+    body(0, False)
+    slip = draw(st.sampled_from(["none", "drop", "swap", "plain", "typo", "split", "join", "move"]))
+    if not units:
+        return units, "none"
+    i = draw(st.integers(0, len(units) - 1))
+    j = draw(st.integers(0, len(units) - 1))
+    unit = units[i]
+    if slip == "drop":
+        if unit[0] == "table":
+            unit[1].pop(draw(st.integers(0, len(unit[1]) - 1)))
+        else:
+            units.pop(i)
+    elif slip == "swap":
+        units[i], units[j] = units[j], units[i]
+    elif slip == "plain" and unit[0] == "p":
+        unit[1] = unit[1].replace("{%p ", "{% ")
+    elif slip == "typo" and unit[0] == "p":
+        unit[1] = unit[1].replace("{{ x }}", "{{ xx }}").replace("{{ i }}", "{{ x.i }}")
+    elif slip == "split" and unit[0] == "p" and len(unit[1]) > 1:
+        k = draw(st.integers(1, len(unit[1]) - 1))
+        units[i : i + 1] = [["p", unit[1][:k]], ["p", unit[1][k:]]]
+    elif slip == "join" and i + 1 < len(units) and unit[0] == units[i + 1][0] == "p":
+        units[i : i + 2] = [["p", unit[1] + " " + units[i + 1][1]]]
+    elif slip == "move" and unit[0] == "p":
+        tables = [u for u in units if u[0] == "table"]
+        if tables:
+            units.pop(i)
+            tables[0][1].insert(draw(st.integers(0, len(tables[0][1]))), unit[1])
+    else:
+        slip = "none"
+    return units, slip
 
 
-@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(before=paragraphs, table_rows=rows, after=paragraphs)
-def test_what_the_checker_passes_renders(before, table_rows, after):
+def build_units(units: list[list]) -> Callable:
     def build(d):
-        for tokens in before:
-            d.add_paragraph(" ".join(tokens))
-        if table_rows:
-            table = d.add_table(rows=len(table_rows), cols=2)
-            for i, token in enumerate(table_rows):
-                table.cell(i, 0).text = token
-        for tokens in after:
-            d.add_paragraph(" ".join(tokens))
+        for kind, content in units:
+            if kind == "p":
+                d.add_paragraph(content)
+            elif content:
+                table = d.add_table(rows=len(content), cols=2)
+                for r, text in enumerate(content):
+                    table.cell(r, 0).text = text
+                    table.cell(r, 1).text = "ô" if text == "{{ x }}" else ""
 
+    return build
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(case=near_valid_templates())
+def test_valid_templates_pass_and_whatever_passes_renders(case):
+    """No false positives on valid templates; no template the checker passes breaks docxtpl."""
+    units, slip = case
     context = {"x": 1, "xs": [1, 2]}
     with tempfile.TemporaryDirectory() as folder:
-        path = make(Path(folder), build)
+        path = make(Path(folder), build_units(units))
         problems = check_template(path, context)
         try:
+            text = render_text(path, context)
             template = DocxTemplate(path)
             render_docx(template, context, what="t")
             out = Path(folder) / "out.docx"
             template.save(out)
             with zipfile.ZipFile(out) as z:
                 etree.fromstring(z.read("word/document.xml"))
-            rendered = True
         except (DocgenError, etree.XMLSyntaxError):
-            rendered = False
+            text = None
+        if slip == "none":
+            assert problems == [], "\n".join(map(str, problems))
         if not problems:
-            assert rendered, "checker passed a template docxtpl cannot render"
+            assert text is not None, "the checker passed a template docxtpl cannot render"
+            assert "{{" not in text and "{%" not in text
 
 
 # ---------------------------------------------------------------------------------------------
@@ -521,13 +571,41 @@ def builtin_templates() -> list[Path]:
     return sorted(p for p in (REPO / "templates").rglob("*.docx") if not p.name.startswith("~$"))
 
 
+def builtin_contexts() -> list[tuple[Path, dict]]:
+    """(template, its real context from the Lạng Sơn sample) for every built-in template."""
+    context = pytest.importorskip("docgen.context", reason="docgen.context is not written yet")
+    from docgen.loader import load_meeting
+    from docgen.templates_dir import TEMPLATE_FILES
+
+    record = load_meeting(REPO / "seeds" / "lang-son-2022.yaml")
+    out = []
+    for document, name in TEMPLATE_FILES.items():
+        group = record.awards[0] if document in ("decision", "list") else None
+        for path in sorted((REPO / "templates").glob(f"*/{name}")):
+            out.append((path, context.context_for(record, document, group)))
+    return out
+
+
 @pytest.mark.skipif(not builtin_templates(), reason="no built-in templates in templates/ yet")
-def test_builtin_templates_check_clean_against_their_context():
-    context = pytest.importorskip(
-        "docgen.context", reason="docgen.context (the template context) is not written yet"
-    )
-    known_for = getattr(context, "known_for", None) or getattr(context, "sample_context", None)
-    if known_for is None:
-        pytest.skip("docgen.context exposes no known_for(path) / sample_context(path) yet")
-    problems = check_folder(REPO / "templates", known_for)
-    assert problems == [], "\n\n".join(map(str, problems))
+def test_builtin_templates_check_clean_against_their_real_context():
+    cases = builtin_contexts()
+    assert len(cases) == len(builtin_templates())
+    for path, context in cases:
+        problems = check_template(path, context)
+        assert problems == [], "\n\n".join(map(str, problems))
+
+
+@pytest.mark.skipif(not builtin_templates(), reason="no built-in templates in templates/ yet")
+def test_a_misspelt_name_in_each_builtin_template_is_caught(tmp_path):
+    for path, context in builtin_contexts():
+        document = Document(path)
+        runs = [r for p in document.paragraphs for r in p.runs]
+        runs += [r for t in document.tables for c in t._cells for p in c.paragraphs for r in p.runs]
+        run = next(r for r in runs if re.search(r"\{\{ \w+ \}\}", r.text))
+        name = re.search(r"\{\{ (\w+) \}\}", run.text).group(1)
+        run.text = run.text.replace("{{ " + name + " }}", "{{ " + name + "x }}")
+        broken = tmp_path / f"{path.parent.name}-{path.name}"
+        document.save(broken)
+        problem = only(check_template(broken, context))
+        assert f"did you mean '{name}'?" in problem.message, problem
+        assert f"{name}x" in problem.location.text
