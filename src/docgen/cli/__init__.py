@@ -39,9 +39,10 @@ def _register() -> None:
     from docgen.cli import build as build_cli
     from docgen.cli import meeting
     from docgen.cli import pdf as pdf_cli
+    from docgen.cli import register as register_cli
     from docgen.cli import templates as templates_cli
 
-    for module in (build_cli, templates_cli, meeting, pdf_cli):
+    for module in (build_cli, templates_cli, meeting, pdf_cli, register_cli):
         for command in module.COMMANDS:
             main.add_command(command)
 
