@@ -16,6 +16,7 @@ from io import BytesIO
 from pathlib import Path
 from typing import Any
 
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docxtpl import DocxTemplate
 from jinja2 import TemplateError
 
@@ -69,6 +70,25 @@ def _locate(tpl: DocxTemplate, exc: BaseException) -> str:
     return ""
 
 
+def _adopt_core_properties(tpl: DocxTemplate) -> None:
+    """Make python-docx see the core properties LibreOffice wrote under another rel type.
+
+    LibreOffice relates ``docProps/core.xml`` with the transitional relationship type
+    (``…/officedocument/2006/relationships/metadata/core-properties``); python-docx knows only
+    the strict OPC one, so it would add a second ``docProps/core.xml`` and save a zip with
+    two entries of that name, which Word reports as damaged. Re-typing the relationship
+    keeps the one part. Clerks do save templates from LibreOffice, so this is not rare.
+    """
+    package = tpl.docx.part.package
+    reltypes = {rel.reltype for rel in package.rels.values()}
+    if RT.CORE_PROPERTIES in reltypes:
+        return
+    for rel in package.rels.values():
+        if rel.reltype.endswith("/metadata/core-properties"):
+            rel._reltype = RT.CORE_PROPERTIES  # python-docx has no public setter
+            return
+
+
 def render_docx(template: Path, context: dict[str, Any]) -> bytes:
     """Render ``template`` with ``context`` and return the DOCX bytes.
 
@@ -82,6 +102,7 @@ def render_docx(template: Path, context: dict[str, Any]) -> bytes:
     try:
         tpl = DocxTemplate(template)
         tpl.init_docx()
+        _adopt_core_properties(tpl)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
         raise DocgenError(
             f"Template {template} is not a Word document docgen can read ({exc}). Save it "
