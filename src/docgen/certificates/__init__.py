@@ -30,6 +30,7 @@ from docgen.certificates.layout import (
 from docgen.certificates.render import Page, Renderer, fit
 from docgen.errors import DocgenError
 from docgen.model import MeetingRecord
+from docgen.outputs import safe_filename
 
 __all__ = [
     "LAYOUT_FOR_FORM",
@@ -105,10 +106,7 @@ def render_certificates(
 
 def file_slug(text: str, limit: int = 60) -> str:
     """ASCII file-name part: 'Ban Tuyên giáo Huyện ủy Cao Lộc' → 'ban-tuyen-giao-huyen-uy-cao-loc'."""
-    from docgen.spreadsheet import fold
-
-    slug = fold(text).replace(" ", "-")[:limit].strip("-")
-    return slug or "x"
+    return safe_filename(text, max_length=limit, default="x")
 
 
 def render_per_recipient(

@@ -17,6 +17,7 @@ from reportlab.lib import colors
 from reportlab.pdfgen.canvas import Canvas
 
 from docgen.certificates.layout import MM, LoadedLayout, Mode
+from docgen.certificates.render import binary_streams
 from docgen.pdf.fonts import resolve_family
 
 RULER_AT = 20.0  # mm: where the rulers run, clear of the printer's unprintable edge
@@ -24,12 +25,12 @@ RULER_AT = 20.0  # mm: where the rulers run, clear of the printer's unprintable 
 _INSTRUCTIONS = [
     "TRANG HIỆU CHỈNH MÁY IN",
     "1. In trang này ở tỷ lệ 100 % (bỏ chọn “Fit to page” / “Vừa trang”), đúng khổ giấy của phôi.",
-    "2. Đo bằng thước thật từ mép trái tờ giấy đến vạch 100 của thước ngang in trên trang. Đo được "
-    "102 mm: máy in lệch phải 2 mm, dùng --offset -2,0; đo được 99 mm: dùng --offset 1,0.",
-    "3. Đo từ mép trên tờ giấy đến vạch 100 của thước dọc. Đo được 103 mm: máy in lệch xuống 3 mm, "
-    "dùng --offset 0,-3 (kết hợp cả hai: --offset -2,-3).",
-    "4. Đặt trang in lên phôi, soi trước ánh sáng: dấu + là điểm neo của từng trường (trên đường "
-    "chân chữ), đoạn mảnh là bề rộng của trường. In lại trang này với --offset để kiểm tra.",
+    "2. Đo bằng thước thật từ mép trái tờ giấy đến vạch 100 của thước ngang in trên trang:",
+    "    đo được 102 mm — máy in lệch phải 2 mm, dùng --offset -2,0; đo được 99 mm — dùng --offset 1,0.",
+    "3. Đo từ mép trên tờ giấy đến vạch 100 của thước dọc:",
+    "    đo được 103 mm — máy in lệch xuống 3 mm, dùng --offset 0,-3 (cả hai chiều: --offset -2,-3).",
+    "4. Đặt trang in lên phôi, soi trước ánh sáng: dấu + là điểm neo của từng trường (trên đường",
+    "    chân chữ), đoạn mảnh là bề rộng của trường. In lại trang này với --offset để kiểm tra.",
 ]
 
 
@@ -46,14 +47,14 @@ def _ruler(c: Canvas, w: float, h: float, font: str) -> None:
         length = 5 if mm % 10 == 0 else 3.5 if mm % 5 == 0 else 2
         c.setLineWidth(0.4 if mm % 10 == 0 else 0.2)
         c.line(x, top, x, top - length * MM)
-        if mm % 10 == 0 and mm:
+        if mm % 10 == 0 and mm and abs(mm - RULER_AT) > 5:
             c.drawCentredString(x, top - 8 * MM, str(mm))
     for mm in range(0, int(h / MM) + 1):
         y = h - mm * MM
         length = 5 if mm % 10 == 0 else 3.5 if mm % 5 == 0 else 2
         c.setLineWidth(0.4 if mm % 10 == 0 else 0.2)
         c.line(RULER_AT * MM, y, (RULER_AT + length) * MM, y)
-        if mm % 10 == 0 and mm:
+        if mm % 10 == 0 and mm and abs(mm - RULER_AT) > 5:
             c.drawString((RULER_AT + 6) * MM, y - 2.4, str(mm))
 
 
@@ -85,6 +86,11 @@ def calibration_sheet(
     mode: Mode = "overlay",
 ) -> bytes:
     """One calibration page per layout, shifted by ``offset`` like the certificates."""
+    with binary_streams():
+        return _calibration(layouts, offset, mode)
+
+
+def _calibration(layouts: Sequence[LoadedLayout], offset: tuple[float, float], mode: Mode) -> bytes:
     faces = resolve_family("Times New Roman")
     regular, bold = faces.face(), faces.face(bold=True)
     buffer = io.BytesIO()

@@ -37,12 +37,13 @@ def _register() -> None:
     # Imported here, not at the top, so each command module can import ``main``'s helpers
     # without a cycle; one line per command module.
     from docgen.cli import build as build_cli
+    from docgen.cli import certificates as certificates_cli
     from docgen.cli import meeting
     from docgen.cli import pdf as pdf_cli
     from docgen.cli import register as register_cli
     from docgen.cli import templates as templates_cli
 
-    for module in (build_cli, templates_cli, meeting, pdf_cli, register_cli):
+    for module in (build_cli, templates_cli, meeting, pdf_cli, certificates_cli, register_cli):
         for command in module.COMMANDS:
             main.add_command(command)
 

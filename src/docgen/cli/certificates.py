@@ -1,0 +1,199 @@
+"""``docgen certificates`` and ``docgen awards check``: certificates and award spreadsheets."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import click
+
+from docgen.certificates import (
+    LAYOUT_FOR_FORM,
+    MODES,
+    calibration_sheet,
+    layout_path,
+    load_layout,
+    render_certificates,
+    render_per_recipient,
+)
+from docgen.errors import DocgenError
+from docgen.loader import load_meeting
+from docgen.outputs import safe_filename, transaction
+from docgen.spreadsheet import describe, read_recipients
+
+
+def parse_offset(text: str | None) -> tuple[float, float]:
+    """'3,-2' → (3.0, -2.0): millimetres right and down."""
+    if not text:
+        return (0.0, 0.0)
+    parts = text.replace(";", ",").split(",")
+    try:
+        if len(parts) != 2:
+            raise ValueError
+        dx, dy = (float(p.strip().replace("mm", "")) for p in parts)
+    except ValueError:
+        raise DocgenError(
+            f"--offset {text!r}: write two numbers of millimetres, right then down, "
+            "such as --offset 3,-2 (3 mm right, 2 mm up)."
+        ) from None
+    if abs(dx) > 50 or abs(dy) > 50:
+        raise DocgenError(f"--offset {text!r}: more than 50 mm; measure the calibration again.")
+    return (dx, dy)
+
+
+@contextmanager
+def _progress(total: int, label: str) -> Iterator[Callable[[int], None]]:
+    # click hides the bar itself when stderr is not a terminal; an empty label keeps it silent.
+    if not sys.stderr.isatty():
+        yield lambda _n: None
+        return
+    with click.progressbar(length=total, label=label, file=sys.stderr) as bar:
+        yield bar.update
+
+
+def _warn(message: str) -> None:
+    click.echo(f"warning: {message}", err=True)
+
+
+@click.command()
+@click.argument("meeting", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    help="Folder to write to (default: output/<meeting file name>/); with --calibration, the "
+    "PDF file (default: calibration.pdf).",
+)
+@click.option("--award", metavar="KEY", help="Only the award group with this key.")
+@click.option(
+    "--mode",
+    type=click.Choice(MODES),
+    default="overlay",
+    show_default=True,
+    help="overlay: only the variable fields, for pre-printed stock; full: the whole certificate.",
+)
+@click.option(
+    "--offset",
+    metavar="DX,DY",
+    help="Printer offset in mm from the calibration sheet: DX right, DY down (e.g. -2,1.5).",
+)
+@click.option("--per-recipient", is_flag=True, help="One PDF per recipient instead of one PDF.")
+@click.option(
+    "--preview",
+    is_flag=True,
+    help="Draw each layout's background image (a scan of the stock) to check placement on "
+    "screen; the file is named *-preview.pdf. Never print it on the stock.",
+)
+@click.option(
+    "--layouts",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder with your bang-khen.yaml / giay-khen.yaml (others: the built-in ones).",
+)
+@click.option("--calibration", is_flag=True, help="Print the calibration sheet instead.")
+@click.option("--force", is_flag=True, help="Replace files edited by hand, keeping backups.")
+def certificates(
+    meeting: Path | None,
+    output: Path | None,
+    award: str | None,
+    mode: str,
+    offset: str | None,
+    per_recipient: bool,
+    preview: bool,
+    layouts: Path | None,
+    calibration: bool,
+    force: bool,
+) -> None:
+    """Print a bằng khen / giấy khen for every award recipient of MEETING.yaml.
+
+    One page per recipient, award groups in file order, collectives then individuals. The
+    layout of each group follows its form (Bằng khen: bang-khen.yaml, Giấy khen:
+    giay-khen.yaml). Print `docgen certificates --calibration` once per printer to find
+    --offset.
+    """
+    shift = parse_offset(offset)
+    if calibration:
+        _calibration(output, layouts, shift, mode)
+        return
+    if meeting is None:
+        raise DocgenError("give the meeting file: docgen certificates MEETING.yaml")
+    record = load_meeting(meeting)
+    folder = output or Path.cwd() / "output" / safe_filename(meeting.stem, default="cuoc-hop")
+    suffix = f"{mode}-preview" if preview else mode
+    stem = f"certificates-{award}-{suffix}" if award else f"certificates-{suffix}"
+    if preview and mode == "full":
+        _warn("--preview draws the stock's background in overlay mode only; it is ignored here.")
+    options = dict(award=award, mode=mode, offset=shift, preview=preview, layouts_dir=layouts)
+    total = sum(
+        len(g.collectives) + len(g.individuals)
+        for g in record.awards
+        if award is None or g.key == award
+    )
+    with transaction(folder, force=force) as out:
+        with _progress(total, "Certificates") as progress:
+            if per_recipient:
+                files = render_per_recipient(record, progress=progress, warn=_warn, **options)
+                for name, data in files:
+                    out.add(f"{stem}/{name}", data)
+            else:
+                out.add(
+                    f"{stem}.pdf",
+                    render_certificates(record, progress=progress, warn=_warn, **options),
+                )
+    for backup in out.backups:
+        click.echo(f"Kept your edited copy as {backup}")
+    if per_recipient:
+        click.echo(f"Wrote {len(out.staged)} certificate(s) to {folder / stem}/")
+    else:
+        click.echo(f"Wrote {total} certificate page(s) to {folder / (stem + '.pdf')}")
+
+
+def _calibration(
+    output: Path | None, layouts: Path | None, shift: tuple[float, float], mode: str
+) -> None:
+    loaded = [load_layout(layout_path(form, layouts)) for form in LAYOUT_FOR_FORM]
+    target = output or Path("calibration.pdf")
+    if target.suffix.lower() != ".pdf":
+        target = target / "calibration.pdf"
+    data = calibration_sheet(loaded, offset=shift, mode=mode)  # type: ignore[arg-type]
+    with transaction(target.parent) as out:
+        out.add(target.name, data)
+    click.echo(
+        f"Wrote the calibration sheet ({', '.join(layout.name for layout in loaded)}) to {target}. "
+        "Print it at 100 % and follow the instructions on it."
+    )
+
+
+@click.group()
+def awards() -> None:
+    """Award lists kept in spreadsheets."""
+
+
+@awards.command("check")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--sheet", help="Read only this sheet.")
+@click.option("--collectives-sheet", help="A sheet holding only collectives.")
+@click.option("--individuals-sheet", help="A sheet holding only individuals.")
+def check(
+    file: Path,
+    sheet: str | None,
+    collectives_sheet: str | None,
+    individuals_sheet: str | None,
+) -> None:
+    """Check an award list (.xlsx or .csv) and print what docgen reads from it.
+
+    Every problem is reported with its file, sheet, row and column; the exit status is 2 when
+    there is any.
+    """
+    found = read_recipients(
+        file,
+        sheet=sheet,
+        collectives_sheet=collectives_sheet,
+        individuals_sheet=individuals_sheet,
+    )
+    click.echo(describe(found))
+    click.echo(f"\n{file}: valid.")
+
+
+COMMANDS = [certificates, awards]
