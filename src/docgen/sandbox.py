@@ -485,13 +485,22 @@ def render_docx(
     """
     from lxml import etree
 
+    from docgen.safezip import safe_parser
+
     env = env or make_environment()
     original_fix_tables = template.fix_tables
 
     def strict_fix_tables(xml: str) -> Any:
         # docxtpl parses the rendered body with lxml's recover=True, which silently drops
-        # whatever it cannot read: text would vanish from the document without a word.
-        etree.fromstring(xml.encode("utf-8") if isinstance(xml, str) else xml)
+        # whatever it cannot read: text would vanish from the document without a word. The
+        # strict parse refuses entities too (a DOCTYPE smuggled in through the template).
+        data = xml.encode("utf-8") if isinstance(xml, str) else xml
+        docinfo = etree.fromstring(data, safe_parser()).getroottree().docinfo
+        if docinfo.doctype or docinfo.internalDTD is not None:
+            raise DocgenError(
+                f"{what}: the template declares a DOCTYPE or XML entities, which Word never "
+                "writes; it is refused as unsafe. Save the template again from Word."
+            )
         return original_fix_tables(xml)
 
     template.fix_tables = strict_fix_tables

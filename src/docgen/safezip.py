@@ -1,0 +1,292 @@
+"""Reading DOCX and XLSX files that came from someone else, without being harmed by them.
+
+A DOCX or XLSX file is a zip of XML parts, and both layers can be made hostile:
+
+* a *zip bomb* declares or unpacks to gigabytes (one huge member with an extreme compression
+  ratio, thousands of members, or many directory entries that overlap one compressed stream),
+  and would exhaust memory or disk the moment a library opens it;
+* an XML part with a ``<!DOCTYPE>`` can declare entities: external ones read local files or
+  URLs into the document (XXE) — a template that travels between offices would then carry a
+  clerk's files back in the documents it generates — and nested internal ones expand
+  exponentially ("billion laughs").
+
+So :func:`check_zip` reads only the zip's directory and refuses, before anything is unpacked,
+a file over the size limits (total, per member, ratio, member count, overlapping entries,
+encrypted members, unsafe member names). :func:`open_docx_safely` / :func:`open_xlsx_safely`
+then read the whole file *once* into memory — so the bytes checked are the bytes used, with no
+window for the file to change — verify the package's required parts, and refuse any XML part
+that holds a DOCTYPE: Office never writes one in an OOXML part, so refusing costs nothing and
+removes entity expansion entirely, whatever parser a library uses later. :func:`parse_xml`
+is the parser for docgen's own reading: entities off, no network, no DTD, lxml's huge-tree
+protections on.
+
+Pass the returned bytes on as ``io.BytesIO(data)`` to python-docx, docxtpl or openpyxl.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from lxml import etree
+
+from docgen.errors import DocgenError
+from docgen.outputs import safe_filename
+
+__all__ = [
+    "ZipLimits",
+    "DEFAULT_ZIP_LIMITS",
+    "check_zip",
+    "open_docx_safely",
+    "open_xlsx_safely",
+    "parse_xml",
+    "safe_parser",
+    "safe_filename",
+]
+
+
+@dataclass(frozen=True)
+class ZipLimits:
+    """Bounds for an Office file from outside. A 40-page DOCX with pictures is ~5 MB packed."""
+
+    max_file_bytes: int = 50 * 2**20
+    max_total_bytes: int = 250 * 2**20
+    """All members unpacked together."""
+    max_member_bytes: int = 100 * 2**20
+    """One member unpacked (an embedded picture or a very long document.xml)."""
+    max_xml_part_bytes: int = 50 * 2**20
+    """One XML part unpacked; XML is parsed in memory, so it is held to a lower bound."""
+    max_members: int = 2_000
+    max_ratio: float = 200.0
+    """Unpacked / packed size of a member, checked for members above ``ratio_floor_bytes``.
+    XML compresses 5–30×, even very repetitive XML rarely beyond 100×; bombs go to 1000× and up."""
+    ratio_floor_bytes: int = 2 * 2**20
+
+
+DEFAULT_ZIP_LIMITS = ZipLimits()
+
+_DOCTYPE = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
+
+
+def _mb(n: float) -> str:
+    return f"{n / 2**20:.0f} MB" if n >= 2**20 else f"{n / 1024:.0f} KB"
+
+
+def _refuse(what: str, problem: str) -> DocgenError:
+    return DocgenError(
+        f"{what}: {problem}. The file is refused as unsafe to open. If it should be an "
+        "ordinary document, open it in Word or Excel and save it again under a new name."
+    )
+
+
+def _bad_name(name: str) -> bool:
+    path = PurePosixPath(name.replace("\\", "/"))
+    return (
+        name.startswith(("/", "\\"))
+        or bool(re.match(r"^[A-Za-z]:", name))
+        or ".." in path.parts
+        or "\x00" in name
+    )
+
+
+def check_zip(
+    source: str | Path | bytes,
+    *,
+    what: str | None = None,
+    limits: ZipLimits = DEFAULT_ZIP_LIMITS,
+) -> list[zipfile.ZipInfo]:
+    """Check a zip's directory against ``limits``; return its members or raise DocgenError.
+
+    ``source`` is a path or the file's bytes. Nothing is decompressed: the sizes checked are
+    those the directory declares, and :func:`_read_member` later holds each member to its
+    declared size, so a member that lies about its size cannot unpack beyond it.
+    """
+    what = what or (str(source) if not isinstance(source, bytes) else "the file")
+    if isinstance(source, bytes):
+        size = len(source)
+        handle: io.BytesIO | Path = io.BytesIO(source)
+    else:
+        path = Path(source)
+        try:
+            size = path.stat().st_size
+        except FileNotFoundError:
+            raise DocgenError(f"{what}: no such file.") from None
+        except OSError as exc:
+            raise DocgenError(f"{what}: cannot be read ({exc.strerror}).") from None
+        handle = path
+    if size > limits.max_file_bytes:
+        raise _refuse(
+            what, f"it is {_mb(size)}, more than the {_mb(limits.max_file_bytes)} allowed"
+        )
+    try:
+        with zipfile.ZipFile(handle) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
+        raise DocgenError(
+            f"{what}: this is not a Word or Excel file (it is not a valid zip package). "
+            "Open it in Word or Excel and save it as .docx / .xlsx."
+        ) from None
+    if len(members) > limits.max_members:
+        raise _refuse(what, f"it holds {len(members):,} parts (at most {limits.max_members:,})")
+    total = 0
+    names: set[str] = set()
+    offsets: set[int] = set()
+    for info in members:
+        if _bad_name(info.filename):
+            raise _refuse(what, f"it holds a part named {info.filename!r}, outside the package")
+        if info.filename in names:
+            raise _refuse(what, f"the part {info.filename!r} appears twice")
+        names.add(info.filename)
+        if info.header_offset in offsets:
+            raise _refuse(what, "several parts share the same packed data (a zip bomb)")
+        offsets.add(info.header_offset)
+        if info.flag_bits & 0x1:
+            raise DocgenError(
+                f"{what}: the file is password-protected; remove the password in Word/Excel "
+                "(File → Info → Protect) and save it again."
+            )
+        if info.file_size > limits.max_member_bytes:
+            raise _refuse(
+                what,
+                f"the part {info.filename!r} unpacks to {_mb(info.file_size)} "
+                f"(at most {_mb(limits.max_member_bytes)})",
+            )
+        if info.file_size > limits.ratio_floor_bytes:
+            ratio = info.file_size / max(info.compress_size, 1)
+            if ratio > limits.max_ratio:
+                raise _refuse(
+                    what,
+                    f"the part {info.filename!r} is compressed {ratio:,.0f} times "
+                    f"(at most {limits.max_ratio:,.0f}; a zip bomb)",
+                )
+        total += info.file_size
+        if total > limits.max_total_bytes:
+            raise _refuse(
+                what, f"its parts unpack to more than {_mb(limits.max_total_bytes)} together"
+            )
+    return members
+
+
+def _read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, cap: int, what: str) -> bytes:
+    # zipfile stops at the declared size and checks the CRC; the cap is a second, independent
+    # bound in case a future zipfile stops trusting the declared size.
+    with archive.open(info) as member:
+        data = member.read(cap + 1)
+    if len(data) > cap:
+        raise _refuse(what, f"the part {info.filename!r} unpacks beyond {_mb(cap)}")
+    return data
+
+
+def safe_parser() -> etree.XMLParser:
+    """An lxml parser that never expands entities, loads a DTD or touches the network."""
+    return etree.XMLParser(
+        resolve_entities=False,
+        no_network=True,
+        load_dtd=False,
+        dtd_validation=False,
+        huge_tree=False,
+        remove_comments=False,
+    )
+
+
+def parse_xml(data: bytes, *, what: str) -> etree._Element:
+    """Parse an XML part from outside; a DOCTYPE or malformed XML is a DocgenError."""
+    refusal = "it declares a DOCTYPE or entities, which Office files never hold"
+    if _DOCTYPE.search(data):
+        raise _refuse(what, refusal)
+    try:
+        root = etree.fromstring(data, safe_parser())
+    except etree.XMLSyntaxError as exc:
+        raise DocgenError(f"{what}: the XML is damaged ({exc}).") from None
+    # The byte search misses a DOCTYPE in UTF-16 text; the parsed document does not.
+    docinfo = root.getroottree().docinfo
+    if docinfo.doctype or docinfo.internalDTD is not None:
+        raise _refuse(what, refusal)
+    return root
+
+
+_XML_PART = re.compile(r"\.(xml|rels|vml)$", re.IGNORECASE)
+
+
+def _open_office(
+    path: str | Path,
+    *,
+    what: str | None,
+    limits: ZipLimits,
+    required: tuple[str, ...],
+    kind: str,
+) -> bytes:
+    what = what or str(path)
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        raise DocgenError(f"{what}: no such file.") from None
+    except OSError as exc:
+        raise DocgenError(f"{what}: cannot be read ({exc.strerror}).") from None
+    if size > limits.max_file_bytes:
+        raise _refuse(
+            what, f"it is {_mb(size)}, more than the {_mb(limits.max_file_bytes)} allowed"
+        )
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise DocgenError(f"{what}: cannot be read ({exc.strerror}).") from None
+    members = check_zip(data, what=what, limits=limits)
+    names = {info.filename for info in members}
+    missing = [name for name in required if name not in names]
+    if missing:
+        raise DocgenError(
+            f"{what}: this is not a {kind} file (it lacks {', '.join(missing)}). Open it in "
+            f"{'Word' if kind == 'Word' else 'Excel'} and save it as "
+            f"{'.docx' if kind == 'Word' else '.xlsx'}."
+        )
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            for info in members:
+                if not _XML_PART.search(info.filename):
+                    continue
+                if info.file_size > limits.max_xml_part_bytes:
+                    raise _refuse(
+                        what,
+                        f"the part {info.filename!r} is {_mb(info.file_size)} of XML "
+                        f"(at most {_mb(limits.max_xml_part_bytes)})",
+                    )
+                part = _read_member(archive, info, limits.max_xml_part_bytes, what)
+                parse_xml(part, what=f"{what}, part {info.filename}")
+    except zipfile.BadZipFile as exc:  # a CRC mismatch: the file is damaged
+        raise DocgenError(f"{what}: the file is damaged ({exc}).") from None
+    return data
+
+
+def open_docx_safely(
+    path: str | Path, *, what: str | None = None, limits: ZipLimits = DEFAULT_ZIP_LIMITS
+) -> bytes:
+    """Check a DOCX from outside and return its bytes: ``Document(io.BytesIO(data))``.
+
+    Raises DocgenError for a zip bomb, a password, a damaged package, a DOCTYPE/entity in any
+    XML part (XXE, billion laughs) or a file that is not a Word document.
+    """
+    return _open_office(
+        path,
+        what=what,
+        limits=limits,
+        required=("[Content_Types].xml", "word/document.xml"),
+        kind="Word",
+    )
+
+
+def open_xlsx_safely(
+    path: str | Path, *, what: str | None = None, limits: ZipLimits = DEFAULT_ZIP_LIMITS
+) -> bytes:
+    """Check an XLSX from outside and return its bytes: ``load_workbook(io.BytesIO(data))``."""
+    return _open_office(
+        path,
+        what=what,
+        limits=limits,
+        required=("[Content_Types].xml", "xl/workbook.xml"),
+        kind="Excel",
+    )
