@@ -564,3 +564,29 @@ def test_hand_edited_output_is_protected(tmp_path) -> None:
     assert target.read_bytes().endswith(b"edited")
     result = build(SAMPLE, output=tmp_path, formats="docx", only="minutes", force=True)
     assert result.backups and not target.read_bytes().endswith(b"edited")
+
+
+def test_a_sparse_meeting_builds_without_empty_sections(tmp_path) -> None:
+    """No reports, discussion, co-chair, secretary or signer; one-sided award groups."""
+    data = yaml.safe_load(SAMPLE.read_text("utf-8"))
+    data.update(reports=[], discussion=[])
+    data["roles"].update(co_chairs=[], attendees=[], attendee_groups=[])
+    data["roles"].pop("secretary")
+    data["documents"]["notice"].pop("signer")
+    data["awards"][0]["individuals"] = []
+    data["awards"][1]["collectives"] = []
+    path = tmp_path / "sparse.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), "utf-8")
+    out = tmp_path / "out"
+    build(path, output=out, formats="docx")
+    notice = Document(out / "02-thong-bao-ket-luan.docx")
+    body = [p.text for p in notice.paragraphs]
+    opening = body.index(next(t for t in body if t.startswith("Sáng ngày")))
+    assert body[opening + 1].startswith("Sau khi nghe")  # no empty "heard" paragraph
+    key0, key1 = data["awards"][0]["key"], data["awards"][1]["key"]
+    _t, groups = list_rows(Document(out / f"04-danh-sach-{key0}.docx"))
+    assert [label for label, _ in groups] == ["I. TẬP THỂ"]
+    _t, groups = list_rows(Document(out / f"04-danh-sach-{key1}.docx"))
+    assert [label for label, _ in groups] == ["I. CÁ NHÂN"]
+    article = paragraph_with(Document(out / f"03-quyet-dinh-{key0}.docx"), "Điều 1.")
+    assert "cho 09 tập thể (có danh sách kèm theo)" in article.text

@@ -509,7 +509,9 @@ def notice(p: Profile) -> str:
             header_block(p),
             title_block(p, "THÔNG BÁO", [run(summary, p.summary_pt, b=True)]),
             body(p, text(p, "{{ opening }}")),
+            tag("{%p if heard %}"),
             body(p, text(p, "{{ heard }}")),
+            tag("{%p endif %}"),
             body(
                 p,
                 text(
@@ -629,6 +631,9 @@ def decision(p: Profile) -> str:
 
 
 LIST_WIDTHS = [14, 78, 73]
+# A list's title names the award and its authority, often three lines long; 14 pt bold keeps
+# it a heading without pushing the table to the next page (both profiles).
+LIST_TITLE_PT = 14
 
 
 def award_list(p: Profile) -> str:
@@ -691,14 +696,14 @@ def award_list(p: Profile) -> str:
         [
             header_block(p, number=False, date=False),
             para(
-                run("DANH SÁCH {{ list_who }} ĐƯỢC TẶNG {{ form_upper }}", p.type_pt, b=True),
-                pt=p.type_pt,
+                run("DANH SÁCH {{ list_who }} ĐƯỢC TẶNG {{ form_upper }}", LIST_TITLE_PT, b=True),
+                pt=LIST_TITLE_PT,
                 before=18,
                 keep_next=True,
             ),
             para(
-                run("CỦA {{ authority_upper }}", p.type_pt, b=True),
-                pt=p.type_pt,
+                run("CỦA {{ authority_upper }}", LIST_TITLE_PT, b=True),
+                pt=LIST_TITLE_PT,
                 keep_next=True,
             ),
             para(
