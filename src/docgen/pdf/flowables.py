@@ -393,5 +393,17 @@ class RowsChunk(Flowable):
                     lines.append((b["left"], cx0, ct, cx0, cb))
                 if b.get("right"):
                     lines.append((b["right"], cx1, ct, cx1, cb))
-        for bd, a, b_, c_, d in lines:  # borders last, over every background
-            draw_border_line(canv, bd, a, b_, c_, d)
+        # Borders last, over every background; plain solid lines batched per pen, since a
+        # state save/restore per cell edge dominated drawing time for long lists.
+        plain: dict[tuple[float, str], list[tuple[float, float, float, float]]] = {}
+        for bd, a, b_, c_, d in lines:
+            if bd.style == "single":
+                plain.setdefault((bd.width, bd.color), []).append((a, b_, c_, d))
+            else:
+                draw_border_line(canv, bd, a, b_, c_, d)
+        for (width, color), segs in plain.items():
+            canv.saveState()
+            canv.setStrokeColor(_color(color))
+            canv.setLineWidth(width)
+            canv.lines(segs)
+            canv.restoreState()
