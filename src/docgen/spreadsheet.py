@@ -506,15 +506,21 @@ def read_recipients(
     """
     path = Path(path)
     display = display or str(path)
+    suffix = path.suffix.lower()
+    if suffix not in (".csv", ".xlsx", ".xlsm"):
+        raise DocgenError(
+            f"{display}: expected an .xlsx or .csv file, not "
+            f"{path.suffix or 'a file without an extension'}; save the list from Excel or "
+            "LibreOffice as .xlsx (or CSV UTF-8)."
+        )
     _check_size(path, display)
     out = RecipientList(display)
     whole = False
-    suffix = path.suffix.lower()
     if suffix == ".csv":
         if sheet or collectives_sheet or individuals_sheet:
             raise DocgenError(f"{display}: a .csv file has no sheets; remove the sheet names.")
         _read_table(_csv_rows(path, display), Where(display), None, out, required=True)
-    elif suffix in (".xlsx", ".xlsm"):
+    else:
         workbook, names = _xlsx_sheets(path, display)
         try:
             plan: list[tuple[str, Kind | None, bool]] = []
@@ -537,10 +543,6 @@ def read_recipients(
                 f"{display}: no sheet holds a table with a name column "
                 '("Tên tập thể", "Họ và tên" or "Tên tập thể / Họ và tên").'
             )
-    else:
-        raise DocgenError(
-            f"{display}: expected an .xlsx or .csv file, not {path.suffix or 'a file without an extension'}."
-        )
     _duplicates(out, per_sheet=whole)
     if not out.problems and not out.collectives and not out.individuals:
         out.problems.append(f"{display}: the table holds no recipients.")
