@@ -219,7 +219,7 @@ def docx_text(template: DocxTemplate) -> list[str]:
 
 def test_render_docx_escapes_data_into_word_xml() -> None:
     template = docx_template("Kính gửi: {{ name }}", "{% for u in units %}{{ u }}; {% endfor %}")
-    name = "Ánh <b>&amp;</b> \"quoted\" 'x' {{ 7*7 }}"
+    name = "Ánh <b>&amp;</b> \"quoted\" 'x' {{ 7*7 }} {_{ }_} {_% %_} {%_}"
     render_docx(template, {"name": name, "units": ["A & B", "C<D"]}, what="bien-ban.docx")
     assert docx_text(template) == [f"Kính gửi: {name}", "A & B; C<D; "]
 

@@ -55,6 +55,7 @@ from jinja2.exceptions import (
 )
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from jinja2.utils import Namespace
+from markupsafe import Markup, escape
 
 from docgen.errors import DocgenError
 
@@ -366,13 +367,38 @@ class DocgenSandbox(ImmutableSandboxedEnvironment):
         return _check_size(result, limits, f"the {operator_} operator")
 
 
+#: docxtpl turns these four back into ``{{``, ``}}``, ``{%``, ``%}`` in the *rendered* XML (they
+#: are its escapes for literal braces in template text), so data holding them would be altered.
+_DOCXTPL_ESCAPES = re.compile(r"\{_\{|\}_\}|\{_%|%_\}")
+
+
+def _protect_data(value: Any) -> Any:
+    """Escape a value for XML and hide docxtpl's brace escapes from its post-processing.
+
+    The ``_`` of ``{_{`` in data becomes the character reference ``&#95;``: docxtpl's plain
+    string replacement no longer sees the marker, and Word reads the same ``_`` back.
+    """
+    if isinstance(value, Markup):
+        return value
+    text = escape(value)
+    if "_" in text and _DOCXTPL_ESCAPES.search(text):
+        text = Markup(_DOCXTPL_ESCAPES.sub(lambda m: m.group().replace("_", "&#95;"), text))
+    return text
+
+
 def make_environment(*, autoescape: bool = True, limits: Limits = DEFAULT_LIMITS) -> DocgenSandbox:
-    """A fresh sandboxed environment; ``autoescape=False`` only for text that is not markup."""
+    """A fresh sandboxed environment; ``autoescape=False`` only for text that is not markup.
+
+    With autoescape (the DOCX environment) every printed value also goes through
+    :func:`_protect_data`, so text docxtpl would rewrite after rendering reaches Word intact.
+    """
+    options: dict[str, Any] = {"finalize": _protect_data} if autoescape else {}
     return DocgenSandbox(
         limits=limits,
         autoescape=autoescape,
         undefined=StrictUndefined,
         keep_trailing_newline=False,
+        **options,
     )
 
 
