@@ -64,7 +64,7 @@ def _warn(message: str) -> None:
     "--output",
     type=click.Path(path_type=Path),
     help="Folder to write to (default: output/<meeting file name>/); with --calibration, the "
-    "PDF file (default: calibration.pdf).",
+    "PDF file (default: output/calibration.pdf).",
 )
 @click.option("--award", metavar="KEY", help="Only the award group with this key.")
 @click.option(
@@ -153,7 +153,7 @@ def _calibration(
     output: Path | None, layouts: Path | None, shift: tuple[float, float], mode: str
 ) -> None:
     loaded = [load_layout(layout_path(form, layouts)) for form in LAYOUT_FOR_FORM]
-    target = output or Path("calibration.pdf")
+    target = output or Path("output") / "calibration.pdf"
     if target.suffix.lower() != ".pdf":
         target = target / "calibration.pdf"
     data = calibration_sheet(loaded, offset=shift, mode=mode)  # type: ignore[arg-type]
