@@ -226,7 +226,7 @@ def test_files_that_are_not_workbooks(tmp_path):
         read_recipients(xls)
     junk = tmp_path / "junk.xlsx"
     junk.write_text("hello")
-    with pytest.raises(DocgenError, match="not an .xlsx workbook"):
+    with pytest.raises(DocgenError, match="not a valid zip package"):
         read_recipients(junk)
     with pytest.raises(DocgenError, match="expected an .xlsx or .csv file"):
         read_recipients(tmp_path / "list.ods")
@@ -249,6 +249,19 @@ def test_zip_bombs_and_huge_sheets_are_refused(tmp_path, monkeypatch):
     monkeypatch.setattr(spreadsheet, "MAX_FILE_BYTES", 100)
     with pytest.raises(DocgenError, match="is expected to be under"):
         read_recipients(path)
+
+
+def test_xml_entities_in_a_workbook_are_refused(tmp_path):
+    good = xlsx(tmp_path / "g.xlsx", {"Cá nhân": [["STT", "Họ và tên"], [1, "A Văn B"]]})
+    evil = tmp_path / "evil.xlsx"
+    with zipfile.ZipFile(good) as src, zipfile.ZipFile(evil, "w") as dst:
+        for info in src.infolist():
+            data = src.read(info)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                data = b'<!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]>' + data
+            dst.writestr(info, data)
+    with pytest.raises(DocgenError, match="refused as unsafe|DOCTYPE"):
+        read_recipients(evil)
 
 
 def test_a_long_run_of_empty_rows_ends_the_table(tmp_path, monkeypatch):
