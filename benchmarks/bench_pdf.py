@@ -34,7 +34,7 @@ if kind == "builtin":
         warm = time.perf_counter() - t2
 elif kind == "libreoffice":
     from docgen.pdf import libreoffice_to_pdf
-    libreoffice_to_pdf(src, dst.parent, timeout=1800)
+    libreoffice_to_pdf(src, dst.parent, timeout=float(sys.argv[4]))
 elif kind == "direct":
     rows = int(sys.argv[4])
     from reportlab.lib.pagesizes import A4
@@ -68,7 +68,7 @@ def run(kind: str, src: Path, dst: Path, rows: int = 0, warm: bool = False) -> d
     extra = ["warm"] if warm else []
     proc = subprocess.run([sys.executable, "-c", CHILD, kind, str(src), str(dst), str(rows),
                            *extra],
-                          capture_output=True, text=True, timeout=3600)
+                          capture_output=True, text=True, timeout=7200)
     if proc.returncode != 0:
         return {"error": proc.stderr.strip().splitlines()[-1] if proc.stderr else "failed"}
     return json.loads(proc.stdout.strip().splitlines()[-1])
@@ -94,6 +94,8 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--rows", default="2000,20000")
     ap.add_argument("--no-libreoffice", action="store_true")
+    ap.add_argument("--lo-timeout", type=int, default=600,
+                    help="seconds before a LibreOffice conversion counts as timed out")
     args = ap.parse_args()
     from docgen.pdf import find_soffice, samples
 
@@ -106,17 +108,20 @@ def main() -> int:
                   for n in row_counts}
         print("builtin = first conversion in a fresh process (imports, font index included);"
               " 'warm' = a further document in the same process (docgen build / batch).")
+        sys.stdout.reconfigure(line_buffering=True)
         print(f"{'document':<22}{'builtin':>22}{'warm':>9}{'libreoffice':>22}"
               f"{'direct reportlab':>22}")
         results: dict[str, dict] = {}
         for name, src in docs.items():
             b = run("builtin", src, work / f"{name}.b.pdf", warm=True)
-            lo = run("libreoffice", src, work / "lo" / f"{name}.pdf") if use_lo else None
+            lo = run("libreoffice", src, work / "lo" / f"{name}.pdf", args.lo_timeout) \
+                if use_lo else None
             results[name] = {"builtin": b, "lo": lo}
             print(f"{name:<22}{fmt(b):>22}{_warm(b):>9}{fmt(lo):>22}{fmt(None):>22}")
         for name, (src, n) in tables.items():
             b = run("builtin", src, work / f"{name}.b.pdf")
-            lo = run("libreoffice", src, work / "lo" / f"{name}.pdf") if use_lo else None
+            lo = run("libreoffice", src, work / "lo" / f"{name}.pdf", args.lo_timeout) \
+                if use_lo else None
             d = run("direct", src, work / f"{name}.d.pdf", n)
             results[name] = {"builtin": b, "lo": lo, "direct": d, "rows": n}
             print(f"{name:<22}{fmt(b):>22}{'':>9}{fmt(lo):>22}{fmt(d):>22}")
