@@ -446,7 +446,7 @@ class OutputSet:
             "docgen did not write or that were changed since:\n"
             + "\n".join(lines)
             + "\nTo keep those edits, move or rename the files, or build into another folder "
-            "(--out). To replace them anyway, build again with --force: each file is first kept "
+            "(-o/--output). To replace them anyway, build again with --force: each file is first kept "
             "as NAME.edited-YYYYMMDD-HHMMSS.ext beside the new one."
         )
 
