@@ -55,12 +55,19 @@ elif kind == "direct":
     SimpleDocTemplate(str(dst), pagesize=A4, leftMargin=30 * mm, rightMargin=15 * mm,
                       topMargin=20 * mm, bottomMargin=20 * mm).build([tbl])
 elapsed = time.perf_counter() - t - (warm or 0)
-# ru_maxrss: kB on Linux, bytes on macOS
-rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-rss_child = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+# Linux: VmHWM is this process's own peak (ru_maxrss would include the forking parent's
+# size); soffice's peak comes from RUSAGE_CHILDREN. ru_maxrss is kB on Linux, bytes on macOS.
 scale = 1 if sys.platform == "darwin" else 1024
-print(json.dumps({"seconds": elapsed, "warm": warm,
-                  "peak_mb": max(rss, rss_child) * scale / 2**20}))
+own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * scale
+try:
+    for line in open("/proc/self/status"):
+        if line.startswith("VmHWM:"):
+            own = int(line.split()[1]) * 1024
+except OSError:
+    pass
+rss_child = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * scale
+peak = rss_child if kind == "libreoffice" else own
+print(json.dumps({"seconds": elapsed, "warm": warm, "peak_mb": peak / 2**20}))
 """
 
 
@@ -70,7 +77,8 @@ def run(kind: str, src: Path, dst: Path, rows: int = 0, warm: bool = False) -> d
                            *extra],
                           capture_output=True, text=True, timeout=7200)
     if proc.returncode != 0:
-        return {"error": proc.stderr.strip().splitlines()[-1] if proc.stderr else "failed"}
+        err = proc.stderr.strip().splitlines()[-1] if proc.stderr else "failed"
+        return {"error": "timeout" if "within" in err else err}
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
