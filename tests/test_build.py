@@ -8,6 +8,7 @@ date forms, the page number in the header from page 2, the list's repeated heade
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -483,19 +484,95 @@ def test_cli_rejects_an_unknown_document_or_format(tmp_path) -> None:
     assert not any(tmp_path.iterdir())
 
 
-def test_pdf_format_uses_the_pdf_engine_when_present(tmp_path) -> None:
-    from docgen.build import pdf_converter
-
-    if pdf_converter() is None:
-        result = CliRunner().invoke(
-            main, ["build", str(SAMPLE), "-o", str(tmp_path), "--format", "pdf"]
-        )
-        assert result.exit_code == 2 and "not available" in result.output
-        return
-    build(SAMPLE, output=tmp_path, formats="pdf", only="minutes")
+def test_pdf_format_uses_the_pdf_engine(tmp_path) -> None:
+    build(SAMPLE, output=tmp_path, formats="pdf", only="minutes", certificates=None)
     pdf = tmp_path / "01-bien-ban.pdf"
     assert pdf.read_bytes().startswith(b"%PDF")
     assert not (tmp_path / "01-bien-ban.docx").exists()
+    assert sorted(p.name for p in tmp_path.iterdir() if not p.name.startswith(".")) == [
+        "01-bien-ban.pdf"
+    ]
+
+
+def test_a_pdf_engine_failure_is_a_located_error_and_writes_nothing(tmp_path, monkeypatch) -> None:
+    import docgen.build as build_module
+
+    def broken(src, dst, **_):
+        raise RuntimeError("Flowable too large for the frame")
+
+    monkeypatch.setattr(build_module, "docx_to_pdf", broken)
+    result = CliRunner().invoke(main, ["build", str(SAMPLE), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 2
+    assert "01-bien-ban.pdf could not be made" in result.output
+    assert "--format docx" in result.output and "Traceback" not in result.output
+    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").glob("*.docx"))
+
+
+def test_build_includes_every_recipients_certificate(tmp_path) -> None:
+    import pdfplumber
+
+    result = CliRunner().invoke(
+        main,
+        ["build", str(SAMPLE), "-o", str(tmp_path), "--format", "docx", "--certificates", "full"],
+    )
+    assert result.exit_code == 0, result.output
+    pdf = tmp_path / "05-bang-khen-giay-khen-full.pdf"
+    record = load_meeting(SAMPLE)
+    names = [r.name for g in record.awards for r in g.recipients]
+    with pdfplumber.open(pdf) as doc:
+        assert len(doc.pages) == len(names) == 52
+        assert names[0] in doc.pages[0].extract_text()
+        assert names[-1] in doc.pages[-1].extract_text()
+    none = CliRunner().invoke(
+        main,
+        [
+            "build",
+            str(SAMPLE),
+            "-o",
+            str(tmp_path / "b"),
+            "--format",
+            "docx",
+            "--certificates",
+            "none",
+        ],
+    )
+    assert none.exit_code == 0 and not list((tmp_path / "b").glob("05-*"))
+
+
+def test_number_auto_draws_numbers_from_the_register_and_keeps_them(tmp_path) -> None:
+    from docgen.register import Register
+
+    book = tmp_path / "so-van-ban.sqlite"
+    args = ["build", str(SAMPLE), "--format", "docx", "--certificates", "none"]
+    args += ["--number", "auto", "--register", str(book)]
+    first = CliRunner().invoke(main, [*args, "-o", str(tmp_path / "a")])
+    assert first.exit_code == 0, first.output
+    minutes = Document(str(tmp_path / "a" / "01-bien-ban.docx"))
+    text = "\n".join(c.text for t in minutes.tables for r in t.rows for c in r.cells)
+    # The sample's party body BCĐ35 issues the minutes: its first BB number is 01.
+    assert "Số 01-BB/BCĐ35" in text
+    with Register(book) as register:
+        entries = register.list()
+    assert len(entries) == 2 + 4  # minutes, notice, one decision per award group
+    assert {e.file for e in entries if e.file} >= {"01-bien-ban.docx", "02-thong-bao-ket-luan.docx"}
+    # Building again for the same meeting gets the same numbers back, not new ones.
+    again = CliRunner().invoke(main, [*args, "-o", str(tmp_path / "b")])
+    assert again.exit_code == 0, again.output
+    with Register(book) as register:
+        assert len(register.list()) == 6
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice not installed")
+def test_libreoffice_pdf_engine(tmp_path) -> None:
+    build(
+        SAMPLE,
+        output=tmp_path,
+        formats="pdf",
+        only="notice",
+        pdf_engine="libreoffice",
+        certificates=None,
+    )
+    assert (tmp_path / "02-thong-bao-ket-luan.pdf").read_bytes().startswith(b"%PDF")
 
 
 def _edit_template(src: Path, dst: Path, old: bytes, new: bytes) -> None:

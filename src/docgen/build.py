@@ -9,18 +9,20 @@ folder as it was, and files a clerk edited by hand are never silently replaced.
 
 from __future__ import annotations
 
-import importlib
 import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from docgen.certificates import render_certificates
 from docgen.context import DOCUMENTS, context_for
 from docgen.errors import DocgenError
 from docgen.loader import load_meeting
 from docgen.model import AwardGroup, MeetingRecord
 from docgen.outputs import safe_filename, transaction
+from docgen.pdf import docx_to_pdf, find_soffice, libreoffice_to_pdf
+from docgen.register import Register, assign_numbers, register_path
 from docgen.render import render_docx
 from docgen.templates_dir import TemplateSource, resolve
 
@@ -34,6 +36,7 @@ _STEMS = {
     "decision": "03-quyet-dinh",
     "list": "04-danh-sach",
 }
+CERTIFICATES_STEM = "05-bang-khen-giay-khen"
 
 
 @dataclass(frozen=True)
@@ -59,17 +62,37 @@ class BuildResult:
     warnings: list[str] = field(default_factory=list)
 
 
-def pdf_converter() -> Callable[..., list[str]] | None:
-    """``docgen.pdf.docx_to_pdf`` when the PDF engine is installed, else None."""
-    try:
-        module = importlib.import_module("docgen.pdf")
-    except ImportError:
-        return None
-    return getattr(module, "docx_to_pdf", None)
+PDF_ENGINES = ("builtin", "libreoffice")
+CERTIFICATE_MODES = ("overlay", "full")
+
+
+def pdf_converter(engine: str = "builtin") -> Callable[[Path, Path], list[str]]:
+    """A function making ``dst`` (PDF) from ``src`` (DOCX) and returning its warnings.
+
+    ``builtin`` is docgen's own reportlab engine; ``libreoffice`` runs ``soffice`` when it is
+    installed, for offices that want LibreOffice's exact rendering.
+    """
+    if engine == "builtin":
+        return docx_to_pdf
+    if engine == "libreoffice":
+        if find_soffice() is None:
+            raise DocgenError(
+                "--pdf-engine libreoffice: LibreOffice (soffice) is not installed on this "
+                "machine; install it or use --pdf-engine builtin."
+            )
+
+        def convert(src: Path, dst: Path) -> list[str]:
+            made = libreoffice_to_pdf(src, dst.parent)
+            if made != dst:
+                made.replace(dst)
+            return []
+
+        return convert
+    raise DocgenError(f"--pdf-engine {engine!r} is not one of: {', '.join(PDF_ENGINES)}.")
 
 
 def default_formats() -> tuple[str, ...]:
-    return ("docx", "pdf") if pdf_converter() is not None else ("docx",)
+    return FORMATS
 
 
 def _split(option: str | Iterable[str] | None, allowed: Iterable[str], what: str) -> list[str]:
@@ -99,10 +122,6 @@ def parse_formats(option: str | Iterable[str] | None) -> tuple[str, ...]:
     chosen = _split(option, FORMATS, "--format:")
     if not chosen:
         return default_formats()
-    if "pdf" in chosen and pdf_converter() is None:
-        raise DocgenError(
-            "PDF output is not available yet in this docgen; build with --format docx."
-        )
     return tuple(f for f in FORMATS if f in chosen)
 
 
@@ -157,13 +176,45 @@ def default_output(meeting: Path, cwd: Path | None = None) -> Path:
     return (cwd or Path.cwd()) / "output" / stem
 
 
-def _to_pdf(convert: Callable[..., list[str]], name: str, docx: bytes) -> tuple[bytes, list[str]]:
+def _to_pdf(
+    convert: Callable[[Path, Path], list[str]], name: str, docx: bytes
+) -> tuple[bytes, list[str]]:
     with tempfile.TemporaryDirectory(prefix="docgen-pdf-") as tmp:
         src = Path(tmp) / f"{name}.docx"
         dst = Path(tmp) / f"{name}.pdf"
         src.write_bytes(docx)
-        warnings = convert(src, dst) or []
+        try:
+            warnings = convert(src, dst) or []
+        except DocgenError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - a layout failure must not lose the build
+            # The DOCX is fine; only its PDF could not be laid out. Say which document, and
+            # how to get the DOCX meanwhile, rather than a traceback.
+            raise DocgenError(
+                f"{name}.pdf could not be made by the PDF engine ({type(exc).__name__}: {exc}). "
+                f"Nothing was written. Build with --format docx to get the Word files, or "
+                f"--pdf-engine libreoffice if LibreOffice is installed."
+            ) from None
         return dst.read_bytes(), [f"{name}.pdf: {w}" for w in warnings]
+
+
+def _numbered(
+    record: MeetingRecord, jobs: list[Job], register: Path | None, meeting: Path
+) -> MeetingRecord:
+    """Draw the numbers of the documents being built from the register (``--number auto``)."""
+    files: dict[str, str | None] = {}
+    for job in jobs:
+        if job.document in ("minutes", "notice"):
+            files[job.document] = f"{job.stem}.docx"
+        elif job.document == "decision" and job.group is not None:
+            files[f"award:{job.group.key}"] = f"{job.stem}.docx"
+        elif job.group is not None:
+            # A list carries its decision's number; number the decision even if only the
+            # list is built, so the two never disagree.
+            files.setdefault(f"award:{job.group.key}", None)
+    terms = {key: body.term for key, body in record.bodies.items() if body.term}
+    with Register(register_path(register)) as book:
+        return assign_numbers(record, book, files, terms=terms, meeting_id=meeting.stem)
 
 
 def build(
@@ -175,25 +226,45 @@ def build(
     templates: Path | None = None,
     force: bool = False,
     cwd: Path | None = None,
+    pdf_engine: str = "builtin",
+    number: str | None = None,
+    register: Path | None = None,
+    certificates: str | None = "overlay",
 ) -> BuildResult:
-    """Make the meeting's documents; all files are written, or none."""
+    """Make the meeting's documents; all files are written, or none.
+
+    ``number="auto"`` draws the numbers from the document register instead of the meeting
+    file; ``certificates`` adds every recipient's certificate as one PDF (``overlay`` for
+    pre-printed stock, ``full`` for plain paper, ``None`` for none).
+    """
     meeting = Path(meeting)
     record = load_meeting(meeting)
     documents = parse_only(only)
     chosen_formats = parse_formats(formats)
+    if number not in (None, "auto"):
+        raise DocgenError(
+            f"--number {number!r}: the only choice is 'auto' (numbers from the register)."
+        )
+    if certificates is not None and certificates not in CERTIFICATE_MODES:
+        raise DocgenError(
+            f"--certificates {certificates!r} is not one of: {', '.join(CERTIFICATE_MODES)}, none."
+        )
+    convert = pdf_converter(pdf_engine) if "pdf" in chosen_formats else None
     source = resolve(templates, cwd)
     folder = Path(output) if output is not None else default_output(meeting, cwd)
     jobs = plan(record, source, documents)
-    if not jobs:
+    with_certificates = certificates is not None and bool(record.awards)
+    if not jobs and not with_certificates:
         raise DocgenError(
             f"{meeting}: nothing to build — the record has no award groups for "
             f"--only {','.join(documents)}."
         )
+    if number == "auto" and jobs:
+        record = _numbered(record, jobs, register, meeting)
     contexts = [context_for(record, job.document, job.group) for job in jobs]
     check_templates(jobs, contexts)
 
     result = BuildResult(folder, source, jobs, chosen_formats)
-    convert = pdf_converter() if "pdf" in chosen_formats else None
     with transaction(folder, force=force) as out:
         for job, context in zip(jobs, contexts, strict=True):
             data = render_docx(job.template, context)
@@ -203,6 +274,11 @@ def build(
                 pdf, warnings = _to_pdf(convert, job.stem, data)
                 out.add(f"{job.stem}.pdf", pdf)
                 result.warnings.extend(warnings)
+        if with_certificates:
+            out.add(
+                f"{CERTIFICATES_STEM}-{certificates}.pdf",
+                render_certificates(record, mode=certificates, warn=result.warnings.append),
+            )
     result.written = sorted(folder / name for name in out.staged)
     result.backups = list(out.backups)
     return result

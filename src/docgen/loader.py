@@ -123,7 +123,11 @@ def _parse(text: str, source: str) -> tuple[Any, dict[FieldPath, Mark], dict[Fie
     return data, values, keys
 
 
-_NON_PRINTABLE = yaml.reader.Reader.NON_PRINTABLE
+# PyYAML accepts NEL and the Unicode line/paragraph separators as line breaks, silently cutting
+# a value short; a clerk never means them, so they are refused along with the other controls.
+_NON_PRINTABLE = re.compile(
+    f"{yaml.reader.Reader.NON_PRINTABLE.pattern}|[\x85\u2028\u2029]"
+)
 
 
 def _control_characters(text: str, found: list[re.Match[str]], source: str) -> str:

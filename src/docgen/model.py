@@ -129,6 +129,11 @@ class Body(Record):
     place: Text | None = Field(
         None, description="Place name in its date lines; defaults to the meeting's."
     )
+    term: Text | None = Field(
+        None,
+        description="The committee's term, e.g. '2020-2025': Party numbering runs through it "
+        "instead of restarting each year.",
+    )
 
     @property
     def header_lines(self) -> list[str]:

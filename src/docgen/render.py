@@ -22,6 +22,7 @@ from jinja2 import TemplateError
 
 from docgen import sandbox
 from docgen.errors import DocgenError
+from docgen.safezip import open_docx_safely
 
 
 def _template_line(exc: BaseException) -> int | None:
@@ -100,7 +101,8 @@ def render_docx(template: Path, context: dict[str, Any]) -> bytes:
     if not template.is_file():
         raise DocgenError(f"Template {template} does not exist.")
     try:
-        tpl = DocxTemplate(template)
+        # Templates travel between offices: check the zip and its XML (bombs, XXE) first.
+        tpl = DocxTemplate(BytesIO(open_docx_safely(template, what=f"Template {template}")))
         tpl.init_docx()
         _adopt_core_properties(tpl)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from docgen.build import CERTIFICATE_MODES, PDF_ENGINES
 from docgen.build import build as run_build
 from docgen.context import DOCUMENTS
 
@@ -27,12 +28,37 @@ from docgen.context import DOCUMENTS
     "--format",
     "formats",
     metavar="LIST",
-    help="Comma-separated formats: docx,pdf (default: both when PDF output is available).",
+    help="Comma-separated formats: docx,pdf (default: both).",
 )
 @click.option(
     "--templates",
     type=click.Path(file_okay=False, path_type=Path),
     help="Templates folder (default: ./templates if present, else the built-in templates).",
+)
+@click.option(
+    "--pdf-engine",
+    type=click.Choice(PDF_ENGINES),
+    default="builtin",
+    show_default=True,
+    help="builtin: docgen's own PDF writer; libreoffice: soffice, where installed.",
+)
+@click.option(
+    "--certificates",
+    type=click.Choice([*CERTIFICATE_MODES, "none"]),
+    default="overlay",
+    show_default=True,
+    help="Add every recipient's certificate as one PDF: overlay (pre-printed stock) or full.",
+)
+@click.option(
+    "--number",
+    type=click.Choice(["auto"]),
+    help="Draw document numbers from the register instead of the meeting file.",
+)
+@click.option(
+    "--register",
+    type=click.Path(dir_okay=False, path_type=Path),
+    envvar="DOCGEN_REGISTER",
+    help="Register file for --number auto (default: ./docgen-register.sqlite).",
 )
 @click.option("--force", is_flag=True, help="Replace files edited by hand, keeping backups.")
 def build(
@@ -41,6 +67,10 @@ def build(
     only: str | None,
     formats: str | None,
     templates: Path | None,
+    pdf_engine: str,
+    certificates: str,
+    number: str | None,
+    register: Path | None,
     force: bool,
 ) -> None:
     """Make the minutes, the conclusion notice, and a decision and a list per award group.
@@ -49,7 +79,16 @@ def build(
     anything changes on disk.
     """
     result = run_build(
-        meeting, output=output, only=only, formats=formats, templates=templates, force=force
+        meeting,
+        output=output,
+        only=only,
+        formats=formats,
+        templates=templates,
+        force=force,
+        pdf_engine=pdf_engine,
+        number=number,
+        register=register,
+        certificates=None if certificates == "none" else certificates,
     )
     click.echo(f"Templates: {result.source.describe()}")
     for job in result.jobs:
