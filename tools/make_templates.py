@@ -264,8 +264,8 @@ def table(
     return f"<w:tbl>{tblpr}<w:tblGrid>{grid}</w:tblGrid>{''.join(rows)}</w:tbl>"
 
 
-def blank(pt: float) -> str:
-    return para("", pt=pt)
+def blank(pt: float, *, keep_next: bool = False) -> str:
+    return para("", pt=pt, keep_next=keep_next)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -457,7 +457,8 @@ def minutes(p: Profile) -> str:
         tag("{%p for item in conclusion_items %}"),
         body(p, text(p, "- {{ item }}")),
         tag("{%p endfor %}"),
-        body(p, text(p, "{{ kind_cap }} kết thúc vào {{ end_text }}" + end)),
+        # Kept with the signatures: a signature page must never stand without text.
+        body(p, text(p, "{{ kind_cap }} kết thúc vào {{ end_text }}" + end), keep_next=True),
         minutes_signatures(p),
     ]
     return "".join(parts)
@@ -528,8 +529,9 @@ def notice(p: Profile) -> str:
                 text(
                     p, "{{ issuer_short }} thông báo để các cơ quan, đơn vị biết, thực hiện" + end
                 ),
+                keep_next=True,
             ),
-            blank(p.body_pt),
+            blank(p.body_pt, keep_next=True),
             signature_table(p),
         ]
     )
