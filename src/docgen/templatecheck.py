@@ -19,8 +19,9 @@ It checks, part by part (body, every header and footer, footnotes, text boxes):
    sharing its row, a ``{%p %}`` sharing its paragraph, a ``{%tr for %}`` closed in another table
    or by a plain ``{% endfor %}``.
 
-Templates come from anywhere (e-mail, a USB stick), so the package is read with hard size limits
-and an XML parser that resolves no entities and fetches nothing.
+Templates come from anywhere (e-mail, a USB stick), so the package is read under
+:mod:`docgen.safezip`'s zip limits and with its XML parser, which resolves no entities and
+fetches nothing.
 """
 
 from __future__ import annotations
@@ -39,13 +40,15 @@ from jinja2 import Environment, TemplateSyntaxError, nodes
 from jinja2.meta import find_undeclared_variables
 from lxml import etree
 
+from docgen.errors import DocgenError
+from docgen.safezip import DEFAULT_ZIP_LIMITS, check_zip, safe_parser
+
 __all__ = ["Location", "Problem", "check_template", "check_folder"]
 
-# Limits on what a template may make us read. A real template is well under 1 MB; these stop a
-# zip bomb or a hostile file from exhausting memory while leaving room for embedded pictures.
-MAX_PART_BYTES = 50 * 1024 * 1024
-MAX_TOTAL_BYTES = 200 * 1024 * 1024
-MAX_ENTRIES = 10_000
+# The zip limits are safezip's, shared with every other reader of Office files. One XML part is
+# parsed in memory, so it is held to the XML bound (a module name so a test can lower it).
+_LIMITS = DEFAULT_ZIP_LIMITS
+MAX_PART_BYTES = _LIMITS.max_xml_part_bytes
 
 _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -182,8 +185,8 @@ class _Unreadable(Exception):
     """The file cannot be read as a DOCX at all; the message says why in a clerk's words."""
 
 
-def _xml_parser() -> etree.XMLParser:
-    return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
+def _too_large(name: str) -> str:
+    return f"its part {name} is larger than {MAX_PART_BYTES // 2**20} MB"
 
 
 class _Package:
@@ -210,13 +213,18 @@ class _Package:
                 "as .docx"
             ) from None
         infos = self.zip.infolist()
-        if len(infos) > MAX_ENTRIES:
-            raise _Unreadable(f"holds {len(infos)} files inside; a .docx never has that many")
-        if sum(info.file_size for info in infos) > MAX_TOTAL_BYTES:
-            raise _Unreadable(
-                f"unpacks to more than {MAX_TOTAL_BYTES // 2**20} MB; refusing to read it "
-                "(a template is normally well under 1 MB)"
-            )
+        # An oversized XML part is named in plain words before the general zip policy would call
+        # the same file a zip bomb.
+        for info in infos:
+            xml = info.filename.lower().endswith((".xml", ".rels", ".vml"))
+            if xml and info.file_size > MAX_PART_BYTES:
+                raise _Unreadable(_too_large(info.filename))
+        what = str(path)
+        try:
+            check_zip(path, what=what, limits=_LIMITS)
+        except DocgenError as exc:
+            # Problem puts the file name in front already.
+            raise _Unreadable(str(exc).removeprefix(f"{what}: ")) from None
         self.names = {info.filename: info for info in infos}
         self.read_total = 0
 
@@ -225,7 +233,7 @@ class _Package:
         if info is None:
             return None
         if info.file_size > MAX_PART_BYTES:
-            raise _Unreadable(f"its part {name} is larger than {MAX_PART_BYTES // 2**20} MB")
+            raise _Unreadable(_too_large(name))
         try:
             with self.zip.open(info) as member:
                 # The size in the directory can lie; never trust it, read at most the limit.
@@ -233,10 +241,10 @@ class _Package:
         except (zipfile.BadZipFile, OSError, ValueError, EOFError, RuntimeError) as exc:
             raise _Unreadable(f"is damaged: its part {name} cannot be unpacked ({exc})") from None
         if len(data) > MAX_PART_BYTES:
-            raise _Unreadable(f"its part {name} is larger than {MAX_PART_BYTES // 2**20} MB")
+            raise _Unreadable(_too_large(name))
         self.read_total += len(data)
-        if self.read_total > MAX_TOTAL_BYTES:
-            raise _Unreadable(f"unpacks to more than {MAX_TOTAL_BYTES // 2**20} MB")
+        if self.read_total > _LIMITS.max_total_bytes:
+            raise _Unreadable(f"unpacks to more than {_LIMITS.max_total_bytes // 2**20} MB")
         return data
 
     def xml(self, name: str) -> etree._Element | None:
@@ -244,7 +252,7 @@ class _Package:
         if data is None:
             return None
         try:
-            return etree.fromstring(data, _xml_parser())
+            return etree.fromstring(data, safe_parser())
         except etree.XMLSyntaxError as exc:
             raise _Unreadable(
                 f"is damaged: its part {name} is not well-formed XML ({exc})"
