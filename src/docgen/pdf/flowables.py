@@ -60,12 +60,19 @@ class DocPara(Paragraph):
 
     def wrap(self, availWidth, availHeight):  # noqa: N803 - reportlab's signature
         top, bot = self._extra()
+        if getattr(self.style, "dg_empty", False):
+            # Writer gives an empty paragraph one line of its mark's size; nothing is drawn
+            self.width, self.height = availWidth, self.style.leading
+            self._dg_h = self.height + top + bot
+            return availWidth, self._dg_h
         w, h = super().wrap(availWidth, availHeight - top - bot)
         self._dg_h = h + top + bot
         return w, self._dg_h
 
     def split(self, availWidth, availHeight):  # noqa: N803
         top, bot = self._extra()
+        if getattr(self.style, "dg_empty", False):
+            return []  # one line: moves whole
         if getattr(self.style, "dg_keep_lines", False):
             frame_h = getattr(self.style, "dg_frame_h", 1e9)
             _w, h = self.wrap(availWidth, availHeight)
@@ -76,7 +83,8 @@ class DocPara(Paragraph):
     def min_start_height(self, avail_width: float) -> float:
         """Height of the first lines a page must hold before this paragraph may start there."""
         self.wrap(avail_width, 1e9)
-        lines = len(getattr(self.blPara, "lines", [])) or 1
+        lines = 1 if getattr(self.style, "dg_empty", False) else (
+            len(getattr(self.blPara, "lines", [])) or 1)
         widow = getattr(self.style, "dg_widow", True)
         keep = getattr(self.style, "dg_keep_lines", False)
         n = lines if keep or not widow or lines <= 3 else 2
@@ -103,7 +111,8 @@ class DocPara(Paragraph):
         if getattr(st, "dg_bbottom", None):
             yy = y + st.dg_bbottom.width / 2
             draw_border_line(canvas, st.dg_bbottom, x0, yy, x1, yy)
-        super().drawOn(canvas, x, y + bot + getattr(st, "dg_dy", 0.0), _sW)
+        if not getattr(st, "dg_empty", False):
+            super().drawOn(canvas, x, y + bot + getattr(st, "dg_dy", 0.0), _sW)
 
 
 class KeepNext(Flowable):

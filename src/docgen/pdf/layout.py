@@ -532,6 +532,8 @@ class Builder:
             splitLongWords=True,
             wordWrap=None,
             embeddedHyphenation=0,
+            # Writer never squeezes spaces to fit one more word; reportlab's default 5 % does
+            spaceShrinkage=0.0,
         )
         borders: dict[str, Border | None] = ppr.get("borders") or {}
         st.dg_btop = borders.get("top")
@@ -544,6 +546,7 @@ class Builder:
         st.dg_widow = bool(ppr.get("widowControl"))
         st.dg_contextual = bool(ppr.get("contextualSpacing"))
         st.dg_frame_h = self.frame_height
+        st.dg_empty = not markup
         return DocPara(markup, st)
 
     def _markup(self, tokens: list[Token], ppr: Props, mark: RunFmt, width: float) -> str:
@@ -573,8 +576,8 @@ class Builder:
             elif t.kind == "tab":
                 fill, x = self._tab(tokens, i, x, stops, ind_left, first_line, width, ppr)
                 parts.append(fill)
-        if not parts:
-            parts.append(self._span("&nbsp;", mark))
+        # An empty paragraph stays empty markup: DocPara gives it one line's height without
+        # drawing a glyph, so no stray space reaches the PDF's text.
         return "".join(parts)
 
     def _span(self, text: str, f: RunFmt) -> str:

@@ -297,7 +297,7 @@ class StyleSheet:
         self.default_char: str | None = None
         self.doc_ppr: Props = {"before": 0.0, "after": 0.0, "line": 240.0, "line_rule": "auto",
                                "align": "left", "ind_left": 0.0, "ind_right": 0.0,
-                               "first_line": 0.0, "widowControl": False}
+                               "first_line": 0.0, "widowControl": True}
         self.doc_rpr: Props = {"font": "Times New Roman", "size": 10.0}
         self._pcache: dict[str | None, tuple[Props, Props]] = {}
         self._rcache: dict[str | None, Props] = {}
