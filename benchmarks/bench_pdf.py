@@ -73,9 +73,12 @@ print(json.dumps({"seconds": elapsed, "warm": warm, "peak_mb": peak / 2**20}))
 
 def run(kind: str, src: Path, dst: Path, rows: int = 0, warm: bool = False) -> dict:
     extra = ["warm"] if warm else []
-    proc = subprocess.run([sys.executable, "-c", CHILD, kind, str(src), str(dst), str(rows),
-                           *extra],
-                          capture_output=True, text=True, timeout=7200)
+    proc = subprocess.run(
+        [sys.executable, "-c", CHILD, kind, str(src), str(dst), str(rows), *extra],
+        capture_output=True,
+        text=True,
+        timeout=7200,
+    )
     if proc.returncode != 0:
         err = proc.stderr.strip().splitlines()[-1] if proc.stderr else "failed"
         return {"error": "timeout" if "within" in err else err}
@@ -102,8 +105,12 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--rows", default="2000,20000")
     ap.add_argument("--no-libreoffice", action="store_true")
-    ap.add_argument("--lo-timeout", type=int, default=600,
-                    help="seconds before a LibreOffice conversion counts as timed out")
+    ap.add_argument(
+        "--lo-timeout",
+        type=int,
+        default=600,
+        help="seconds before a LibreOffice conversion counts as timed out",
+    )
     args = ap.parse_args()
     from docgen.pdf import find_soffice, samples
 
@@ -112,24 +119,35 @@ def main() -> int:
     try:
         docs = {name: fn(work / f"{name}.docx") for name, fn in samples.SAMPLES.items()}
         row_counts = [int(x) for x in args.rows.split(",") if x]
-        tables = {f"award_list_{n}": (samples.award_list_fast(work / f"award_{n}.docx", n), n)
-                  for n in row_counts}
-        print("builtin = first conversion in a fresh process (imports, font index included);"
-              " 'warm' = a further document in the same process (docgen build / batch).")
+        tables = {
+            f"award_list_{n}": (samples.award_list_fast(work / f"award_{n}.docx", n), n)
+            for n in row_counts
+        }
+        print(
+            "builtin = first conversion in a fresh process (imports, font index included);"
+            " 'warm' = a further document in the same process (docgen build / batch)."
+        )
         sys.stdout.reconfigure(line_buffering=True)
-        print(f"{'document':<22}{'builtin':>22}{'warm':>9}{'libreoffice':>22}"
-              f"{'direct reportlab':>22}")
+        print(
+            f"{'document':<22}{'builtin':>22}{'warm':>9}{'libreoffice':>22}{'direct reportlab':>22}"
+        )
         results: dict[str, dict] = {}
         for name, src in docs.items():
             b = run("builtin", src, work / f"{name}.b.pdf", warm=True)
-            lo = run("libreoffice", src, work / "lo" / f"{name}.pdf", args.lo_timeout) \
-                if use_lo else None
+            lo = (
+                run("libreoffice", src, work / "lo" / f"{name}.pdf", args.lo_timeout)
+                if use_lo
+                else None
+            )
             results[name] = {"builtin": b, "lo": lo}
             print(f"{name:<22}{fmt(b):>22}{_warm(b):>9}{fmt(lo):>22}{fmt(None):>22}")
         for name, (src, n) in tables.items():
             b = run("builtin", src, work / f"{name}.b.pdf")
-            lo = run("libreoffice", src, work / "lo" / f"{name}.pdf", args.lo_timeout) \
-                if use_lo else None
+            lo = (
+                run("libreoffice", src, work / "lo" / f"{name}.pdf", args.lo_timeout)
+                if use_lo
+                else None
+            )
             d = run("direct", src, work / f"{name}.d.pdf", n)
             results[name] = {"builtin": b, "lo": lo, "direct": d, "rows": n}
             print(f"{name:<22}{fmt(b):>22}{'':>9}{fmt(lo):>22}{fmt(d):>22}")
@@ -138,26 +156,31 @@ def main() -> int:
         ok = lambda r: r and "error" not in r  # noqa: E731
         if use_lo:
             for label, key in (("cold", "seconds"), ("warm", "warm")):
-                speedups = [r["lo"]["seconds"] / r["builtin"][key] for k, r in results.items()
-                            if k in docs and ok(r["builtin"]) and ok(r["lo"])
-                            and r["builtin"].get(key)]
+                speedups = [
+                    r["lo"]["seconds"] / r["builtin"][key]
+                    for k, r in results.items()
+                    if k in docs and ok(r["builtin"]) and ok(r["lo"]) and r["builtin"].get(key)
+                ]
                 if speedups:
                     s = min(speedups)
-                    print(f"  docs ≥ 10× faster than LibreOffice ({label}): worst {s:.1f}× → "
-                          f"{verdict(s >= 10)}")
+                    print(
+                        f"  docs ≥ 10× faster than LibreOffice ({label}): worst {s:.1f}× → "
+                        f"{verdict(s >= 10)}"
+                    )
         small = results.get("award_list_2000")
         if small and ok(small["builtin"]) and ok(small.get("direct")):
             ratio = small["builtin"]["seconds"] / small["direct"]["seconds"]
-            print(f"  2,000 rows within 1.5× of direct reportlab: {ratio:.2f}× → "
-                  f"{verdict(ratio <= 1.5)}")
+            print(
+                f"  2,000 rows within 1.5× of direct reportlab: {ratio:.2f}× → "
+                f"{verdict(ratio <= 1.5)}"
+            )
             if use_lo and ok(small["lo"]):
                 s = small["lo"]["seconds"] / small["builtin"]["seconds"]
                 print(f"  2,000 rows ≥ 3× faster than LibreOffice: {s:.1f}× → {verdict(s >= 3)}")
         big = results.get("award_list_20000")
         if small and big and ok(small["builtin"]) and ok(big["builtin"]):
             growth = big["builtin"]["seconds"] / small["builtin"]["seconds"]
-            print(f"  linear 2k→20k (10× rows): time ×{growth:.1f} → "
-                  f"{verdict(growth <= 13)}")
+            print(f"  linear 2k→20k (10× rows): time ×{growth:.1f} → {verdict(growth <= 13)}")
             mb = big["builtin"]["peak_mb"]
             print(f"  peak memory at 20k rows < 500 MB: {mb:.0f} MB → {verdict(mb < 500)}")
     finally:

@@ -65,16 +65,16 @@ def test_fonts_are_embedded_truetype_subsets(built):
             assert "/FontFile2" in desc.get_object(), base
             assert re.match(r"/?[A-Z]{6}\+", base), base  # subset tag
             seen.add(base.split("+", 1)[1])
-    assert {"LiberationSerif", "LiberationSerif-Bold", "LiberationSans",
-            "LiberationMono"} <= seen
+    assert {"LiberationSerif", "LiberationSerif-Bold", "LiberationSans", "LiberationMono"} <= seen
 
 
 def test_vietnamese_text_is_extractable(built):
     if shutil.which("pdftotext") is None:
         pytest.skip("poppler pdftotext missing")
     _docx, pdf, _w = built["official_notice"]
-    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True,
-                          text=True, check=True).stdout
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
     assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in text
     assert "Độc lập - Tự do - Hạnh phúc" in text
     assert "Lạng Sơn, ngày 05 tháng 02 năm 2024" in text
@@ -115,11 +115,13 @@ def test_run_formatting(built):
     _docx, pdf, _w = built["features"]
     with pdfplumber.open(pdf) as p:
         chars = p.pages[0].chars
+
     def font_of(word: str) -> tuple[str, float, tuple]:
         text = "".join(c["text"] for c in chars)
         i = text.index(word)
         c = chars[i]
         return c["fontname"], round(c["size"], 1), tuple(c["non_stroking_color"] or ())
+
     assert font_of("Đậm")[0].endswith("LiberationSerif-Bold")
     assert font_of("nghiêng")[0].endswith("LiberationSerif-Italic")
     assert font_of("VIẾT")[1] == 14.0  # caps: text upper-cased
@@ -142,10 +144,17 @@ def test_tab_to_right_stop_reaches_right_edge(built):
 def test_numbering_formats_and_restart(built):
     _docx, pdf, _w = built["features"]
     text = "\n".join(page_text(pdf))
-    for label, item in (("I.", "Mục La Mã 1"), ("II.", "Mục La Mã 2"), ("III.", "Mục La Mã 3"),
-                        ("A.", "Chữ cái hoa 0"), ("B.", "Chữ cái hoa 1"),
-                        ("1.", "Danh sách số"), ("2.", "Danh sách số (2)"),
-                        ("1.", "Bắt đầu lại"), ("-", "Gạch đầu dòng 0")):
+    for label, item in (
+        ("I.", "Mục La Mã 1"),
+        ("II.", "Mục La Mã 2"),
+        ("III.", "Mục La Mã 3"),
+        ("A.", "Chữ cái hoa 0"),
+        ("B.", "Chữ cái hoa 1"),
+        ("1.", "Danh sách số"),
+        ("2.", "Danh sách số (2)"),
+        ("1.", "Bắt đầu lại"),
+        ("-", "Gạch đầu dòng 0"),
+    ):
         assert re.search(rf"^{re.escape(label)}\s*{re.escape(item)}$", text, re.M), label
     assert re.search(r"^i\.\s*Mục la mã thường$", text, re.M)
     _docx, pdf, _w = built["official_notice"]
@@ -180,19 +189,31 @@ def test_table_merges_shading_and_nil_border(built):
     row3 = [w for w in words if w["text"] == "3" and w["x0"] > doc["x1"]]
     col0_x = doc["x0"] - 2
     # no horizontal rule crosses the vertically merged cell, but rules do cross column 2
-    inside = [ln for ln in lines if ln["top"] > doc["bottom"] and ln["top"] < row3[0]["top"]
-              and abs(ln["top"] - ln["bottom"]) < 0.1]
+    inside = [
+        ln
+        for ln in lines
+        if ln["top"] > doc["bottom"]
+        and ln["top"] < row3[0]["top"]
+        and abs(ln["top"] - ln["bottom"]) < 0.1
+    ]
     assert not [ln for ln in inside if ln["x0"] <= col0_x + 5 <= ln["x1"]]
     assert len([ln for ln in inside if ln["x0"] > col0_x + 20]) >= 2
     # merged-across row (the table's first row, maybe on the previous page): no inner rule
     with pdfplumber.open(pdf) as p:
         first = next(pg for pg in p.pages if "Gộp ngang ba cột" in (pg.extract_text() or ""))
         across = next(w for w in first.extract_words() if w["text"] == "ba")
-        verticals = [ln for ln in first.lines if abs(ln["x0"] - ln["x1"]) < 0.1
-                     and ln["top"] <= across["top"] <= ln["bottom"]]
+        verticals = [
+            ln
+            for ln in first.lines
+            if abs(ln["x0"] - ln["x1"]) < 0.1 and ln["top"] <= across["top"] <= ln["bottom"]
+        ]
     assert len(verticals) == 2  # only the outer left and right edges
-    shaded = [r for r in rects if r.get("non_stroking_color") and
-              tuple(round(c, 2) for c in r["non_stroking_color"]) == (1.0, 0.95, 0.8)]
+    shaded = [
+        r
+        for r in rects
+        if r.get("non_stroking_color")
+        and tuple(round(c, 2) for c in r["non_stroking_color"]) == (1.0, 0.95, 0.8)
+    ]
     assert shaded, "cell shading missing"
 
 
@@ -247,9 +268,12 @@ def _doc_with(tmp_path: Path, xml_para: str, name: str = "x.docx") -> Path:
 
 def test_unsupported_elements_are_warned_with_location(tmp_path):
     m = "http://schemas.openxmlformats.org/officeDocument/2006/math"
-    path = _doc_with(tmp_path, f'<w:p {nsdecls("w")} xmlns:m="{m}"><w:r><w:t>A</w:t></w:r>'
-                               '<m:oMath><m:r><m:t>x</m:t></m:r></m:oMath>'
-                               '<w:r><w:footnoteReference w:id="1"/></w:r></w:p>')
+    path = _doc_with(
+        tmp_path,
+        f'<w:p {nsdecls("w")} xmlns:m="{m}"><w:r><w:t>A</w:t></w:r>'
+        "<m:oMath><m:r><m:t>x</m:t></m:r></m:oMath>"
+        '<w:r><w:footnoteReference w:id="1"/></w:r></w:p>',
+    )
     warnings = docx_to_pdf(path, tmp_path / "x.pdf")
     assert any("m:oMath" in w and "body paragraph 2" in w for w in warnings), warnings
     assert any("footnoteReference" in w for w in warnings), warnings
@@ -340,8 +364,9 @@ def test_xml_entities_are_not_expanded(tmp_path):
         parts = {n: zf.read(n) for n in zf.namelist()}
     xml = parts["word/document.xml"].decode()
     xml = xml.replace("<?xml version='1.0' encoding='UTF-8' standalone='yes'?>", "")
-    xml = (f'<?xml version="1.0"?><!DOCTYPE d [<!ENTITY x SYSTEM "file://{secret}">]>'
-           + xml.replace("PLACEHOLDER", "&x;"))
+    xml = f'<?xml version="1.0"?><!DOCTYPE d [<!ENTITY x SYSTEM "file://{secret}">]>' + xml.replace(
+        "PLACEHOLDER", "&x;"
+    )
     parts["word/document.xml"] = xml.encode()
     with zipfile.ZipFile(path, "w") as zf:
         for n, data in parts.items():

@@ -16,8 +16,9 @@ from pypdf import PdfReader
 
 from docgen.pdf import docx_to_pdf, libreoffice_to_pdf, samples
 
-pytestmark = pytest.mark.skipif(shutil.which("soffice") is None,
-                                reason="LibreOffice (soffice) is not installed")
+pytestmark = pytest.mark.skipif(
+    shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed"
+)
 
 REPO = Path(__file__).resolve().parents[1]
 MIN_SIMILARITY = 0.98
@@ -58,16 +59,18 @@ def test_libreoffice_saved_docx(sample_docs, tmp_path):
     """A file a clerk re-saved in LibreOffice (its own styles.xml, numbering, rsids)."""
     for name in ("official_notice", "award_list_300"):
         resaved_dir = tmp_path / name
-        resaved = libreoffice_to_pdf(sample_docs[name], resaved_dir,
-                                     convert_to="docx:MS Word 2007 XML")
+        resaved = libreoffice_to_pdf(
+            sample_docs[name], resaved_dir, convert_to="docx:MS Word 2007 XML"
+        )
         n_lo, n_ours, sim = compare(resaved, tmp_path / f"{name}-cmp")
         assert n_ours == n_lo, name
         assert sim >= MIN_SIMILARITY, name
 
 
 def _real_docs() -> list[Path]:
-    found = sorted((REPO / "templates").glob("**/*.docx")) + sorted((REPO / "output").glob(
-        "**/*.docx"))
+    found = sorted((REPO / "templates").glob("**/*.docx")) + sorted(
+        (REPO / "output").glob("**/*.docx")
+    )
     return [p for p in found if not p.name.startswith("~$")]
 
 

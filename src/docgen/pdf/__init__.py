@@ -21,8 +21,13 @@ from docgen.errors import DocgenError
 __all__ = ["docx_to_pdf", "libreoffice_to_pdf", "find_soffice"]
 
 
-def docx_to_pdf(src: Path, dst: Path, *, font_dirs: Sequence[Path] = (),
-                warn: Callable[[str], None] | None = None) -> list[str]:
+def docx_to_pdf(
+    src: Path,
+    dst: Path,
+    *,
+    font_dirs: Sequence[Path] = (),
+    warn: Callable[[str], None] | None = None,
+) -> list[str]:
     """Render DOCX ``src`` to PDF ``dst`` with the builtin engine; return the warnings.
 
     Raises :class:`DocgenError` for a missing, non-DOCX or damaged file.
@@ -38,16 +43,20 @@ def find_soffice() -> str | None:
         p = shutil.which(name)
         if p:
             return p
-    for p in ("/usr/lib/libreoffice/program/soffice", "/opt/libreoffice/program/soffice",
-              "/Applications/LibreOffice.app/Contents/MacOS/soffice",
-              "C:/Program Files/LibreOffice/program/soffice.exe"):
+    for p in (
+        "/usr/lib/libreoffice/program/soffice",
+        "/opt/libreoffice/program/soffice",
+        "/Applications/LibreOffice.app/Contents/MacOS/soffice",
+        "C:/Program Files/LibreOffice/program/soffice.exe",
+    ):
         if os.path.exists(p):
             return p
     return None
 
 
-def libreoffice_to_pdf(src: Path, dst_dir: Path, *, timeout: float = 180.0,
-                       convert_to: str = "pdf") -> Path:
+def libreoffice_to_pdf(
+    src: Path, dst_dir: Path, *, timeout: float = 180.0, convert_to: str = "pdf"
+) -> Path:
     """Convert with ``soffice --headless``; returns the output path.
 
     A private user profile (``-env:UserInstallation``) per call lets conversions run in
@@ -64,15 +73,26 @@ def libreoffice_to_pdf(src: Path, dst_dir: Path, *, timeout: float = 180.0,
     dst_dir.mkdir(parents=True, exist_ok=True)
     ext = convert_to.split(":")[0]
     with tempfile.TemporaryDirectory(prefix="docgen-lo-") as profile:
-        cmd = [soffice, f"-env:UserInstallation={Path(profile).as_uri()}", "--headless",
-               "--norestore", "--convert-to", convert_to, "--outdir", str(dst_dir), str(src)]
+        cmd = [
+            soffice,
+            f"-env:UserInstallation={Path(profile).as_uri()}",
+            "--headless",
+            "--norestore",
+            "--convert-to",
+            convert_to,
+            "--outdir",
+            str(dst_dir),
+            str(src),
+        ]
         try:
             proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
         except subprocess.TimeoutExpired as exc:
-            raise DocgenError(f"LibreOffice did not finish converting {src} within "
-                              f"{timeout:.0f} s.") from exc
+            raise DocgenError(
+                f"LibreOffice did not finish converting {src} within {timeout:.0f} s."
+            ) from exc
     out = dst_dir / (src.stem + "." + ext)
     if proc.returncode != 0 or not out.exists():
-        raise DocgenError(f"LibreOffice could not convert {src}: "
-                          f"{(proc.stderr or proc.stdout).strip()[:500]}")
+        raise DocgenError(
+            f"LibreOffice could not convert {src}: {(proc.stderr or proc.stdout).strip()[:500]}"
+        )
     return out

@@ -89,8 +89,9 @@ def read_zip(path: Path) -> dict[str, bytes]:
                 if info.is_dir():
                     continue
                 ratio = info.file_size / max(info.compress_size, 1)
-                if info.file_size > MAX_PART_BYTES or (info.file_size > 1 << 20
-                                                       and ratio > MAX_RATIO):
+                if info.file_size > MAX_PART_BYTES or (
+                    info.file_size > 1 << 20 and ratio > MAX_RATIO
+                ):
                     raise DocgenError(
                         f"{path}: part {info.filename} is {info.file_size // (1 << 20)} MB "
                         "uncompressed; refusing it as a possible zip bomb."
@@ -350,8 +351,9 @@ class DocxPackage:
         rel = self.rels.get(rid)
         return self._rels(rel[1]) if rel else {}
 
-    def image_bytes(self, rid: str, rels: dict[str, tuple[str, str, str]] | None = None
-                    ) -> bytes | None:
+    def image_bytes(
+        self, rid: str, rels: dict[str, tuple[str, str, str]] | None = None
+    ) -> bytes | None:
         rel = (rels if rels is not None else self.rels).get(rid)
         if rel is None or rel[2] == "External":
             return None
@@ -366,8 +368,11 @@ class DocxPackage:
 
     def sections(self) -> list[Section]:
         """Sections in order: each paragraph-level sectPr closes one, the body's closes the last."""
-        out = [Section.from_xml(s) for s in self.body.iterchildren(w("p"))
-               for s in s.iterfind("w:pPr/w:sectPr", NS)]
+        out = [
+            Section.from_xml(s)
+            for s in self.body.iterchildren(w("p"))
+            for s in s.iterfind("w:pPr/w:sectPr", NS)
+        ]
         last = self.body.find(w("sectPr"))
         out.append(Section.from_xml(last if last is not None else etree.Element(w("sectPr"))))
         return out

@@ -83,8 +83,11 @@ class DocPara(Paragraph):
     def min_start_height(self, avail_width: float) -> float:
         """Height of the first lines a page must hold before this paragraph may start there."""
         self.wrap(avail_width, 1e9)
-        lines = 1 if getattr(self.style, "dg_empty", False) else (
-            len(getattr(self.blPara, "lines", [])) or 1)
+        lines = (
+            1
+            if getattr(self.style, "dg_empty", False)
+            else (len(getattr(self.blPara, "lines", [])) or 1)
+        )
         widow = getattr(self.style, "dg_widow", True)
         keep = getattr(self.style, "dg_keep_lines", False)
         n = lines if keep or not widow or lines <= 3 else 2
@@ -206,10 +209,17 @@ class TableModel:
     [start, end) row ranges that vertical merges tie together, so a page never cuts them.
     """
 
-    def __init__(self, col_widths: list[float], x_offset: Callable[[float], float],
-                 header_count: int, groups: list[tuple[int, int]],
-                 build_row: Callable[[int], tuple[list[CellLayout], float | None, str, bool]],
-                 frame_height: float, warn: Callable[[str], None], where: str) -> None:
+    def __init__(
+        self,
+        col_widths: list[float],
+        x_offset: Callable[[float], float],
+        header_count: int,
+        groups: list[tuple[int, int]],
+        build_row: Callable[[int], tuple[list[CellLayout], float | None, str, bool]],
+        frame_height: float,
+        warn: Callable[[str], None],
+        where: str,
+    ) -> None:
         self.col_x = [0.0]
         for cw in col_widths:
             self.col_x.append(self.col_x[-1] + cw)
@@ -389,8 +399,11 @@ class RowsChunk(Flowable):
                     dx = 0.0
                     align = getattr(f, "hAlign", "LEFT")
                     if not isinstance(f, Paragraph) and fw < inner:
-                        dx = (inner - fw) / 2 if align == "CENTER" else (
-                            inner - fw if align == "RIGHT" else 0.0)
+                        dx = (
+                            (inner - fw) / 2
+                            if align == "CENTER"
+                            else (inner - fw if align == "RIGHT" else 0.0)
+                        )
                     f.drawOn(canv, cx0 + ml + dx, yy)
                     yy -= f.getSpaceAfter()
                 b = c.borders

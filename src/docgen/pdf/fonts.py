@@ -276,8 +276,10 @@ def has_glyph(font_name: str, char: str) -> bool:
     return ord(char) in widths
 
 
-def font_report(families: Sequence[str] = ("Times New Roman", "Arial", "Courier New"),
-                font_dirs: Sequence[Path] = ()) -> list[str]:
+def font_report(
+    families: Sequence[str] = ("Times New Roman", "Arial", "Courier New"),
+    font_dirs: Sequence[Path] = (),
+) -> list[str]:
     """Human-readable lines: each DOCX family → the file used, or what is missing."""
     lines = []
     for fam in families:

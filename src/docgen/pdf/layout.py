@@ -54,27 +54,68 @@ from docgen.pdf.styles import (
 )
 
 _TA = {"left": TA_LEFT, "center": TA_CENTER, "right": TA_RIGHT, "justify": TA_JUSTIFY}
-_HIGHLIGHT = {"yellow": "FFFF00", "green": "00FF00", "cyan": "00FFFF", "magenta": "FF00FF",
-              "blue": "0000FF", "red": "FF0000", "darkBlue": "000080", "darkCyan": "008080",
-              "darkGreen": "008000", "darkMagenta": "800080", "darkRed": "800000",
-              "darkYellow": "808000", "darkGray": "808080", "lightGray": "C0C0C0",
-              "black": "000000", "white": "FFFFFF"}
+_HIGHLIGHT = {
+    "yellow": "FFFF00",
+    "green": "00FF00",
+    "cyan": "00FFFF",
+    "magenta": "FF00FF",
+    "blue": "0000FF",
+    "red": "FF0000",
+    "darkBlue": "000080",
+    "darkCyan": "008080",
+    "darkGreen": "008000",
+    "darkMagenta": "800080",
+    "darkRed": "800000",
+    "darkYellow": "808000",
+    "darkGray": "808080",
+    "lightGray": "C0C0C0",
+    "black": "000000",
+    "white": "FFFFFF",
+}
 EMU_PER_PT = 12700
 DEFAULT_CELL_MARGIN = 108 / 20  # 0.19 cm, Word's and Writer's default left/right cell margin
 
 # Elements that carry nothing visible in a PDF; skipping them is not a loss worth a warning.
 _SILENT = {
-    "pPr", "rPr", "bookmarkStart", "bookmarkEnd", "proofErr", "permStart", "permEnd",
-    "commentRangeStart", "commentRangeEnd", "commentReference", "lastRenderedPageBreak",
-    "annotationRef", "del", "moveFrom", "moveFromRangeStart", "moveFromRangeEnd",
-    "moveToRangeStart", "moveToRangeEnd", "customXmlInsRangeStart", "customXmlInsRangeEnd",
-    "customXmlDelRangeStart", "customXmlDelRangeEnd", "tblPr", "tblGrid", "trPr", "tcPr",
-    "tblPrEx", "sectPr", "noBreakHyphen", "softHyphen", "delText", "delInstrText",
-    "footnoteRef", "endnoteRef", "separator", "continuationSeparator",
+    "pPr",
+    "rPr",
+    "bookmarkStart",
+    "bookmarkEnd",
+    "proofErr",
+    "permStart",
+    "permEnd",
+    "commentRangeStart",
+    "commentRangeEnd",
+    "commentReference",
+    "lastRenderedPageBreak",
+    "annotationRef",
+    "del",
+    "moveFrom",
+    "moveFromRangeStart",
+    "moveFromRangeEnd",
+    "moveToRangeStart",
+    "moveToRangeEnd",
+    "customXmlInsRangeStart",
+    "customXmlInsRangeEnd",
+    "customXmlDelRangeStart",
+    "customXmlDelRangeEnd",
+    "tblPr",
+    "tblGrid",
+    "trPr",
+    "tcPr",
+    "tblPrEx",
+    "sectPr",
+    "noBreakHyphen",
+    "softHyphen",
+    "delText",
+    "delInstrText",
+    "footnoteRef",
+    "endnoteRef",
+    "separator",
+    "continuationSeparator",
 }
 # Containers whose children are rendered as if they stood in the parent.
-_TRANSPARENT = {"hyperlink", "ins", "moveTo", "smartTag", "customXml", "sdtContent", "dir",
-                "bdo"}
+_TRANSPARENT = {"hyperlink", "ins", "moveTo", "smartTag", "customXml", "sdtContent", "dir", "bdo"}
 
 
 @dataclass(frozen=True)
@@ -100,8 +141,12 @@ class Token:
 class Builder:
     """Converts one package; collects warnings through ``warn``."""
 
-    def __init__(self, pkg: DocxPackage, font_dirs: Sequence[Path] = (),
-                 warn: Callable[[str], None] | None = None) -> None:
+    def __init__(
+        self,
+        pkg: DocxPackage,
+        font_dirs: Sequence[Path] = (),
+        warn: Callable[[str], None] | None = None,
+    ) -> None:
         self.pkg = pkg
         self.font_dirs = tuple(font_dirs)
         self._warn = warn or (lambda _m: None)
@@ -142,8 +187,10 @@ class Builder:
                 self.warn(f"no font for {family!r} and no fallback font installed")
                 raise
             if f.substituted and f.family.lower().startswith("dejavu"):
-                self.warn(f"font {family!r} is not installed; using {f.family} "
-                          "(its widths differ, so lines may break differently)")
+                self.warn(
+                    f"font {family!r} is not installed; using {f.family} "
+                    "(its widths differ, so lines may break differently)"
+                )
             self._faces[family] = f
         return self._faces[family]
 
@@ -151,8 +198,9 @@ class Builder:
         self._tmp.cleanup()
 
     # ------------------------------------------------------------------ blocks
-    def blocks(self, container: etree._Element, width: float, where: str,
-               in_cell: bool = False) -> list[Flowable]:
+    def blocks(
+        self, container: etree._Element, width: float, where: str, in_cell: bool = False
+    ) -> list[Flowable]:
         """Flowables for the paragraphs/tables of a body, cell, header or footer."""
         out: list[Flowable] = []
         prev_style: str | None = None
@@ -167,8 +215,12 @@ class Builder:
                 fl = self.paragraph(child, width, self.where, in_cell=in_cell)
                 sid = wval(child.find("w:pPr/w:pStyle", NS))
                 paras = [f for f in fl if isinstance(f, DocPara)]
-                if paras and prev_para is not None and sid == prev_style and \
-                        getattr(paras[0].style, "dg_contextual", False):
+                if (
+                    paras
+                    and prev_para is not None
+                    and sid == prev_style
+                    and getattr(paras[0].style, "dg_contextual", False)
+                ):
                     # contextualSpacing: no space between paragraphs of the same style
                     prev_para.style.spaceAfter = 0
                     paras[0].style.spaceBefore = 0
@@ -209,8 +261,9 @@ class Builder:
             f = flows[i]
             if getattr(getattr(f, "style", None), "dg_keep_next", False):
                 j = i
-                while j < len(flows) and getattr(getattr(flows[j], "style", None),
-                                                 "dg_keep_next", False):
+                while j < len(flows) and getattr(
+                    getattr(flows[j], "style", None), "dg_keep_next", False
+                ):
                     j += 1
                 if j < len(flows) and not isinstance(flows[j], PageBreak):
                     out.append(KeepNext(flows[i : j + 1], self.frame_height))
@@ -222,9 +275,15 @@ class Builder:
         return out
 
     # ------------------------------------------------------------------ paragraphs
-    def paragraph(self, p: etree._Element, width: float, where: str,
-                  in_cell: bool = False, table_ppr: Props | None = None,
-                  table_rpr: Props | None = None) -> list[Flowable]:
+    def paragraph(
+        self,
+        p: etree._Element,
+        width: float,
+        where: str,
+        in_cell: bool = False,
+        table_ppr: Props | None = None,
+        table_rpr: Props | None = None,
+    ) -> list[Flowable]:
         ppr_el = p.find(w("pPr"))
         sid = wval(ppr_el.find(w("pStyle"))) if ppr_el is not None else None
         base_ppr, base_rpr = self.styles.paragraph_style(sid)
@@ -261,8 +320,9 @@ class Builder:
             apply_rpr(label_rpr, lvl.rpr, self.styles.theme)
             if lvl.fmt == "bullet":
                 label = lvl.text or "\u2022"
-                label = {"\uf0b7": "\u2022", "\uf0a7": "\u25aa", "\uf0d8": "\u27a2",
-                         "o": "o"}.get(label, label)
+                label = {"\uf0b7": "\u2022", "\uf0a7": "\u25aa", "\uf0d8": "\u27a2", "o": "o"}.get(
+                    label, label
+                )
                 if label_rpr.get("font", "").lower() in ("symbol", "wingdings"):
                     label_rpr["font"] = rpr.get("font", "Times New Roman")
 
@@ -293,8 +353,11 @@ class Builder:
                 out.append(PageBreak())
             if k and not seg:
                 continue
-            out.append(self._make_para(seg, ppr, mark_fmt, width, first=k == 0,
-                                       last=k == len(segments) - 1))
+            out.append(
+                self._make_para(
+                    seg, ppr, mark_fmt, width, first=k == 0, last=k == len(segments) - 1
+                )
+            )
         return out
 
     def _fmt(self, rp: Props) -> RunFmt:
@@ -320,8 +383,14 @@ class Builder:
         self._walk_inline(p, para_rpr, tokens, state, where)
         return tokens
 
-    def _walk_inline(self, parent: etree._Element, para_rpr: Props, tokens: list[Token],
-                     state: dict[str, Any], where: str) -> None:
+    def _walk_inline(
+        self,
+        parent: etree._Element,
+        para_rpr: Props,
+        tokens: list[Token],
+        state: dict[str, Any],
+        where: str,
+    ) -> None:
         for child in parent:
             if not isinstance(child.tag, str):
                 continue
@@ -363,8 +432,14 @@ class Builder:
             apply_rpr(rp, rpr_el, self.styles.theme)
         return rp
 
-    def _run(self, r: etree._Element, para_rpr: Props, tokens: list[Token],
-             state: dict[str, Any], where: str) -> None:
+    def _run(
+        self,
+        r: etree._Element,
+        para_rpr: Props,
+        tokens: list[Token],
+        state: dict[str, Any],
+        where: str,
+    ) -> None:
         rp = self._run_props(r, para_rpr)
         if rp.get("vanish"):
             return
@@ -432,7 +507,7 @@ class Builder:
                 fb = child.find("mc:Fallback", NS)
                 ch = child.find("mc:Choice", NS)
                 src = ch if ch is not None and ch.find(".//w:drawing", NS) is not None else fb
-                for d in (src.iterfind(".//w:drawing", NS) if src is not None else []):
+                for d in src.iterfind(".//w:drawing", NS) if src is not None else []:
                     self._drawing(d, tokens, where)
             elif tag not in _SILENT:
                 self.warn(f"unsupported element {child.prefix}:{tag} in {where}; skipped")
@@ -463,8 +538,11 @@ class Builder:
         if data is None:
             self.warn(f"image {rid} not found in the package ({where})")
             return
-        kind = "png" if data[:8] == b"\x89PNG\r\n\x1a\n" else (
-            "jpg" if data[:2] == b"\xff\xd8" else None)
+        kind = (
+            "png"
+            if data[:8] == b"\x89PNG\r\n\x1a\n"
+            else ("jpg" if data[:2] == b"\xff\xd8" else None)
+        )
         if kind is None:
             self.warn(f"unsupported image format (not PNG/JPEG) in {where}; skipped")
             return
@@ -497,8 +575,9 @@ class Builder:
             return max(natural, line / 20.0), size, ascent + max(line / 20.0 - natural, 0)
         return natural * line / 240.0, size, ascent
 
-    def _make_para(self, tokens: list[Token], ppr: Props, mark: RunFmt, width: float,
-                   first: bool, last: bool) -> Flowable:
+    def _make_para(
+        self, tokens: list[Token], ppr: Props, mark: RunFmt, width: float, first: bool, last: bool
+    ) -> Flowable:
         fmts = [t.fmt for t in tokens if t.fmt is not None and t.kind != "field"]
         fmts += [t.fmt for t in tokens if t.kind == "field" and t.fmt is not None]
         if not [t for t in tokens if t.kind in ("text", "field", "img")]:
@@ -570,8 +649,10 @@ class Builder:
                 x = ind_left
             elif t.kind == "img" and t.img:
                 path, iw, ih = t.img
-                parts.append(f'<img src="{escape(path)}" width="{iw:.2f}" height="{ih:.2f}" '
-                             'valign="baseline"/>')
+                parts.append(
+                    f'<img src="{escape(path)}" width="{iw:.2f}" height="{ih:.2f}" '
+                    'valign="baseline"/>'
+                )
                 x += iw
             elif t.kind == "tab":
                 fill, x = self._tab(tokens, i, x, stops, ind_left, first_line, width, ppr)
@@ -600,8 +681,17 @@ class Builder:
             s = f'<{tag} rise="{rise:.2f}" size="{f.size * 0.58:.2f}">{s}</{tag}>'
         return s
 
-    def _tab(self, tokens: list[Token], i: int, x: float, stops: list[tuple[float, str]],
-             ind_left: float, first_line: float, width: float, ppr: Props) -> tuple[str, float]:
+    def _tab(
+        self,
+        tokens: list[Token],
+        i: int,
+        x: float,
+        stops: list[tuple[float, str]],
+        ind_left: float,
+        first_line: float,
+        width: float,
+        ppr: Props,
+    ) -> tuple[str, float]:
         """Fill a tab with non-breaking spaces sized to reach the next stop (approximation:
         exact on the first line, which is where docgen's and clerks' tabs live)."""
         fmt = tokens[i].fmt
@@ -636,8 +726,10 @@ class Builder:
             return "", x
         # A blank inline image of exactly the gap: unlike spaces it is not stretched when the
         # line is justified, and it is no glyph, so text extraction sees only a gap.
-        return (f'<img src="{self._blank()}" width="{gap:.3f}" height="0.01" '
-                'valign="baseline"/>', x + gap)
+        return (
+            f'<img src="{self._blank()}" width="{gap:.3f}" height="0.01" valign="baseline"/>',
+            x + gap,
+        )
 
     def _blank(self) -> str:
         path = Path(self._tmp.name) / "blank.png"
@@ -656,14 +748,17 @@ class Builder:
                 continue
             self._missing.add(key)
             if not has_glyph(fmt.face, ch):
-                self.warn(f"character U+{ord(ch):04X} {unicodedata.name(ch, '?')} is not in font "
-                          f"{fmt.faces.family} (first in {self.where}); it will not print")
+                self.warn(
+                    f"character U+{ord(ch):04X} {unicodedata.name(ch, '?')} is not in font "
+                    f"{fmt.faces.family} (first in {self.where}); it will not print"
+                )
 
     # ------------------------------------------------------------------ tables
     def table(self, tbl: etree._Element, avail_width: float, where: str) -> list[Flowable]:
         t = Table(tbl)
         tblpr = t.tblpr
         style_ppr, style_rpr, style_tblpr = self.styles.table_style(t.style_id)
+
         # effective tblPr: table style's, then direct
         def tprop(tag: str) -> etree._Element | None:
             el = tblpr.find(w(tag)) if tblpr is not None else None
@@ -679,13 +774,16 @@ class Builder:
             n = max(sum(c.span for c in r.cells()) for r in rows)
             grid = [avail_width / max(n, 1)] * max(n, 1)
         # cell margins: table style, table, then per-cell tcMar
-        mar = {"top": 0.0, "bottom": 0.0, "left": DEFAULT_CELL_MARGIN,
-               "right": DEFAULT_CELL_MARGIN}
+        mar = {"top": 0.0, "bottom": 0.0, "left": DEFAULT_CELL_MARGIN, "right": DEFAULT_CELL_MARGIN}
         for src in (style_tblpr, tblpr):
             cm = src.find(w("tblCellMar")) if src is not None else None
             if cm is not None:
-                for side, alias in (("top", "top"), ("bottom", "bottom"), ("left", "start"),
-                                    ("right", "end")):
+                for side, alias in (
+                    ("top", "top"),
+                    ("bottom", "bottom"),
+                    ("left", "start"),
+                    ("right", "end"),
+                ):
                     el = cm.find(w(side))
                     if el is None:
                         el = cm.find(w(alias))
@@ -705,8 +803,11 @@ class Builder:
         jc_el = tprop("jc")
         jc = wval(jc_el) or "left"
         ind_el = tprop("tblInd")
-        ind = twips(ind_el.get(w("w")), 0.0) if ind_el is not None and \
-            ind_el.get(w("type")) in (None, "dxa") else 0.0
+        ind = (
+            twips(ind_el.get(w("w")), 0.0)
+            if ind_el is not None and ind_el.get(w("type")) in (None, "dxa")
+            else 0.0
+        )
         ind = ind or 0.0
         if self.compat_mode < 15:
             ind -= mar["left"]  # Word <2013 (and Writer) measure tblInd to the text, not border
@@ -761,13 +862,26 @@ class Builder:
             saved_rels = self._part_rels
             self._part_rels = part_rels
             try:
-                return self._build_row(rows[i], specs[i], i, n_rows, n_cols, grid, rowspan,
-                                       mar, tb, style_ppr, style_rpr, where)
+                return self._build_row(
+                    rows[i],
+                    specs[i],
+                    i,
+                    n_rows,
+                    n_cols,
+                    grid,
+                    rowspan,
+                    mar,
+                    tb,
+                    style_ppr,
+                    style_rpr,
+                    where,
+                )
             finally:
                 self._part_rels = saved_rels
 
-        model = TableModel(grid, x_offset, header_count, groups, build_row,
-                           self.frame_height, self.warn, where)
+        model = TableModel(
+            grid, x_offset, header_count, groups, build_row, self.frame_height, self.warn, where
+        )
         if n_rows <= 200 or tbl.find(".//w:numPr", NS) is not None:
             # build eagerly: keeps numbering counters in document order
             model.header_rows()
@@ -775,10 +889,21 @@ class Builder:
                 model.group_height(g)
         return [DocTable(model)]
 
-    def _build_row(self, row: TableRow, cells, ri: int, n_rows: int, n_cols: int,
-                   grid: list[float], rowspan: dict[tuple[int, int], int], mar: dict,
-                   tb: dict[str, Border | None], style_ppr: Props, style_rpr: Props,
-                   where: str) -> tuple[list[CellLayout], float | None, str, bool]:
+    def _build_row(
+        self,
+        row: TableRow,
+        cells,
+        ri: int,
+        n_rows: int,
+        n_cols: int,
+        grid: list[float],
+        rowspan: dict[tuple[int, int], int],
+        mar: dict,
+        tb: dict[str, Border | None],
+        style_ppr: Props,
+        style_rpr: Props,
+        where: str,
+    ) -> tuple[list[CellLayout], float | None, str, bool]:
         out: list[CellLayout] = []
         for c in cells:
             if c.vmerge == "continue":
@@ -797,8 +922,12 @@ class Builder:
             if tcpr is not None:
                 tm = tcpr.find(w("tcMar"))
                 if tm is not None:
-                    for side, alias in (("top", "top"), ("bottom", "bottom"),
-                                        ("left", "start"), ("right", "end")):
+                    for side, alias in (
+                        ("top", "top"),
+                        ("bottom", "bottom"),
+                        ("left", "start"),
+                        ("right", "end"),
+                    ):
                         el = tm.find(w(side))
                         if el is None:
                             el = tm.find(w(alias))
@@ -806,8 +935,12 @@ class Builder:
                             m[side] = twips(el.get(w("w")), m[side]) or 0.0
                 tcb = tcpr.find(w("tcBorders"))
                 if tcb is not None:
-                    for side, alias in (("top", "top"), ("bottom", "bottom"),
-                                        ("left", "start"), ("right", "end")):
+                    for side, alias in (
+                        ("top", "top"),
+                        ("bottom", "bottom"),
+                        ("left", "start"),
+                        ("right", "end"),
+                    ):
                         el = tcb.find(w(side))
                         if el is None:
                             el = tcb.find(w(alias))
@@ -828,14 +961,24 @@ class Builder:
                 m["bottom"] += borders["bottom"].width
             cw = sum(grid[c.col : c.col + c.span]) - m["left"] - m["right"]
             content = self._cell_blocks(c.el, cw, f"{where} row {ri + 1}", style_ppr, style_rpr)
-            out.append(CellLayout(c.col, c.span, rs, content,
-                                  (m["top"], m["right"], m["bottom"], m["left"]),
-                                  borders, shade, valign))
+            out.append(
+                CellLayout(
+                    c.col,
+                    c.span,
+                    rs,
+                    content,
+                    (m["top"], m["right"], m["bottom"], m["left"]),
+                    borders,
+                    shade,
+                    valign,
+                )
+            )
         h, rule = row.height
         return out, h, rule, row.is_header
 
-    def _cell_blocks(self, tc: etree._Element, width: float, where: str, style_ppr: Props,
-                     style_rpr: Props) -> list[Flowable]:
+    def _cell_blocks(
+        self, tc: etree._Element, width: float, where: str, style_ppr: Props, style_rpr: Props
+    ) -> list[Flowable]:
         out: list[Flowable] = []
         n = 0
         for child in self._block_children(tc, where):
@@ -843,17 +986,26 @@ class Builder:
             if tag == "p":
                 n += 1
                 self.where = f"{where} paragraph {n}"
-                out.extend(f for f in self.paragraph(child, width, self.where, in_cell=True,
-                                                     table_ppr=style_ppr,
-                                                     table_rpr=style_rpr)
-                           if not isinstance(f, PageBreak))
+                out.extend(
+                    f
+                    for f in self.paragraph(
+                        child,
+                        width,
+                        self.where,
+                        in_cell=True,
+                        table_ppr=style_ppr,
+                        table_rpr=style_rpr,
+                    )
+                    if not isinstance(f, PageBreak)
+                )
             elif tag == "tbl":
                 out.extend(self.table(child, width, f"{where} nested table"))
         return out or [Spacer(1, 0)]
 
     # ------------------------------------------------------------------ headers/footers
-    def header_footer(self, section: Section, kind: str, page_in_section: int,
-                      page_no: int) -> etree._Element | None:
+    def header_footer(
+        self, section: Section, kind: str, page_in_section: int, page_no: int
+    ) -> etree._Element | None:
         refs = section.headers if kind == "header" else section.footers
         if section.title_pg and page_in_section == 1:
             rid = refs.get("first")

@@ -25,12 +25,22 @@ BODY = (
     "sở, ban, ngành, đoàn thể tỉnh và Ủy ban nhân dân các huyện, thành phố. Sau khi nghe báo cáo "
     "của Sở Kế hoạch và Đầu tư và ý kiến phát biểu của các đại biểu, đồng chí chủ trì kết luận."
 )
-NAMES = ["Nguyễn Văn An", "Trần Thị Bích Ngọc", "Lê Hoàng Phúc", "Phạm Minh Đức",
-         "Hoàng Thị Thu Hường", "Vũ Quốc Khánh", "Đặng Thị Lệ Quyên", "Bùi Xuân Trường"]
-UNITS = ["Trưởng phòng Tổ chức - Hành chính, Sở Tài chính",
-         "Chuyên viên Phòng Kế hoạch, Sở Kế hoạch và Đầu tư",
-         "Phó Chủ tịch Ủy ban nhân dân huyện Cao Lộc",
-         "Giáo viên Trường Trung học phổ thông chuyên Chu Văn An"]
+NAMES = [
+    "Nguyễn Văn An",
+    "Trần Thị Bích Ngọc",
+    "Lê Hoàng Phúc",
+    "Phạm Minh Đức",
+    "Hoàng Thị Thu Hường",
+    "Vũ Quốc Khánh",
+    "Đặng Thị Lệ Quyên",
+    "Bùi Xuân Trường",
+]
+UNITS = [
+    "Trưởng phòng Tổ chức - Hành chính, Sở Tài chính",
+    "Chuyên viên Phòng Kế hoạch, Sở Kế hoạch và Đầu tư",
+    "Phó Chủ tịch Ủy ban nhân dân huyện Cao Lộc",
+    "Giáo viên Trường Trung học phổ thông chuyên Chu Văn An",
+]
 
 
 def png_bytes(width: int = 120, height: int = 60, transparent: bool = False) -> bytes:
@@ -50,8 +60,12 @@ def png_bytes(width: int = 120, height: int = 60, transparent: bool = False) -> 
     raw = zlib.compress(b"".join(rows))
 
     def chunk(tag: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + tag + data + struct.pack(
-            ">I", zlib.crc32(tag + data) & 0xFFFFFFFF)
+        return (
+            struct.pack(">I", len(data))
+            + tag
+            + data
+            + struct.pack(">I", zlib.crc32(tag + data) & 0xFFFFFFFF)
+        )
 
     ihdr = struct.pack(">IIBBBBB", width, height, 8, 6 if px == 4 else 2, 0, 0, 0)
     return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", raw) + chunk(b"IEND", b"")
@@ -85,31 +99,42 @@ def add_field(paragraph, instr: str, simple: bool = False) -> None:
     """A PAGE/NUMPAGES field, as fldSimple or as complex fldChar/instrText runs."""
     p = paragraph._p
     if simple:
-        p.append(parse_xml(f'<w:fldSimple {nsdecls("w")} w:instr=" {instr} "><w:r><w:t>1</w:t>'
-                           "</w:r></w:fldSimple>"))
+        p.append(
+            parse_xml(
+                f'<w:fldSimple {nsdecls("w")} w:instr=" {instr} "><w:r><w:t>1</w:t>'
+                "</w:r></w:fldSimple>"
+            )
+        )
         return
-    for xml in (f'<w:r {nsdecls("w")}><w:fldChar w:fldCharType="begin"/></w:r>',
-                f'<w:r {nsdecls("w")}><w:instrText xml:space="preserve"> {instr} </w:instrText>'
-                "</w:r>",
-                f'<w:r {nsdecls("w")}><w:fldChar w:fldCharType="separate"/></w:r>',
-                f'<w:r {nsdecls("w")}><w:t>9</w:t></w:r>',
-                f'<w:r {nsdecls("w")}><w:fldChar w:fldCharType="end"/></w:r>'):
+    for xml in (
+        f'<w:r {nsdecls("w")}><w:fldChar w:fldCharType="begin"/></w:r>',
+        f'<w:r {nsdecls("w")}><w:instrText xml:space="preserve"> {instr} </w:instrText></w:r>',
+        f'<w:r {nsdecls("w")}><w:fldChar w:fldCharType="separate"/></w:r>',
+        f"<w:r {nsdecls('w')}><w:t>9</w:t></w:r>",
+        f'<w:r {nsdecls("w")}><w:fldChar w:fldCharType="end"/></w:r>',
+    ):
         p.append(parse_xml(xml))
 
 
 def para_border(paragraph, side: str = "bottom", sz: int = 6, val: str = "single") -> None:
     ppr = paragraph._p.get_or_add_pPr()
-    ppr.append(parse_xml(f'<w:pBdr {nsdecls("w")}><w:{side} w:val="{val}" w:sz="{sz}" '
-                         'w:space="1" w:color="auto"/></w:pBdr>'))
+    ppr.append(
+        parse_xml(
+            f'<w:pBdr {nsdecls("w")}><w:{side} w:val="{val}" w:sz="{sz}" '
+            'w:space="1" w:color="auto"/></w:pBdr>'
+        )
+    )
 
 
 def _set_table_borders(table, val: str = "single") -> None:
     tblpr = table._tbl.tblPr
     for el in tblpr.findall(qn("w:tblBorders")):
         tblpr.remove(el)
-    sides = "".join(f'<w:{s} w:val="{val}" w:sz="4" w:space="0" w:color="auto"/>'
-                    for s in ("top", "left", "bottom", "right", "insideH", "insideV"))
-    tblpr.append(parse_xml(f'<w:tblBorders {nsdecls("w")}>{sides}</w:tblBorders>'))
+    sides = "".join(
+        f'<w:{s} w:val="{val}" w:sz="4" w:space="0" w:color="auto"/>'
+        for s in ("top", "left", "bottom", "right", "insideH", "insideV")
+    )
+    tblpr.append(parse_xml(f"<w:tblBorders {nsdecls('w')}>{sides}</w:tblBorders>"))
 
 
 def _grid(table, widths_mm: list[float]) -> None:
@@ -121,8 +146,14 @@ def _grid(table, widths_mm: list[float]) -> None:
             cell.width = Mm(wmm)
 
 
-def _cell_text(cell, text: str, bold: bool = False, align=WD_ALIGN_PARAGRAPH.CENTER,
-               size: float = 13, italic: bool = False):
+def _cell_text(
+    cell,
+    text: str,
+    bold: bool = False,
+    align=WD_ALIGN_PARAGRAPH.CENTER,
+    size: float = 13,
+    italic: bool = False,
+):
     p = cell.paragraphs[0]
     p.alignment = align
     first = True
@@ -137,8 +168,12 @@ def _cell_text(cell, text: str, bold: bool = False, align=WD_ALIGN_PARAGRAPH.CEN
     return p
 
 
-def header_table(d, *, number: str | None = "Số: 05/TB-UBND",
-                 date: str | None = "Lạng Sơn, ngày 05 tháng 02 năm 2024") -> None:
+def header_table(
+    d,
+    *,
+    number: str | None = "Số: 05/TB-UBND",
+    date: str | None = "Lạng Sơn, ngày 05 tháng 02 năm 2024",
+) -> None:
     """The official two-column header: bodies + short rule | motto + rule; number | date."""
     t = d.add_table(rows=2 if number or date else 1, cols=2)
     _set_table_borders(t, "nil")
@@ -184,21 +219,30 @@ def _numbering(d) -> dict[str, str]:
             f'<w:lvl w:ilvl="{i}"><w:start w:val="1"/><w:numFmt w:val="{fmt}"/>'
             f'<w:lvlText w:val="{text}"/><w:lvlJc w:val="left"/>'
             f'<w:pPr><w:ind w:left="{720 + 360 * i}" w:hanging="360"/></w:pPr></w:lvl>'
-            for i, (fmt, text) in enumerate(levels))
-        el = parse_xml(f'<w:abstractNum {nsdecls("w")} w:abstractNumId="{aid}">'
-                       f'<w:multiLevelType w:val="multilevel"/>{lv}</w:abstractNum>')
+            for i, (fmt, text) in enumerate(levels)
+        )
+        el = parse_xml(
+            f'<w:abstractNum {nsdecls("w")} w:abstractNumId="{aid}">'
+            f'<w:multiLevelType w:val="multilevel"/>{lv}</w:abstractNum>'
+        )
         if first_num is not None:
             first_num.addprevious(el)
         else:
             numbering.append(el)
         nid = str(100 + int(aid))
-        numbering.append(parse_xml(f'<w:num {nsdecls("w")} w:numId="{nid}"><w:abstractNumId '
-                                   f'w:val="{aid}"/></w:num>'))
+        numbering.append(
+            parse_xml(
+                f'<w:num {nsdecls("w")} w:numId="{nid}"><w:abstractNumId w:val="{aid}"/></w:num>'
+            )
+        )
         ids[aid] = nid
     # a restart of the decimal list: same abstractNum, startOverride 1
-    numbering.append(parse_xml(
-        f'<w:num {nsdecls("w")} w:numId="200"><w:abstractNumId w:val="90"/>'
-        '<w:lvlOverride w:ilvl="0"><w:startOverride w:val="1"/></w:lvlOverride></w:num>'))
+    numbering.append(
+        parse_xml(
+            f'<w:num {nsdecls("w")} w:numId="200"><w:abstractNumId w:val="90"/>'
+            '<w:lvlOverride w:ilvl="0"><w:startOverride w:val="1"/></w:lvlOverride></w:num>'
+        )
+    )
     ids["restart"] = "200"
     return ids
 
@@ -206,8 +250,11 @@ def _numbering(d) -> dict[str, str]:
 def numbered(d, text: str, num_id: str, ilvl: int = 0):
     p = d.add_paragraph(text)
     ppr = p._p.get_or_add_pPr()
-    ppr.append(parse_xml(f'<w:numPr {nsdecls("w")}><w:ilvl w:val="{ilvl}"/>'
-                         f'<w:numId w:val="{num_id}"/></w:numPr>'))
+    ppr.append(
+        parse_xml(
+            f'<w:numPr {nsdecls("w")}><w:ilvl w:val="{ilvl}"/><w:numId w:val="{num_id}"/></w:numPr>'
+        )
+    )
     p.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
     return p
 
@@ -234,18 +281,28 @@ def page_number_header(d, simple: bool = False) -> None:
     s.first_page_header.paragraphs[0].text = ""
 
 
-def signature(d, left_title: str = "THƯ KÝ", right_title: str = "CHỦ TỌA",
-              left_name: str = "Trần Thị Bích Ngọc", right_name: str = "Nguyễn Văn Hùng",
-              recipients: bool = True) -> None:
+def signature(
+    d,
+    left_title: str = "THƯ KÝ",
+    right_title: str = "CHỦ TỌA",
+    left_name: str = "Trần Thị Bích Ngọc",
+    right_name: str = "Nguyễn Văn Hùng",
+    recipients: bool = True,
+) -> None:
     t = d.add_table(rows=1, cols=2)
     _set_table_borders(t, "nil")
     _grid(t, [80, 85])
     a, b = t.rows[0].cells
     if recipients:
-        p = _cell_text(a, "Nơi nhận:", bold=True, italic=True, size=12,
-                       align=WD_ALIGN_PARAGRAPH.LEFT)
-        for item in ("- Thường trực Tỉnh ủy;", "- Chủ tịch, các PCT UBND tỉnh;",
-                     "- Các sở, ban, ngành;", "- Lưu: VT, KGVX."):
+        p = _cell_text(
+            a, "Nơi nhận:", bold=True, italic=True, size=12, align=WD_ALIGN_PARAGRAPH.LEFT
+        )
+        for item in (
+            "- Thường trực Tỉnh ủy;",
+            "- Chủ tịch, các PCT UBND tỉnh;",
+            "- Các sở, ban, ngành;",
+            "- Lưu: VT, KGVX.",
+        ):
             q = a.add_paragraph()
             r = q.add_run(item)
             r.font.size = Pt(11)
@@ -280,8 +337,10 @@ def official_notice(path: Path, paragraphs: int = 14) -> Path:
     r.bold = True
     p = d.add_paragraph()
     p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    r = p.add_run("Kết luận của đồng chí Nguyễn Văn Hùng, Phó Chủ tịch Ủy ban nhân dân tỉnh\n"
-                  "tại hội nghị sơ kết công tác quý I năm 2024")
+    r = p.add_run(
+        "Kết luận của đồng chí Nguyễn Văn Hùng, Phó Chủ tịch Ủy ban nhân dân tỉnh\n"
+        "tại hội nghị sơ kết công tác quý I năm 2024"
+    )
     r.bold = True
     p.paragraph_format.left_indent = Cm(0)
     p = d.add_paragraph()
@@ -295,8 +354,12 @@ def official_notice(path: Path, paragraphs: int = 14) -> Path:
     for i in range(paragraphs):
         numbered(d, f"Nhiệm vụ {i + 1}: " + BODY[: 180 + 13 * i], ids["90"], 0)
         if i % 3 == 0:
-            numbered(d, "Giao Sở Tài chính chủ trì, phối hợp với các đơn vị liên quan "
-                        "tham mưu thực hiện.", ids["90"], 1)
+            numbered(
+                d,
+                "Giao Sở Tài chính chủ trì, phối hợp với các đơn vị liên quan tham mưu thực hiện.",
+                ids["90"],
+                1,
+            )
             numbered(d, "Hoàn thành trước ngày 30 tháng 6 năm 2024.", ids["90"], 2)
         body_para(d)
     body_para(d, "Ủy ban nhân dân tỉnh thông báo để các cơ quan, đơn vị biết, thực hiện./.")
@@ -307,12 +370,12 @@ def official_notice(path: Path, paragraphs: int = 14) -> Path:
 
 def _row_header(row) -> None:
     trpr = row._tr.get_or_add_trPr()
-    trpr.append(parse_xml(f'<w:tblHeader {nsdecls("w")}/>'))
+    trpr.append(parse_xml(f"<w:tblHeader {nsdecls('w')}/>"))
 
 
 def _cant_split(row) -> None:
     trpr = row._tr.get_or_add_trPr()
-    trpr.append(parse_xml(f'<w:cantSplit {nsdecls("w")}/>'))
+    trpr.append(parse_xml(f"<w:cantSplit {nsdecls('w')}/>"))
 
 
 def award_list(path: Path, rows: int = 300, landscape: bool = False) -> Path:
@@ -323,13 +386,16 @@ def award_list(path: Path, rows: int = 300, landscape: bool = False) -> Path:
     p = d.add_paragraph()
     p.alignment = WD_ALIGN_PARAGRAPH.CENTER
     p.paragraph_format.space_before = Pt(12)
-    r = p.add_run("DANH SÁCH TẬP THỂ, CÁ NHÂN ĐƯỢC TẶNG BẰNG KHEN CỦA CHỦ TỊCH ỦY BAN NHÂN "
-                  "DÂN TỈNH")
+    r = p.add_run(
+        "DANH SÁCH TẬP THỂ, CÁ NHÂN ĐƯỢC TẶNG BẰNG KHEN CỦA CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH"
+    )
     r.bold = True
     p = d.add_paragraph()
     p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    r = p.add_run("(Kèm theo Quyết định số 125/QĐ-UBND ngày 05 tháng 02 năm 2024 của Chủ tịch "
-                  "Ủy ban nhân dân tỉnh)")
+    r = p.add_run(
+        "(Kèm theo Quyết định số 125/QĐ-UBND ngày 05 tháng 02 năm 2024 của Chủ tịch "
+        "Ủy ban nhân dân tỉnh)"
+    )
     r.italic = True
     p.paragraph_format.space_after = Pt(12)
     t = d.add_table(rows=1, cols=3)
@@ -371,14 +437,19 @@ def award_list_fast(path: Path, rows: int) -> Path:
     with zipfile.ZipFile(path) as zf:
         parts = {n: zf.read(n) for n in zf.namelist()}
     xml = parts["word/document.xml"].decode("utf-8")
-    cell = ('<w:tc><w:tcPr><w:tcW w:w="{w}" w:type="dxa"/></w:tcPr><w:p><w:pPr><w:jc w:val="{jc}"/>'
-            '</w:pPr><w:r><w:rPr><w:sz w:val="26"/></w:rPr><w:t>{t}</w:t></w:r></w:p></w:tc>')
+    cell = (
+        '<w:tc><w:tcPr><w:tcW w:w="{w}" w:type="dxa"/></w:tcPr><w:p><w:pPr><w:jc w:val="{jc}"/>'
+        '</w:pPr><w:r><w:rPr><w:sz w:val="26"/></w:rPr><w:t>{t}</w:t></w:r></w:p></w:tc>'
+    )
     out = []
     for i in range(rows):
-        out.append("<w:tr><w:trPr><w:cantSplit/></w:trPr>" +
-                   cell.format(w=850, jc="center", t=i + 1) +
-                   cell.format(w=3402, jc="left", t=escape(f"{NAMES[i % 8]} {i + 1}")) +
-                   cell.format(w=5102, jc="left", t=escape(UNITS[i % 4])) + "</w:tr>")
+        out.append(
+            "<w:tr><w:trPr><w:cantSplit/></w:trPr>"
+            + cell.format(w=850, jc="center", t=i + 1)
+            + cell.format(w=3402, jc="left", t=escape(f"{NAMES[i % 8]} {i + 1}"))
+            + cell.format(w=5102, jc="left", t=escape(UNITS[i % 4]))
+            + "</w:tr>"
+        )
     end = xml.rindex("</w:tbl>")
     xml = xml[:end] + "".join(out) + xml[end:]
     parts["word/document.xml"] = xml.encode("utf-8")
@@ -399,11 +470,17 @@ def features(path: Path) -> Path:
     fp.add_run(" / ")
     add_field(fp, "NUMPAGES")
     p = d.add_paragraph()
-    for text, attrs in (("Đậm ", {"bold": True}), ("nghiêng ", {"italic": True}),
-                        ("gạch chân ", {"underline": True}), ("gạch ngang ", {"strike": True}),
-                        ("chữ đỏ ", {"color": "C00000"}), ("viết hoa ", {"all_caps": True}),
-                        ("chữ nhỏ ", {"small_caps": True}), ("mũ", {"superscript": True}),
-                        (" chỉ số", {"subscript": True})):
+    for text, attrs in (
+        ("Đậm ", {"bold": True}),
+        ("nghiêng ", {"italic": True}),
+        ("gạch chân ", {"underline": True}),
+        ("gạch ngang ", {"strike": True}),
+        ("chữ đỏ ", {"color": "C00000"}),
+        ("viết hoa ", {"all_caps": True}),
+        ("chữ nhỏ ", {"small_caps": True}),
+        ("mũ", {"superscript": True}),
+        (" chỉ số", {"subscript": True}),
+    ):
         r = p.add_run(text)
         for k, v in attrs.items():
             if k == "color":
@@ -429,8 +506,9 @@ def features(path: Path) -> Path:
     p = d.add_paragraph("Giãn dòng 1,5: " + BODY[:250])
     p.paragraph_format.line_spacing = 1.5
     p = d.add_paragraph("Đoạn có nền và viền trên dưới.")
-    p._p.get_or_add_pPr().append(parse_xml(
-        f'<w:shd {nsdecls("w")} w:val="clear" w:color="auto" w:fill="DDEEFF"/>'))
+    p._p.get_or_add_pPr().append(
+        parse_xml(f'<w:shd {nsdecls("w")} w:val="clear" w:color="auto" w:fill="DDEEFF"/>')
+    )
     para_border(p, "top")
     para_border(p, "bottom", sz=12, val="double")
     ids = _numbering(d)
@@ -513,5 +591,3 @@ def build_all(directory: Path) -> dict[str, Path]:
     out = {name: fn(directory / f"{name}.docx") for name, fn in SAMPLES.items()}
     out["award_list_300"] = award_list(directory / "award_list_300.docx", 300)
     return out
-
-

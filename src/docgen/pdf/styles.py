@@ -18,9 +18,17 @@ from docgen.pdf.docx_reader import on_off, twips, w, wval
 Props = dict[str, Any]
 
 _ALIGN = {
-    "left": "left", "start": "left", "right": "right", "end": "right", "center": "center",
-    "both": "justify", "distribute": "justify", "justify": "justify",
-    "lowKashida": "justify", "mediumKashida": "justify", "highKashida": "justify",
+    "left": "left",
+    "start": "left",
+    "right": "right",
+    "end": "right",
+    "center": "center",
+    "both": "justify",
+    "distribute": "justify",
+    "justify": "justify",
+    "lowKashida": "justify",
+    "mediumKashida": "justify",
+    "highKashida": "justify",
 }
 _BORDER_SIDES = ("top", "bottom", "left", "right", "between")
 
@@ -127,8 +135,14 @@ def apply_ppr(props: Props, ppr: etree._Element | None) -> None:
             if g(w("line")) is not None:
                 props["line"] = float(g(w("line")))
                 props["line_rule"] = g(w("lineRule")) or "auto"
-        elif tag in ("keepNext", "keepLines", "pageBreakBefore", "widowControl",
-                     "contextualSpacing", "suppressAutoHyphens"):
+        elif tag in (
+            "keepNext",
+            "keepLines",
+            "pageBreakBefore",
+            "widowControl",
+            "contextualSpacing",
+            "suppressAutoHyphens",
+        ):
             props[tag] = bool(on_off(child))
         elif tag == "pBdr":
             borders = dict(props.get("borders") or {})
@@ -205,9 +219,16 @@ class Numbering:
                 so = ov.find(w("startOverride"))
                 if so is not None and ilvl in levels:
                     base = levels[ilvl]
-                    levels[ilvl] = NumberingLevel(base.fmt, base.text, int(wval(so) or 1),
-                                                  base.jc, base.ppr, base.rpr, base.suff,
-                                                  base.restart)
+                    levels[ilvl] = NumberingLevel(
+                        base.fmt,
+                        base.text,
+                        int(wval(so) or 1),
+                        base.jc,
+                        base.ppr,
+                        base.rpr,
+                        base.suff,
+                        base.restart,
+                    )
             n.levels[nid] = levels
         return n
 
@@ -252,8 +273,21 @@ def _level(lvl: etree._Element) -> NumberingLevel:
 
 
 def _roman(n: int) -> str:
-    vals = [(1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"),
-            (50, "l"), (40, "xl"), (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i")]
+    vals = [
+        (1000, "m"),
+        (900, "cm"),
+        (500, "d"),
+        (400, "cd"),
+        (100, "c"),
+        (90, "xc"),
+        (50, "l"),
+        (40, "xl"),
+        (10, "x"),
+        (9, "ix"),
+        (5, "v"),
+        (4, "iv"),
+        (1, "i"),
+    ]
     out = []
     for v, s in vals:
         while n >= v:
@@ -295,9 +329,17 @@ class StyleSheet:
         self.default_para: str | None = None
         self.default_table: str | None = None
         self.default_char: str | None = None
-        self.doc_ppr: Props = {"before": 0.0, "after": 0.0, "line": 240.0, "line_rule": "auto",
-                               "align": "left", "ind_left": 0.0, "ind_right": 0.0,
-                               "first_line": 0.0, "widowControl": True}
+        self.doc_ppr: Props = {
+            "before": 0.0,
+            "after": 0.0,
+            "line": 240.0,
+            "line_rule": "auto",
+            "align": "left",
+            "ind_left": 0.0,
+            "ind_right": 0.0,
+            "first_line": 0.0,
+            "widowControl": True,
+        }
         self.doc_rpr: Props = {"font": "Times New Roman", "size": 10.0}
         self._pcache: dict[str | None, tuple[Props, Props]] = {}
         self._rcache: dict[str | None, Props] = {}

@@ -39,8 +39,13 @@ class _Doc(BaseDocTemplate):
 
 
 class _Renderer:
-    def __init__(self, pkg: DocxPackage, font_dirs: Sequence[Path],
-                 warn: Callable[[str], None], total_pages: int | None) -> None:
+    def __init__(
+        self,
+        pkg: DocxPackage,
+        font_dirs: Sequence[Path],
+        warn: Callable[[str], None],
+        total_pages: int | None,
+    ) -> None:
         self.pkg = pkg
         self.builder = Builder(pkg, font_dirs, warn)
         self.sections = pkg.sections()
@@ -61,6 +66,7 @@ class _Renderer:
             self.number += 1
             self._draw_hf(canvas, sec, n, "header")
             self._draw_hf(canvas, sec, n, "footer")
+
         return draw
 
     def _draw_hf(self, canvas, sec: Section, n: int, kind: str) -> None:
@@ -68,9 +74,11 @@ class _Renderer:
         el = b.header_footer(sec, kind, n, self.number)
         if el is None:
             return
-        b.fields = {"PAGE": str(self.number),
-                    "NUMPAGES": str(self.total_pages or self.number),
-                    "SECTIONPAGES": str(self.total_pages or self.number)}
+        b.fields = {
+            "PAGE": str(self.number),
+            "NUMPAGES": str(self.total_pages or self.number),
+            "SECTIONPAGES": str(self.total_pages or self.number),
+        }
         saved_where = b.where
         try:
             flows = b.blocks(el, sec.frame_width, kind)
@@ -97,19 +105,40 @@ class _Renderer:
         story: list = []
         groups = _split_sections(self.pkg)
         for i, sec in enumerate(self.sections):
-            frame = Frame(sec.left, sec.bottom, sec.frame_width,
-                          sec.page_height - sec.top - sec.bottom, leftPadding=0,
-                          rightPadding=0, topPadding=0, bottomPadding=0, id=f"f{i}")
+            frame = Frame(
+                sec.left,
+                sec.bottom,
+                sec.frame_width,
+                sec.page_height - sec.top - sec.bottom,
+                leftPadding=0,
+                rightPadding=0,
+                topPadding=0,
+                bottomPadding=0,
+                id=f"f{i}",
+            )
             size = (sec.page_width, sec.page_height)
-            main = PageTemplate(id=f"s{i}", frames=[frame], onPage=self.on_page(i),
-                                pagesize=size)
+            main = PageTemplate(id=f"s{i}", frames=[frame], onPage=self.on_page(i), pagesize=size)
             templates.append(main)
             if sec.title_pg:
-                first = PageTemplate(id=f"s{i}first", frames=[frame.__class__(
-                    sec.left, sec.bottom, sec.frame_width, sec.page_height - sec.top - sec.bottom,
-                    leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0,
-                    id=f"f{i}first")], onPage=self.on_page(i), pagesize=size,
-                    autoNextPageTemplate=f"s{i}")
+                first = PageTemplate(
+                    id=f"s{i}first",
+                    frames=[
+                        frame.__class__(
+                            sec.left,
+                            sec.bottom,
+                            sec.frame_width,
+                            sec.page_height - sec.top - sec.bottom,
+                            leftPadding=0,
+                            rightPadding=0,
+                            topPadding=0,
+                            bottomPadding=0,
+                            id=f"f{i}first",
+                        )
+                    ],
+                    onPage=self.on_page(i),
+                    pagesize=size,
+                    autoNextPageTemplate=f"s{i}",
+                )
                 templates.insert(0 if i == 0 else len(templates) - 1, first)
             b.frame_height = sec.page_height - sec.top - sec.bottom
             if i:
@@ -120,16 +149,30 @@ class _Renderer:
                     b.warn(f"continuous section break {i} starts a new page here")
                     story.append(PageBreak())
             body = groups[i] if i < len(groups) else []
-            story.extend(b.blocks(body, sec.frame_width, f"section {i + 1} body"
-                                  if len(self.sections) > 1 else "body"))
+            story.extend(
+                b.blocks(
+                    body,
+                    sec.frame_width,
+                    f"section {i + 1} body" if len(self.sections) > 1 else "body",
+                )
+            )
         first_sec = self.sections[0]
-        doc = _Doc(out, pagesize=(first_sec.page_width, first_sec.page_height),
-                   pageTemplates=templates, leftMargin=first_sec.left,
-                   rightMargin=first_sec.right, topMargin=first_sec.top,
-                   bottomMargin=first_sec.bottom, creator="docgen", producer="docgen",
-                   title=self._title(), invariant=True,
-                   # an embedded font, so no unembedded Helvetica lands in the resources
-                   initialFontName=b.faces("Times New Roman").regular, initialFontSize=12)
+        doc = _Doc(
+            out,
+            pagesize=(first_sec.page_width, first_sec.page_height),
+            pageTemplates=templates,
+            leftMargin=first_sec.left,
+            rightMargin=first_sec.right,
+            topMargin=first_sec.top,
+            bottomMargin=first_sec.bottom,
+            creator="docgen",
+            producer="docgen",
+            title=self._title(),
+            invariant=True,
+            # an embedded font, so no unembedded Helvetica lands in the resources
+            initialFontName=b.faces("Times New Roman").regular,
+            initialFontSize=12,
+        )
         if self.sections[0].title_pg:
             doc.pageTemplates.sort(key=lambda t: t.id != "s0first")
         try:
@@ -143,16 +186,16 @@ class _Renderer:
         if not data:
             return ""
         try:
-            root = etree.fromstring(data, etree.XMLParser(resolve_entities=False,
-                                                          no_network=True))
+            root = etree.fromstring(data, etree.XMLParser(resolve_entities=False, no_network=True))
         except etree.XMLSyntaxError:
             return ""
         t = root.find("{http://purl.org/dc/elements/1.1/}title")
         return (t.text or "") if t is not None else ""
 
 
-def render(src: Path, dst: Path, font_dirs: Sequence[Path] = (),
-           warn: Callable[[str], None] | None = None) -> list[str]:
+def render(
+    src: Path, dst: Path, font_dirs: Sequence[Path] = (), warn: Callable[[str], None] | None = None
+) -> list[str]:
     """Convert ``src`` (DOCX) to ``dst`` (PDF); return the warnings (also passed to ``warn``)."""
     warnings: list[str] = []
 
@@ -163,9 +206,11 @@ def render(src: Path, dst: Path, font_dirs: Sequence[Path] = (),
                 warn(msg)
 
     pkg = DocxPackage(Path(src))
-    needs_total = any(b"NUMPAGES" in data or b"SECTIONPAGES" in data
-                      for name, data in pkg.parts.items()
-                      if name.startswith("word/") and name.endswith(".xml"))
+    needs_total = any(
+        b"NUMPAGES" in data or b"SECTIONPAGES" in data
+        for name, data in pkg.parts.items()
+        if name.startswith("word/") and name.endswith(".xml")
+    )
     total = None
     if needs_total:  # first pass only counts pages
         total = _Renderer(pkg, font_dirs, lambda _m: None, None).build(io.BytesIO())
