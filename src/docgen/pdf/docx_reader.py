@@ -5,20 +5,26 @@ and reading them lazily from the lxml tree keeps a 20,000-row table at one tree 
 (no third copy). Each proxy is a ``__slots__`` wrapper around an ``lxml`` element; unit conversion
 (twips, half-points, EMU → points) happens here so the layers above speak points only.
 
-Reading is defensive: a DOCX is a zip that a clerk may have received by e-mail, so parts are size-
-and ratio-checked before decompression and XML is parsed without entity resolution or network.
+Reading is defensive: a DOCX is a zip that a clerk may have received by e-mail. Its zip directory
+and XML go through :mod:`docgen.safezip`, the policy every docgen reader shares (size and ratio
+limits before decompression, no DOCTYPE/entities, no network).
 """
 
 from __future__ import annotations
 
+import io
 import posixpath
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from lxml import etree
 
 from docgen.errors import DocgenError
+from docgen.safezip import DEFAULT_ZIP_LIMITS, check_zip, parse_xml
+
+LIMITS = DEFAULT_ZIP_LIMITS
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -28,14 +34,6 @@ WP = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
 PR = "http://schemas.openxmlformats.org/package/2006/relationships"
 MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
 NS = {"w": W, "r": R, "a": A, "pic": PIC, "wp": WP, "mc": MC}
-
-MAX_PART_BYTES = 50 * 1024 * 1024
-MAX_RATIO = 200  # XML compresses ~10-30×; hundreds-fold means a zip bomb
-MAX_TOTAL_BYTES = 300 * 1024 * 1024
-
-_PARSER = etree.XMLParser(
-    resolve_entities=False, no_network=True, huge_tree=True, remove_blank_text=False
-)
 
 
 def w(tag: str) -> str:
@@ -72,46 +70,29 @@ def twips(v: str | None, default: float | None = None) -> float | None:
         return default
 
 
-def read_zip(path: Path) -> dict[str, bytes]:
-    """All parts of the package, refusing bombs and non-DOCX files with a clerk-readable error."""
-    if not path.exists():
-        raise DocgenError(f"{path}: no such file.")
-    if not zipfile.is_zipfile(path):
+_REQUIRED = ("[Content_Types].xml", "word/document.xml")
+
+
+def _read_package(path: Path) -> tuple[zipfile.ZipFile, dict[str, zipfile.ZipInfo]]:
+    """The package, checked by docgen's one zip policy (:mod:`docgen.safezip`) before use.
+
+    The file is read once into memory, so the bytes checked are the bytes used; members are
+    decompressed only when asked for (:meth:`DocxPackage.part`).
+    """
+    what = str(path)
+    check_zip(path, what=what, limits=LIMITS)  # refuses a huge file before it is read
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise DocgenError(f"{what}: cannot be read ({exc.strerror}).") from None
+    members = {i.filename: i for i in check_zip(data, what=what, limits=LIMITS)}
+    missing = [name for name in _REQUIRED if name not in members]
+    if missing:
         raise DocgenError(
-            f"{path}: not a DOCX file (a DOCX is a zip package; this file is not one). "
+            f"{what}: not a Word document (it lacks {', '.join(missing)}). "
             "Save it from Word or LibreOffice as “Word document (.docx)”."
         )
-    parts: dict[str, bytes] = {}
-    total = 0
-    try:
-        with zipfile.ZipFile(path) as zf:
-            for info in zf.infolist():
-                if info.is_dir():
-                    continue
-                ratio = info.file_size / max(info.compress_size, 1)
-                if info.file_size > MAX_PART_BYTES or (
-                    info.file_size > 1 << 20 and ratio > MAX_RATIO
-                ):
-                    raise DocgenError(
-                        f"{path}: part {info.filename} is {info.file_size // (1 << 20)} MB "
-                        "uncompressed; refusing it as a possible zip bomb."
-                    )
-                total += info.file_size
-                if total > MAX_TOTAL_BYTES:
-                    raise DocgenError(f"{path}: the package is too large once uncompressed.")
-                parts[info.filename] = zf.read(info)
-    except (zipfile.BadZipFile, OSError, EOFError) as exc:
-        raise DocgenError(f"{path}: the DOCX file is damaged ({exc}).") from exc
-    if "word/document.xml" not in parts:
-        raise DocgenError(f"{path}: not a Word document (word/document.xml is missing).")
-    return parts
-
-
-def parse_xml(data: bytes, where: str) -> etree._Element:
-    try:
-        return etree.fromstring(data, _PARSER)
-    except etree.XMLSyntaxError as exc:
-        raise DocgenError(f"{where}: the XML is damaged ({exc}).") from exc
+    return zipfile.ZipFile(io.BytesIO(data)), members
 
 
 # --------------------------------------------------------------------------- proxies
@@ -306,23 +287,58 @@ class DocxPackage:
 
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
-        self.parts = read_zip(self.path)
-        self.document = parse_xml(self.parts["word/document.xml"], f"{path}: word/document.xml")
+        self._zip, self._members = _read_package(self.path)
+        self._bytes: dict[str, bytes] = {}
+        self._xml_cache: dict[str, etree._Element] = {}
+        self.document = self.xml("word/document.xml")
         self.rels = self._rels("word/document.xml")
         self.styles = self._opt_part("styles")
         self.numbering = self._opt_part("numbering")
         self.theme = self._opt_part("theme")
         self.settings = self._opt_part("settings")
-        self._xml_cache: dict[str, etree._Element] = {}
+
+    @property
+    def names(self) -> list[str]:
+        return list(self._members)
+
+    def part(self, name: str) -> bytes | None:
+        """A member's bytes (decompressed on first use), or None when it is not there."""
+        if name in self._bytes:
+            return self._bytes[name]
+        info = self._members.get(name)
+        if info is None or info.is_dir():
+            return None
+        cap = LIMITS.max_xml_part_bytes if _is_xml(name) else LIMITS.max_member_bytes
+        if info.file_size > cap:
+            raise DocgenError(
+                f"{self.path}: the part {name!r} is larger than {cap // 2**20} MB; "
+                "refusing it as unsafe to open."
+            )
+        try:
+            with self._zip.open(info) as member:
+                data = member.read(cap + 1)  # zipfile also stops at the declared size
+        except (zipfile.BadZipFile, zlib.error, OSError, EOFError) as exc:
+            raise DocgenError(f"{self.path}: the DOCX file is damaged ({exc}).") from None
+        if len(data) > cap:
+            raise DocgenError(f"{self.path}: the part {name!r} unpacks beyond its limit.")
+        self._bytes[name] = data
+        return data
+
+    def xml(self, name: str) -> etree._Element | None:
+        """A member parsed by :func:`docgen.safezip.parse_xml` (once), or None when absent."""
+        if name not in self._xml_cache:
+            data = self.part(name)
+            if data is None:
+                return None
+            self._xml_cache[name] = parse_xml(data, what=f"{self.path}, part {name}")
+        return self._xml_cache[name]
 
     def _rels(self, part: str) -> dict[str, tuple[str, str, str]]:
         """rId → (type suffix, target part name, target mode)."""
         d, name = posixpath.split(part)
-        rel_name = posixpath.join(d, "_rels", name + ".rels")
-        data = self.parts.get(rel_name)
-        if data is None:
+        root = self.xml(posixpath.join(d, "_rels", name + ".rels"))
+        if root is None:
             return {}
-        root = parse_xml(data, f"{self.path}: {rel_name}")
         out = {}
         for rel in root.iterchildren(f"{{{PR}}}Relationship"):
             target = rel.get("Target") or ""
@@ -334,18 +350,14 @@ class DocxPackage:
 
     def _opt_part(self, kind: str) -> etree._Element | None:
         for _rid, (typ, target, _mode) in self.rels.items():
-            if typ == kind and target in self.parts:
-                return parse_xml(self.parts[target], f"{self.path}: {target}")
+            if typ == kind and target in self._members:
+                return self.xml(target)
         return None
 
     def related_xml(self, rid: str) -> etree._Element | None:
         """Header/footer part behind relationship ``rid`` of the main document."""
         rel = self.rels.get(rid)
-        if rel is None or rel[1] not in self.parts:
-            return None
-        if rel[1] not in self._xml_cache:
-            self._xml_cache[rel[1]] = parse_xml(self.parts[rel[1]], f"{self.path}: {rel[1]}")
-        return self._xml_cache[rel[1]]
+        return self.xml(rel[1]) if rel is not None else None
 
     def part_rels(self, rid: str) -> dict[str, tuple[str, str, str]]:
         rel = self.rels.get(rid)
@@ -357,7 +369,7 @@ class DocxPackage:
         rel = (rels if rels is not None else self.rels).get(rid)
         if rel is None or rel[2] == "External":
             return None
-        return self.parts.get(rel[1])
+        return self.part(rel[1])
 
     @property
     def body(self) -> etree._Element:
@@ -376,6 +388,10 @@ class DocxPackage:
         last = self.body.find(w("sectPr"))
         out.append(Section.from_xml(last if last is not None else etree.Element(w("sectPr"))))
         return out
+
+
+def _is_xml(name: str) -> bool:
+    return name.lower().endswith((".xml", ".rels", ".vml"))
 
 
 def theme_fonts(theme: etree._Element | None) -> dict[str, str]:

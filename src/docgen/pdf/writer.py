@@ -15,6 +15,7 @@ from pathlib import Path
 from lxml import etree
 from reportlab.platypus import BaseDocTemplate, Frame, NextPageTemplate, PageBreak, PageTemplate
 
+from docgen.errors import DocgenError
 from docgen.pdf.docx_reader import DocxPackage, Section, w
 from docgen.pdf.layout import Builder
 
@@ -182,12 +183,11 @@ class _Renderer:
         return doc.page
 
     def _title(self) -> str:
-        data = self.pkg.parts.get("docProps/core.xml")
-        if not data:
-            return ""
         try:
-            root = etree.fromstring(data, etree.XMLParser(resolve_entities=False, no_network=True))
-        except etree.XMLSyntaxError:
+            root = self.pkg.xml("docProps/core.xml")
+        except DocgenError:
+            return ""  # a damaged title is no reason to refuse the document
+        if root is None:
             return ""
         t = root.find("{http://purl.org/dc/elements/1.1/}title")
         return (t.text or "") if t is not None else ""
@@ -206,10 +206,12 @@ def render(
                 warn(msg)
 
     pkg = DocxPackage(Path(src))
+    # Only the main document and its headers/footers can hold a page-count field.
+    fielded = ["word/document.xml"] + [
+        target for typ, target, _mode in pkg.rels.values() if typ in ("header", "footer")
+    ]
     needs_total = any(
-        b"NUMPAGES" in data or b"SECTIONPAGES" in data
-        for name, data in pkg.parts.items()
-        if name.startswith("word/") and name.endswith(".xml")
+        b"NUMPAGES" in data or b"SECTIONPAGES" in data for data in map(pkg.part, fielded) if data
     )
     total = None
     if needs_total:  # first pass only counts pages
