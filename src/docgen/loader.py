@@ -15,10 +15,11 @@ from __future__ import annotations
 import re
 import types
 import typing
+from collections.abc import Iterable
 from dataclasses import dataclass
 from difflib import get_close_matches
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
 from pydantic import BaseModel, ValidationError
@@ -27,6 +28,7 @@ from docgen.errors import DocgenError
 from docgen.model import MeetingRecord, reference_problems
 
 FieldPath = tuple[str | int, ...]
+M = TypeVar("M", bound=BaseModel)
 
 
 @dataclass(frozen=True)
@@ -63,7 +65,7 @@ _Loader.add_implicit_resolver(
 )
 
 
-def _parse(text: str, source: str) -> tuple[Any, dict[FieldPath, Mark], dict[FieldPath, Mark]]:
+def parse_yaml(text: str, source: str) -> tuple[Any, dict[FieldPath, Mark], dict[FieldPath, Mark]]:
     """Parse YAML text; return the data and where each value (and each key) stands."""
     bad = [m for m in _NON_PRINTABLE.finditer(text)]
     if bad:
@@ -125,9 +127,7 @@ def _parse(text: str, source: str) -> tuple[Any, dict[FieldPath, Mark], dict[Fie
 
 # PyYAML accepts NEL and the Unicode line/paragraph separators as line breaks, silently cutting
 # a value short; a clerk never means them, so they are refused along with the other controls.
-_NON_PRINTABLE = re.compile(
-    f"{yaml.reader.Reader.NON_PRINTABLE.pattern}|[\x85\u2028\u2029]"
-)
+_NON_PRINTABLE = re.compile(f"{yaml.reader.Reader.NON_PRINTABLE.pattern}|[\x85\u2028\u2029]")
 
 
 def _control_characters(text: str, found: list[re.Match[str]], source: str) -> str:
@@ -137,7 +137,7 @@ def _control_characters(text: str, found: list[re.Match[str]], source: str) -> s
     blanked out tells which field each one is in.
     """
     try:
-        _, values, _ = _parse(_NON_PRINTABLE.sub(" ", text), source)
+        _, values, _ = parse_yaml(_NON_PRINTABLE.sub(" ", text), source)
     except DocgenError:
         values = {}
     problems = []
@@ -312,25 +312,43 @@ def load_meeting(path: str | Path) -> MeetingRecord:
 
 def parse_meeting(text: str, source: str = "<meeting>") -> MeetingRecord:
     """Validate YAML text already in memory (``source`` names it in messages)."""
-    data, values, keys = _parse(text, source)
+    data, values, keys = parse_yaml(text, source)
     if not isinstance(data, dict):
         kind = "a list" if isinstance(data, list) else "a single value"
         raise DocgenError(
             f"{source}, line 1: the file holds {kind}; a meeting file is a block of keys "
             "starting with 'meeting:', 'bodies:', 'people:' …"
         )
+    record = validate_located(MeetingRecord, data, values, keys, source)
+    raise_located(source, values, reference_problems(record))
+    return record
+
+
+def validate_located(
+    model: type[M],
+    data: Any,
+    values: dict[FieldPath, Mark],
+    keys: dict[FieldPath, Mark],
+    source: str,
+) -> M:
+    """``data`` validated as ``model``, or a DocgenError with every schema error located."""
     try:
-        record = MeetingRecord.model_validate(data)
+        return model.model_validate(data)
     except ValidationError as exc:
-        problems = validation_problems(exc, values, keys, source, MeetingRecord)
+        problems = validation_problems(exc, values, keys, source, model)
         raise DocgenError(_summary(source, problems), problems) from None
-    problems = [
-        _paragraph(source, _locate(loc, values), loc, message)
-        for loc, message in reference_problems(record)
-    ]
+
+
+def raise_located(
+    source: str, values: dict[FieldPath, Mark], found: Iterable[tuple[FieldPath, str]]
+) -> None:
+    """Raise a DocgenError locating each (field path, message) in ``found``, if there is one.
+
+    For the checks a schema cannot express (dangling keys, a layout box off the paper).
+    """
+    problems = [_paragraph(source, _locate(loc, values), loc, message) for loc, message in found]
     if problems:
         raise DocgenError(_summary(source, problems), problems)
-    return record
 
 
 def validation_problems(

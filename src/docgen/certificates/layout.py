@@ -20,12 +20,12 @@ from typing import Annotated, Any, Literal
 
 import jinja2
 import jinja2.meta
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A3, A4, A5
 
 from docgen.errors import DocgenError
-from docgen.loader import FieldPath, _locate, _paragraph, _parse, _summary, validation_problems
+from docgen.loader import FieldPath, parse_yaml, raise_located, validate_located
 from docgen.sandbox import make_environment
 from docgen.vietnamese import (
     capitalize_first,
@@ -255,27 +255,13 @@ def load_layout(path: str | Path) -> LoadedLayout:
 
 
 def parse_layout(text: str, source: str = "<layout>", path: Path | None = None) -> LoadedLayout:
-    data, values, keys = _parse(text, source)
+    data, values, keys = parse_yaml(text, source)
     if not isinstance(data, dict):
         raise DocgenError(f"{source}, line 1: a layout is a block of keys: page, font, fields …")
-    try:
-        spec = Layout.model_validate(data)
-    except ValidationError as exc:
-        problems = validation_problems(exc, values, keys, source, Layout)
-        raise DocgenError(_summary(source, problems), problems) from None
-    problems = [
-        _paragraph(source, _locate(loc, values), loc, message)
-        for loc, message in _layout_problems(spec)
-    ]
-    if problems:
-        raise DocgenError(_summary(source, problems), problems)
+    spec = validate_located(Layout, data, values, keys, source)
+    raise_located(source, values, _layout_problems(spec))
     layout = LoadedLayout(spec, source, path)
-    problems = [
-        _paragraph(source, _locate(loc, values), loc, message)
-        for loc, message in _trial_render(layout)
-    ]
-    if problems:
-        raise DocgenError(_summary(source, problems), problems)
+    raise_located(source, values, _trial_render(layout))
     return layout
 
 
