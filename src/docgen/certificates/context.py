@@ -12,6 +12,7 @@ import datetime as dt
 from functools import lru_cache
 from typing import Any
 
+from docgen import context
 from docgen.model import AwardGroup, Body, Collective, Individual, MeetingRecord, Signer
 from docgen.vietnamese import (
     format_date,
@@ -21,26 +22,19 @@ from docgen.vietnamese import (
     upper,
 )
 
-#: How each profile writes the signing authority's prefix ([ND30] ``KT.``, [HD36] ``K/T``).
-_PREFIX = {
-    "state": {"TM": "TM.", "KT": "KT.", "TL": "TL.", "Q": "Q.", "TUQ": "TUQ."},
-    "party": {"TM": "T/M", "KT": "K/T", "TL": "T/L", "Q": "Q.", "TUQ": "TUQ."},
-}
 
+def signer_lines(signer: Signer | None, record: MeetingRecord, profile: str) -> dict:
+    """The three lines under the place and date: authority, position, name (any may be '').
 
-def signer_lines(signer: Signer | None, record: MeetingRecord | None, profile: str) -> dict:
-    """The three lines under the place and date: authority, position, name (any may be '')."""
-    if signer is None:
-        return {"authority": "", "position": "", "name": ""}
-    authority = ""
-    if signer.prefix:
-        authority = _PREFIX[profile][signer.prefix]
-        if signer.on_behalf_of:
-            authority += f" {upper(signer.on_behalf_of)}"
-    name = signer.name or ""
-    if signer.person and record is not None and signer.person in record.people:
-        name = record.person(signer.person).name
-    return {"authority": authority, "position": upper(signer.position), "name": name}
+    The same lines as the decision's signature block (:func:`docgen.context.signer_lines`), so a
+    certificate and its decision are signed alike.
+    """
+    lines = context.signer_lines(record, signer, profile)
+    return {
+        "authority": lines["signer_prefix_line"],
+        "position": lines["signer_position"],
+        "name": lines["signer_name"],
+    }
 
 
 def award_context(group: AwardGroup, record: MeetingRecord) -> dict[str, Any]:
