@@ -18,7 +18,7 @@ from pathlib import Path
 
 from docgen.errors import DocgenError
 
-__all__ = ["docx_to_pdf", "libreoffice_to_pdf", "find_soffice"]
+__all__ = ["docx_to_pdf", "libreoffice_to_pdf", "libreoffice_convert", "find_soffice"]
 
 
 def docx_to_pdf(
@@ -57,21 +57,37 @@ def find_soffice() -> str | None:
 def libreoffice_to_pdf(
     src: Path, dst_dir: Path, *, timeout: float = 180.0, convert_to: str = "pdf"
 ) -> Path:
-    """Convert with ``soffice --headless``; returns the output path.
+    """Convert one file with ``soffice --headless``; returns the output path."""
+    return libreoffice_convert([src], dst_dir, timeout=timeout, convert_to=convert_to)[0]
 
-    A private user profile (``-env:UserInstallation``) per call lets conversions run in
-    parallel: LibreOffice otherwise locks the shared profile and a second instance silently
-    hands its job to the first, or exits doing nothing.
+
+def libreoffice_convert(
+    srcs: Sequence[Path], dst_dir: Path, *, timeout: float = 180.0, convert_to: str = "pdf"
+) -> list[Path]:
+    """Convert several files in one ``soffice --headless`` run; the outputs, in order.
+
+    One run pays LibreOffice's start-up (1–2 s) once for the whole batch. Outputs are named
+    after the inputs' stems in ``dst_dir``, so two inputs with one stem are refused. A private
+    user profile (``-env:UserInstallation``) per run lets conversions run in parallel:
+    LibreOffice otherwise locks the shared profile and a second instance silently hands its
+    job to the first, or exits doing nothing.
     """
     soffice = find_soffice()
     if soffice is None:
         raise DocgenError("LibreOffice (soffice) is not installed; use --pdf-engine builtin.")
-    src = Path(src).resolve()
-    if not src.exists():
-        raise DocgenError(f"{src}: no such file.")
+    paths = [Path(s).resolve() for s in srcs]
+    for src in paths:
+        if not src.exists():
+            raise DocgenError(f"{src}: no such file.")
+    stems = [p.stem for p in paths]
+    if len(set(stems)) != len(stems):
+        raise DocgenError("LibreOffice writes outputs by file name; two inputs share one name.")
     dst_dir = Path(dst_dir)
     dst_dir.mkdir(parents=True, exist_ok=True)
     ext = convert_to.split(":")[0]
+    outs = [dst_dir / (p.stem + "." + ext) for p in paths]
+    # an output left by an earlier run must not pass for a fresh one
+    before = {out: out.stat().st_mtime_ns for out in outs if out.exists()}
     with tempfile.TemporaryDirectory(prefix="docgen-lo-") as profile:
         cmd = [
             soffice,
@@ -82,17 +98,23 @@ def libreoffice_to_pdf(
             convert_to,
             "--outdir",
             str(dst_dir),
-            str(src),
+            *map(str, paths),
         ]
         try:
             proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
         except subprocess.TimeoutExpired as exc:
+            what = paths[0] if len(paths) == 1 else f"{len(paths)} files"
             raise DocgenError(
-                f"LibreOffice did not finish converting {src} within {timeout:.0f} s."
+                f"LibreOffice did not finish converting {what} within {timeout:.0f} s."
             ) from exc
-    out = dst_dir / (src.stem + "." + ext)
-    if proc.returncode != 0 or not out.exists():
+    failed = [
+        p
+        for p, out in zip(paths, outs, strict=True)
+        if not out.exists() or before.get(out) == out.stat().st_mtime_ns
+    ]
+    if proc.returncode != 0 or failed:
         raise DocgenError(
-            f"LibreOffice could not convert {src}: {(proc.stderr or proc.stdout).strip()[:500]}"
+            f"LibreOffice could not convert {', '.join(map(str, failed or paths))}: "
+            f"{(proc.stderr or proc.stdout).strip()[:500]}"
         )
-    return out
+    return outs
