@@ -278,11 +278,8 @@ class Register:
         profile: Profile,
         date: dt.date,
         term: str | None = None,
-        peek: bool = True,
     ) -> int:
-        """The next number of the series. ``peek=True`` only looks; ``False`` takes it."""
-        if not peek:
-            return self.assign(issuer, type_code, profile, date, term=term)
+        """The next number of the series, only looked at: :meth:`assign` takes it."""
         series = self._series(issuer, type_code, profile, date, term)
         try:
             return self._last(self._connect(), series) + 1
