@@ -14,7 +14,6 @@ from __future__ import annotations
 import re
 from difflib import get_close_matches
 from functools import lru_cache
-from importlib.resources import files
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -24,6 +23,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validat
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A3, A4, A5
 
+from docgen import templates_dir
 from docgen.errors import DocgenError
 from docgen.loader import FieldPath, parse_yaml, raise_located, validate_located
 from docgen.sandbox import make_environment
@@ -222,12 +222,8 @@ def environment() -> jinja2.Environment:
 
 
 def builtin_dir() -> Path:
-    """The layouts shipped with docgen (``templates/certificates``)."""
-    packaged = files("docgen").joinpath("templates", "certificates")
-    if packaged.is_dir():
-        return Path(str(packaged))
-    # Source checkout / editable install: the templates sit at the repository's top.
-    return Path(__file__).resolve().parents[3] / "templates" / "certificates"
+    """The layouts shipped with docgen, beside the built-in DOCX templates."""
+    return templates_dir.builtin_dir() / "certificates"
 
 
 def layout_path(form: str, layouts_dir: Path | None = None) -> Path:
