@@ -292,9 +292,7 @@ class DocxPackage:
         self._xml_cache: dict[str, etree._Element] = {}
         self.document = self.xml("word/document.xml")
         self.rels = self._rels("word/document.xml")
-        self.styles = self._opt_part("styles")
         self.numbering = self._opt_part("numbering")
-        self.theme = self._opt_part("theme")
         self.settings = self._opt_part("settings")
 
     @property
@@ -348,11 +346,24 @@ class DocxPackage:
             out[rel.get("Id") or ""] = ((rel.get("Type") or "").rsplit("/", 1)[-1], target, mode)
         return out
 
-    def _opt_part(self, kind: str) -> etree._Element | None:
-        for _rid, (typ, target, _mode) in self.rels.items():
+    def part_name(self, kind: str) -> str | None:
+        """The part the main document relates to as ``kind`` (``styles``, ``theme`` …)."""
+        for typ, target, _mode in self.rels.values():
             if typ == kind and target in self._members:
-                return self.xml(target)
+                return target
         return None
+
+    def _opt_part(self, kind: str) -> etree._Element | None:
+        name = self.part_name(kind)
+        return self.xml(name) if name else None
+
+    @property
+    def styles(self) -> etree._Element | None:
+        return self._opt_part("styles")
+
+    @property
+    def theme(self) -> etree._Element | None:
+        return self._opt_part("theme")
 
     def related_xml(self, rid: str) -> etree._Element | None:
         """Header/footer part behind relationship ``rid`` of the main document."""

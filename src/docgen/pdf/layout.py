@@ -36,7 +36,6 @@ from docgen.pdf.docx_reader import (
     Table,
     TableRow,
     on_off,
-    theme_fonts,
     twips,
     w,
     wval,
@@ -47,10 +46,10 @@ from docgen.pdf.styles import (
     Border,
     Numbering,
     Props,
-    StyleSheet,
     apply_ppr,
     apply_rpr,
     parse_border,
+    stylesheet,
 )
 
 _TA = {"left": TA_LEFT, "center": TA_CENTER, "right": TA_RIGHT, "justify": TA_JUSTIFY}
@@ -151,11 +150,11 @@ class Builder:
         self.font_dirs = tuple(font_dirs)
         self._warn = warn or (lambda _m: None)
         self.warned: set[str] = set()
-        self.styles = StyleSheet(pkg.styles, theme_fonts(pkg.theme))
+        self.styles = stylesheet(pkg)
         self.numbering = Numbering.from_xml(pkg.numbering)
         self._faces: dict[str, FontFaces] = {}
         self._missing: set[tuple[str, str]] = set()
-        self._tmp = tempfile.TemporaryDirectory(prefix="docgen-pdf-")
+        self._tmp: tempfile.TemporaryDirectory | None = None  # made on the first picture
         self._img_n = 0
         self.default_tab = 36.0
         self.compat_mode = 12
@@ -195,7 +194,15 @@ class Builder:
         return self._faces[family]
 
     def close(self) -> None:
-        self._tmp.cleanup()
+        if self._tmp is not None:
+            self._tmp.cleanup()
+
+    @property
+    def tmpdir(self) -> Path:
+        """Where pictures are written for reportlab, which reads ``<img>`` from files."""
+        if self._tmp is None:
+            self._tmp = tempfile.TemporaryDirectory(prefix="docgen-pdf-")
+        return Path(self._tmp.name)
 
     # ------------------------------------------------------------------ blocks
     def blocks(
@@ -547,7 +554,7 @@ class Builder:
             self.warn(f"unsupported image format (not PNG/JPEG) in {where}; skipped")
             return
         self._img_n += 1
-        path = Path(self._tmp.name) / f"img{self._img_n}.{kind}"
+        path = self.tmpdir / f"img{self._img_n}.{kind}"
         path.write_bytes(data)
         wpt = int(ext.get("cx") or 0) / EMU_PER_PT
         hpt = int(ext.get("cy") or 0) / EMU_PER_PT
@@ -732,7 +739,7 @@ class Builder:
         )
 
     def _blank(self) -> str:
-        path = Path(self._tmp.name) / "blank.png"
+        path = self.tmpdir / "blank.png"
         if not path.exists():
             from docgen.pdf.samples import png_bytes
 
