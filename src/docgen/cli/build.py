@@ -8,6 +8,7 @@ import click
 
 from docgen.build import CERTIFICATE_MODES, PDF_ENGINES
 from docgen.build import build as run_build
+from docgen.cli.options import echo_backups, echo_warning, force_option
 from docgen.context import DOCUMENTS
 
 
@@ -60,7 +61,7 @@ from docgen.context import DOCUMENTS
     envvar="DOCGEN_REGISTER",
     help="Register file for --number auto (default: ./docgen-register.sqlite).",
 )
-@click.option("--force", is_flag=True, help="Replace files edited by hand, keeping backups.")
+@force_option
 def build(
     meeting: Path,
     output: Path | None,
@@ -94,10 +95,9 @@ def build(
     for job in result.jobs:
         if job.fallback:
             click.echo(f"  {job.template.name} ({job.profile}) not there; used the built-in one")
-    for backup in result.backups:
-        click.echo(f"Kept your edited copy as {backup}")
+    echo_backups(result.backups)
     for warning in result.warnings:
-        click.echo(f"warning: {warning}", err=True)
+        echo_warning(warning)
     click.echo(f"Wrote {len(result.written)} file(s) to {result.folder}:")
     for path in result.written:
         click.echo(f"  {path.name}")

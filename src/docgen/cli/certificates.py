@@ -18,6 +18,7 @@ from docgen.certificates import (
     render_certificates,
     render_per_recipient,
 )
+from docgen.cli.options import echo_backups, echo_warning, force_option
 from docgen.errors import DocgenError
 from docgen.loader import load_meeting
 from docgen.outputs import safe_filename, transaction
@@ -51,10 +52,6 @@ def _progress(total: int, label: str) -> Iterator[Callable[[int], None]]:
         return
     with click.progressbar(length=total, label=label, file=sys.stderr) as bar:
         yield bar.update
-
-
-def _warn(message: str) -> None:
-    click.echo(f"warning: {message}", err=True)
 
 
 @click.command()
@@ -92,7 +89,7 @@ def _warn(message: str) -> None:
     help="Folder with your bang-khen.yaml / giay-khen.yaml (others: the built-in ones).",
 )
 @click.option("--calibration", is_flag=True, help="Print the calibration sheet instead.")
-@click.option("--force", is_flag=True, help="Replace files edited by hand, keeping backups.")
+@force_option
 def certificates(
     meeting: Path | None,
     output: Path | None,
@@ -123,7 +120,9 @@ def certificates(
     suffix = f"{mode}-preview" if preview else mode
     stem = f"certificates-{award}-{suffix}" if award else f"certificates-{suffix}"
     if preview and mode == "full":
-        _warn("--preview draws the stock's background in overlay mode only; it is ignored here.")
+        echo_warning(
+            "--preview draws the stock's background in overlay mode only; it is ignored here."
+        )
     options = dict(award=award, mode=mode, offset=shift, preview=preview, layouts_dir=layouts)
     total = sum(
         len(g.collectives) + len(g.individuals)
@@ -133,16 +132,17 @@ def certificates(
     with transaction(folder, force=force) as out:
         with _progress(total, "Certificates") as progress:
             if per_recipient:
-                files = render_per_recipient(record, progress=progress, warn=_warn, **options)
+                files = render_per_recipient(
+                    record, progress=progress, warn=echo_warning, **options
+                )
                 for name, data in files:
                     out.add(f"{stem}/{name}", data)
             else:
                 out.add(
                     f"{stem}.pdf",
-                    render_certificates(record, progress=progress, warn=_warn, **options),
+                    render_certificates(record, progress=progress, warn=echo_warning, **options),
                 )
-    for backup in out.backups:
-        click.echo(f"Kept your edited copy as {backup}")
+    echo_backups(out.backups)
     if per_recipient:
         click.echo(f"Wrote {len(out.staged)} certificate(s) to {folder / stem}/")
     else:

@@ -1,0 +1,28 @@
+"""Options and messages shared by the commands that write into an output folder.
+
+``docgen build`` and ``docgen certificates`` both write through
+:func:`docgen.outputs.transaction`, so they make the same promise about files edited by hand
+and report backups and warnings the same way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+import click
+
+force_option = click.option(
+    "--force", is_flag=True, help="Replace files edited by hand, keeping backups."
+)
+
+
+def echo_backups(backups: Iterable[Path]) -> None:
+    """Tell the clerk where each replaced hand-edited file was kept."""
+    for backup in backups:
+        click.echo(f"Kept your edited copy as {backup}")
+
+
+def echo_warning(message: str) -> None:
+    """A warning on stderr, so that stdout keeps only what was written."""
+    click.echo(f"warning: {message}", err=True)
