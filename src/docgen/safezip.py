@@ -92,6 +92,22 @@ def _bad_name(name: str) -> bool:
     )
 
 
+def _file_size(path: Path, what: str) -> int:
+    try:
+        return path.stat().st_size
+    except FileNotFoundError:
+        raise DocgenError(f"{what}: no such file.") from None
+    except OSError as exc:
+        raise DocgenError(f"{what}: cannot be read ({exc.strerror}).") from None
+
+
+def _check_file_size(size: int, what: str, limits: ZipLimits) -> None:
+    if size > limits.max_file_bytes:
+        raise _refuse(
+            what, f"it is {_mb(size)}, more than the {_mb(limits.max_file_bytes)} allowed"
+        )
+
+
 def check_zip(
     source: str | Path | bytes,
     *,
@@ -110,17 +126,9 @@ def check_zip(
         handle: io.BytesIO | Path = io.BytesIO(source)
     else:
         path = Path(source)
-        try:
-            size = path.stat().st_size
-        except FileNotFoundError:
-            raise DocgenError(f"{what}: no such file.") from None
-        except OSError as exc:
-            raise DocgenError(f"{what}: cannot be read ({exc.strerror}).") from None
+        size = _file_size(path, what)
         handle = path
-    if size > limits.max_file_bytes:
-        raise _refuse(
-            what, f"it is {_mb(size)}, more than the {_mb(limits.max_file_bytes)} allowed"
-        )
+    _check_file_size(size, what, limits)
     try:
         with zipfile.ZipFile(handle) as archive:
             members = archive.infolist()
@@ -221,16 +229,7 @@ def _open_office(
 ) -> bytes:
     what = what or str(path)
     path = Path(path)
-    try:
-        size = path.stat().st_size
-    except FileNotFoundError:
-        raise DocgenError(f"{what}: no such file.") from None
-    except OSError as exc:
-        raise DocgenError(f"{what}: cannot be read ({exc.strerror}).") from None
-    if size > limits.max_file_bytes:
-        raise _refuse(
-            what, f"it is {_mb(size)}, more than the {_mb(limits.max_file_bytes)} allowed"
-        )
+    _check_file_size(_file_size(path, what), what, limits)
     try:
         data = path.read_bytes()
     except OSError as exc:
