@@ -181,6 +181,11 @@ def _place_date(record: MeetingRecord, settings: DocumentSettings, body: Body) -
     return place_date_line(body.place or record.meeting.place, settings.date)
 
 
+def decision_reference(decision: DocumentSettings, issuer: Body) -> str:
+    """The decision's number as other documents cite it, without 'Số': '2156/QĐ-UBND'."""
+    return number_reference(decision.number, TYPE_CODES["decision"], issuer.code, issuer.profile)
+
+
 def signer_lines(record: MeetingRecord, signer: Signer | None, profile: str) -> dict[str, str]:
     """The signature block's three lines; all empty when nobody is named yet."""
     if signer is None:
@@ -454,7 +459,7 @@ def _award(record: MeetingRecord, group: AwardGroup) -> dict[str, Any]:
             "proposal": proposal,
             "executors": executors_text,
             "executors_cap": capitalize_first(executors_text),
-            "decision_ref": number_reference(settings.number, "QĐ", body.code, body.profile),
+            "decision_ref": decision_reference(settings, body),
             "decision_date": format_date(settings.date),
             "decision_issuer": full,
             "list_who": ", ".join(who),

@@ -17,7 +17,6 @@ from docgen.model import AwardGroup, Body, Collective, Individual, MeetingRecord
 from docgen.vietnamese import (
     format_date,
     format_date_short,
-    number_reference,
     place_date_line,
     upper,
 )
@@ -51,7 +50,7 @@ def award_context(group: AwardGroup, record: MeetingRecord) -> dict[str, Any]:
         "form": group.form,
         "form_upper": upper(group.form),
         "reason": group.reason,
-        "decision_number": number_reference(decision.number, "QĐ", issuer.code, issuer.profile),
+        "decision_number": context.decision_reference(decision, issuer),
         "decision_date": format_date(decision.date),
         "decision_date_short": format_date_short(decision.date),
         "place": place,
