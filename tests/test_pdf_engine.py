@@ -19,6 +19,7 @@ from pypdf import PdfReader
 
 from docgen.errors import DocgenError
 from docgen.pdf import docx_to_pdf, samples
+from docgen.pdf.bidi import levels, reorder, reorder_pieces, visual_order
 from docgen.pdf.docx_reader import DocxPackage
 from docgen.pdf.fonts import font_report, has_glyph, resolve_family
 from docgen.pdf.styles import Numbering, format_number
@@ -425,3 +426,57 @@ def test_numbering_levels_reset_and_override(tmp_path):
     assert num.next_label(nid, 0) == "2."
     assert num.next_label(nid, 1) == "2.1."  # deeper level restarts
     assert num.next_label(ids["restart"], 0) == "1."
+
+
+# ------------------------------------------------------------------ right-to-left text
+
+
+def test_bidi_reverses_rtl_runs_and_keeps_numbers_left_to_right():
+    heb = "שלום עולם"
+    # a right-to-left run is drawn reversed; digits after it join it but keep their order
+    assert reorder(f"Tên: {heb} 12 và") == f"Tên: 12 {heb[::-1]} và"
+    # digits after left-to-right text stay where they are; a lone run is reversed in place
+    assert reorder(f"Số 12 {heb}") == f"Số 12 {heb[::-1]}"
+    # brackets inside a right-to-left run are mirrored; outside it they are not
+    assert reorder("(אב)") == "(בא)"
+    assert reorder("א (ב) ג") == "ג (ב) א"
+    assert reorder("không có chữ nào") == "không có chữ nào"
+    assert levels("a 1 א") == [0, 0, 0, 0, 1]
+    assert visual_order([0, 1, 1, 2, 2, 0]) == [0, 3, 4, 2, 1, 5]
+
+
+def test_bidi_keeps_each_piece_formatting():
+    pieces = [("Tên ", "regular"), ("שלום ", "bold"), ("עולם", "italic"), (" x", "regular")]
+    out = reorder_pieces(pieces)
+    assert "".join(t for t, _ in out) == reorder("".join(t for t, _ in pieces))
+    assert [f for _t, f in out] == ["regular", "italic", "bold", "regular"]
+
+
+def test_rtl_names_are_drawn_right_to_left(tmp_path):
+    heb = "שלום עולם"
+    d = samples._base()
+    d.add_paragraph(f"Người nhận: {heb} 2022.")
+    p = d.add_paragraph("Đậm ")
+    p.add_run("שלום").bold = True
+    p.add_run(" עולם ở giữa câu")
+    path = tmp_path / "rtl.docx"
+    d.save(path)
+    docx_to_pdf(path, tmp_path / "rtl.pdf")
+    with pdfplumber.open(tmp_path / "rtl.pdf") as pdf:
+        chars = pdf.pages[0].chars
+    rows: dict[int, list] = {}
+    for c in chars:
+        rows.setdefault(round(c["top"]), []).append(c)
+    drawn = ["".join(c["text"] for c in sorted(r, key=lambda c: c["x0"])) for r in rows.values()]
+    assert f"Người nhận: 2022 {heb[::-1]}." in drawn  # what the eye sees, left to right
+    assert f"Đậm {heb[::-1]} ở giữa câu" in drawn
+    bold = {c["text"] for c in chars if c["fontname"].endswith("Bold")}
+    assert bold == set("שלום")  # the bold run kept its face after reordering
+    if shutil.which("pdftotext"):  # a reader that knows bidi gets the logical text back
+        text = subprocess.run(
+            ["pdftotext", "-enc", "UTF-8", str(tmp_path / "rtl.pdf"), "-"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        assert heb in text.replace("\u202b", "").replace("\u202c", "")

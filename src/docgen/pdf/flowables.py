@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from reportlab.lib.colors import HexColor
 from reportlab.platypus import Flowable, Paragraph
 
+from docgen.pdf.bidi import reorder, reorder_pieces
 from docgen.pdf.styles import Border
 
 
@@ -116,6 +117,33 @@ class DocPara(Paragraph):
             draw_border_line(canvas, st.dg_bbottom, x0, yy, x1, yy)
         if not getattr(st, "dg_empty", False):
             super().drawOn(canvas, x, y + bot + getattr(st, "dg_dy", 0.0), _sW)
+
+    def drawPara(self, debug=0):  # noqa: N802 - reportlab's name
+        if not getattr(self.style, "dg_rtl", False):
+            return super().drawPara(debug)
+        logical = self.blPara
+        self.blPara = _visual_lines(logical)
+        try:
+            return super().drawPara(debug)
+        finally:
+            self.blPara = logical
+
+
+def _visual_lines(bl):
+    """``blPara`` with each line's right-to-left runs in drawing order (see :mod:`.bidi`).
+
+    Done at drawing time only, on a copy: line breaking and page splitting keep working on the
+    logical text, so a split paragraph is never reordered twice.
+    """
+    if bl.kind == 0:  # one style: lines are (extra space, [words])
+        lines = [(extra, reorder(" ".join(words)).split(" ")) for extra, words in bl.lines]
+    else:
+        lines = []
+        for line in bl.lines:
+            pieces = [("" if hasattr(f, "cbDefn") else f.text, f) for f in line.words]
+            words = [f if not t else f.clone(text=t) for t, f in reorder_pieces(pieces)]
+            lines.append(line.clone(words=words))
+    return bl.clone(lines=lines)
 
 
 class KeepNext(Flowable):

@@ -26,6 +26,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, Image, PageBreak, Spacer
 
+from docgen.pdf.bidi import has_rtl
 from docgen.pdf.docx_reader import (
     NS,
     WP,
@@ -644,6 +645,7 @@ class Builder:
         st.dg_contextual = bool(ppr.get("contextualSpacing"))
         st.dg_frame_h = self.frame_height
         st.dg_empty = not markup
+        st.dg_rtl = has_rtl(markup)  # drawn with its right-to-left runs reordered
         return DocPara(markup, st)
 
     def _markup(self, tokens: list[Token], ppr: Props, mark: RunFmt, width: float) -> str:
