@@ -41,7 +41,7 @@ from jinja2.meta import find_undeclared_variables
 from lxml import etree
 
 from docgen.errors import DocgenError
-from docgen.safezip import DEFAULT_ZIP_LIMITS, check_zip, safe_parser
+from docgen.safezip import DEFAULT_ZIP_LIMITS, check_zip, parse_xml
 
 __all__ = ["Location", "Problem", "check_template", "check_folder"]
 
@@ -252,11 +252,11 @@ class _Package:
         if data is None:
             return None
         try:
-            return etree.fromstring(data, safe_parser())
-        except etree.XMLSyntaxError as exc:
-            raise _Unreadable(
-                f"is damaged: its part {name} is not well-formed XML ({exc})"
-            ) from None
+            # The same policy as the build's reader, so a template the check passes is one the
+            # build will open: a DOCTYPE (entities, XXE) is refused, not just left unexpanded.
+            return parse_xml(data, what=f"its part {name}")
+        except DocgenError as exc:
+            raise _Unreadable(str(exc)) from None
 
     def rels(self, part: str) -> list[tuple[str, str, str]]:
         """(id, type, target part name) of the internal relationships of ``part``."""
