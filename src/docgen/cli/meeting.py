@@ -10,6 +10,7 @@ import click
 from docgen.errors import DocgenError
 from docgen.loader import load_meeting
 from docgen.model import MeetingRecord
+from docgen.outputs import atomic_write
 from docgen.vietnamese import document_number, format_counts, format_date
 
 PROFILE_NAMES = {
@@ -89,8 +90,7 @@ def new(path: Path, force: bool) -> None:
             f"{path} already exists; docgen will not overwrite it. Choose another name, "
             "or add --force to replace it."
         )
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(skeleton_text(), encoding="utf-8")
+    atomic_write(path, skeleton_text().encode("utf-8"))
     click.echo(f"Wrote {path}. Fill it in, then run: docgen validate {path}")
 
 
