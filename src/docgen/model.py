@@ -225,14 +225,6 @@ class DocumentSettings(Record):
     recipients: list[Text] = Field(default_factory=list, description="Nơi nhận, without '- '.")
 
 
-class MinutesSettings(DocumentSettings):
-    pass
-
-
-class NoticeSettings(DocumentSettings):
-    pass
-
-
 class Collective(Record):
     name: Text
     unit: Text | None = Field(None, description="The body it belongs to, when not in its name.")
@@ -297,8 +289,8 @@ class AwardGroup(Record):
 
 
 class Documents(Record):
-    minutes: MinutesSettings
-    notice: NoticeSettings
+    minutes: DocumentSettings
+    notice: DocumentSettings
 
 
 class MeetingRecord(Record):
