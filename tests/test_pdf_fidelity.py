@@ -31,6 +31,7 @@ from pypdf import PdfReader
 
 from docgen.build import build
 from docgen.cli import main
+from docgen.errors import DocgenError
 from docgen.pdf import docx_to_pdf, libreoffice_convert, samples
 
 pytestmark = pytest.mark.skipif(
@@ -375,3 +376,24 @@ def test_feature_samples_resaved_by_libreoffice(synthetic, tmp_path):
         n_lo, n_ours, sim = compare(pair)
         assert n_ours == n_lo, name
         assert sim >= MIN_SIMILARITY, name
+
+
+# ------------------------------------------------------------------ LibreOffice runs
+
+
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="reads the process table from /proc")
+def test_a_libreoffice_timeout_leaves_no_process_behind(tmp_path):
+    src = samples.award_list_fast(tmp_path / "long.docx", 3000)  # far more than 2 s of work
+    out = tmp_path / "lo-out"
+    with pytest.raises(DocgenError, match="did not finish"):
+        libreoffice_convert([src], out, timeout=2)
+    # soffice is a launcher: its soffice.bin must be ended with it, not left running orphaned
+    left = []
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            args = cmdline.read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue
+        if str(out) in args:
+            left.append(args)
+    assert left == []

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
 import tempfile
 from collections.abc import Callable, Sequence
@@ -100,9 +101,19 @@ def libreoffice_convert(
             str(dst_dir),
             *map(str, paths),
         ]
+        # ``soffice`` is a launcher script and the work is done by its child soffice.bin: on a
+        # timeout the whole process group is ended, or soffice.bin would run on, orphaned.
+        proc = subprocess.Popen(
+            cmd,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            start_new_session=os.name == "posix",
+        )
         try:
-            proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
+            stdout, stderr = proc.communicate(timeout=timeout)
         except subprocess.TimeoutExpired as exc:
+            _kill_tree(proc)
             what = paths[0] if len(paths) == 1 else f"{len(paths)} files"
             raise DocgenError(
                 f"LibreOffice did not finish converting {what} within {timeout:.0f} s."
@@ -115,6 +126,18 @@ def libreoffice_convert(
     if proc.returncode != 0 or failed:
         raise DocgenError(
             f"LibreOffice could not convert {', '.join(map(str, failed or paths))}: "
-            f"{(proc.stderr or proc.stdout).strip()[:500]}"
+            f"{(stderr or stdout).strip()[:500]}"
         )
     return outs
+
+
+def _kill_tree(proc: subprocess.Popen) -> None:
+    """End ``proc`` and every process of its session (POSIX), then reap it."""
+    try:
+        if os.name == "posix":
+            os.killpg(proc.pid, signal.SIGKILL)
+        else:
+            proc.kill()
+    except ProcessLookupError:
+        pass
+    proc.communicate()
