@@ -101,6 +101,3 @@ def build(
     click.echo(f"Wrote {len(result.written)} file(s) to {result.folder}:")
     for path in result.written:
         click.echo(f"  {path.name}")
-
-
-COMMANDS = [build]

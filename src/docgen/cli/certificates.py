@@ -194,6 +194,3 @@ def check(
     )
     click.echo(describe(found))
     click.echo(f"\n{file}: valid.")
-
-
-COMMANDS = [certificates, awards]

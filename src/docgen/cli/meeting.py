@@ -92,6 +92,3 @@ def new(path: Path, force: bool) -> None:
         )
     atomic_write(path, skeleton_text().encode("utf-8"))
     click.echo(f"Wrote {path}. Fill it in, then run: docgen validate {path}")
-
-
-COMMANDS = [validate, new]

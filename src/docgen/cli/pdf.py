@@ -11,14 +11,31 @@ from docgen.errors import DocgenError
 
 @click.command("pdf")
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("-o", "--output-dir", "out_dir", type=click.Path(path_type=Path), default=None,
-              help="Folder for the PDFs (default: next to each DOCX).")
-@click.option("--pdf-engine", type=click.Choice(["builtin", "libreoffice"]), default="builtin",
-              show_default=True, help="builtin needs no office suite; libreoffice uses soffice.")
-@click.option("--font-dir", "font_dirs", multiple=True, type=click.Path(path_type=Path),
-              help="Extra folder to search for fonts (repeatable).")
-def pdf(files: tuple[Path, ...], out_dir: Path | None, pdf_engine: str,
-        font_dirs: tuple[Path, ...]) -> None:
+@click.option(
+    "-o",
+    "--output-dir",
+    "out_dir",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Folder for the PDFs (default: next to each DOCX).",
+)
+@click.option(
+    "--pdf-engine",
+    type=click.Choice(["builtin", "libreoffice"]),
+    default="builtin",
+    show_default=True,
+    help="builtin needs no office suite; libreoffice uses soffice.",
+)
+@click.option(
+    "--font-dir",
+    "font_dirs",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    help="Extra folder to search for fonts (repeatable).",
+)
+def pdf(
+    files: tuple[Path, ...], out_dir: Path | None, pdf_engine: str, font_dirs: tuple[Path, ...]
+) -> None:
     """Convert DOCX FILES to PDF."""
     from docgen.pdf import docx_to_pdf, libreoffice_to_pdf
 
@@ -36,8 +53,12 @@ def pdf(files: tuple[Path, ...], out_dir: Path | None, pdf_engine: str,
         if pdf_engine == "libreoffice":
             dst = libreoffice_to_pdf(src, dest_dir)
         else:
-            docx_to_pdf(src, dst, font_dirs=font_dirs,
-                        warn=lambda m, s=src: click.echo(f"warning: {s.name}: {m}", err=True))
+            docx_to_pdf(
+                src,
+                dst,
+                font_dirs=font_dirs,
+                warn=lambda m, s=src: click.echo(f"warning: {s.name}: {m}", err=True),
+            )
         click.echo(str(dst))
 
 
@@ -52,8 +73,8 @@ def doctor(font_dirs: tuple[Path, ...]) -> None:
     for line in font_report(("Times New Roman", "Arial", "Courier New"), font_dirs):
         click.echo("  " + line)
     soffice = find_soffice()
-    click.echo(f"LibreOffice: {soffice}" if soffice else
-               "LibreOffice: not found (only --pdf-engine builtin is available)")
-
-
-COMMANDS = [pdf, doctor]
+    click.echo(
+        f"LibreOffice: {soffice}"
+        if soffice
+        else "LibreOffice: not found (only --pdf-engine builtin is available)"
+    )

@@ -232,6 +232,3 @@ def void_command(
                 break
         entry = reg.void(issuer, type_code, profile, number, period=period, reason=reason)  # type: ignore[arg-type]
     click.echo(f"{entry.reference} ({entry.period or 'no term'}) is void: {entry.void_reason}")
-
-
-COMMANDS = [register]

@@ -109,6 +109,3 @@ def check(folder: Path | None) -> None:
         click.echo(f"\n{len(problems)} problem(s) in {root}.", err=True)
         raise SystemExit(1)
     click.echo(f"{root}: no problems found.")
-
-
-COMMANDS = [templates]
