@@ -21,7 +21,7 @@ from docgen.errors import DocgenError
 from docgen.loader import load_meeting
 from docgen.model import AwardGroup, MeetingRecord
 from docgen.outputs import safe_filename, transaction
-from docgen.pdf import docx_to_pdf, find_soffice, libreoffice_to_pdf
+from docgen.pdf import docx_to_pdf, find_soffice, libreoffice_convert
 from docgen.register import Register, assign_numbers, register_path
 from docgen.render import render_docx
 from docgen.templates_dir import TemplateSource, resolve
@@ -66,29 +66,56 @@ PDF_ENGINES = ("builtin", "libreoffice")
 CERTIFICATE_MODES = ("overlay", "full")
 
 
-def pdf_converter(engine: str = "builtin") -> Callable[[Path, Path], list[str]]:
-    """A function making ``dst`` (PDF) from ``src`` (DOCX) and returning its warnings.
+Converter = Callable[[list[tuple[str, bytes]]], list[tuple[bytes, list[str]]]]
 
-    ``builtin`` is docgen's own reportlab engine; ``libreoffice`` runs ``soffice`` when it is
-    installed, for offices that want LibreOffice's exact rendering.
+
+def pdf_converter(engine: str = "builtin") -> Converter:
+    """A function turning named DOCX files (bytes) into PDFs (bytes) with their warnings.
+
+    ``builtin`` is docgen's own reportlab engine; ``libreoffice`` runs ``soffice`` once for
+    the whole batch when it is installed, for offices that want LibreOffice's exact rendering.
     """
-    if engine == "builtin":
-        return docx_to_pdf
-    if engine == "libreoffice":
-        if find_soffice() is None:
-            raise DocgenError(
-                "--pdf-engine libreoffice: LibreOffice (soffice) is not installed on this "
-                "machine; install it or use --pdf-engine builtin."
-            )
+    if engine not in PDF_ENGINES:
+        raise DocgenError(f"--pdf-engine {engine!r} is not one of: {', '.join(PDF_ENGINES)}.")
+    if engine == "libreoffice" and find_soffice() is None:
+        raise DocgenError(
+            "--pdf-engine libreoffice: LibreOffice (soffice) is not installed on this "
+            "machine; install it or use --pdf-engine builtin."
+        )
 
-        def convert(src: Path, dst: Path) -> list[str]:
-            made = libreoffice_to_pdf(src, dst.parent)
-            if made != dst:
-                made.replace(dst)
-            return []
+    def convert(items: list[tuple[str, bytes]]) -> list[tuple[bytes, list[str]]]:
+        with tempfile.TemporaryDirectory(prefix="docgen-pdf-") as tmp:
+            folder = Path(tmp)
+            sources = []
+            for name, docx in items:
+                (folder / f"{name}.docx").write_bytes(docx)
+                sources.append(folder / f"{name}.docx")
+            if engine == "libreoffice":
+                made = libreoffice_convert(sources, folder / "pdf")
+                return [(pdf.read_bytes(), []) for pdf in made]
+            out = []
+            for src in sources:
+                dst = src.with_suffix(".pdf")
+                warnings = _builtin_pdf(src, dst)
+                out.append((dst.read_bytes(), [f"{dst.name}: {w}" for w in warnings]))
+            return out
 
-        return convert
-    raise DocgenError(f"--pdf-engine {engine!r} is not one of: {', '.join(PDF_ENGINES)}.")
+    return convert
+
+
+def _builtin_pdf(src: Path, dst: Path) -> list[str]:
+    try:
+        return docx_to_pdf(src, dst) or []
+    except DocgenError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - a layout failure must not lose the build
+        # The DOCX is fine; only its PDF could not be laid out. Say which document, and how
+        # to get the DOCX meanwhile, rather than a traceback.
+        raise DocgenError(
+            f"{dst.name} could not be made by the PDF engine ({type(exc).__name__}: {exc}). "
+            "Nothing was written. Build with --format docx to get the Word files, or "
+            "--pdf-engine libreoffice if LibreOffice is installed."
+        ) from None
 
 
 def default_formats() -> tuple[str, ...]:
@@ -176,28 +203,6 @@ def default_output(meeting: Path, cwd: Path | None = None) -> Path:
     return (cwd or Path.cwd()) / "output" / stem
 
 
-def _to_pdf(
-    convert: Callable[[Path, Path], list[str]], name: str, docx: bytes
-) -> tuple[bytes, list[str]]:
-    with tempfile.TemporaryDirectory(prefix="docgen-pdf-") as tmp:
-        src = Path(tmp) / f"{name}.docx"
-        dst = Path(tmp) / f"{name}.pdf"
-        src.write_bytes(docx)
-        try:
-            warnings = convert(src, dst) or []
-        except DocgenError:
-            raise
-        except Exception as exc:  # noqa: BLE001 - a layout failure must not lose the build
-            # The DOCX is fine; only its PDF could not be laid out. Say which document, and
-            # how to get the DOCX meanwhile, rather than a traceback.
-            raise DocgenError(
-                f"{name}.pdf could not be made by the PDF engine ({type(exc).__name__}: {exc}). "
-                f"Nothing was written. Build with --format docx to get the Word files, or "
-                f"--pdf-engine libreoffice if LibreOffice is installed."
-            ) from None
-        return dst.read_bytes(), [f"{name}.pdf: {w}" for w in warnings]
-
-
 def _numbered(
     record: MeetingRecord, jobs: list[Job], register: Path | None, meeting: Path
 ) -> MeetingRecord:
@@ -266,13 +271,16 @@ def build(
 
     result = BuildResult(folder, source, jobs, chosen_formats)
     with transaction(folder, force=force) as out:
-        for job, context in zip(jobs, contexts, strict=True):
-            data = render_docx(job.template, context)
-            if "docx" in chosen_formats:
-                out.add(f"{job.stem}.docx", data)
-            if convert is not None:
-                pdf, warnings = _to_pdf(convert, job.stem, data)
-                out.add(f"{job.stem}.pdf", pdf)
+        rendered = [
+            (job.stem, render_docx(job.template, context))
+            for job, context in zip(jobs, contexts, strict=True)
+        ]
+        if "docx" in chosen_formats:
+            for stem, data in rendered:
+                out.add(f"{stem}.docx", data)
+        if convert is not None and rendered:
+            for (stem, _), (pdf, warnings) in zip(rendered, convert(rendered), strict=True):
+                out.add(f"{stem}.pdf", pdf)
                 result.warnings.extend(warnings)
         if with_certificates:
             out.add(

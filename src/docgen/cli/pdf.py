@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 
 import click
@@ -37,6 +38,7 @@ def pdf(
     files: tuple[Path, ...], out_dir: Path | None, pdf_engine: str, font_dirs: tuple[Path, ...]
 ) -> None:
     """Convert DOCX FILES to PDF."""
+    from docgen.outputs import atomic_write
     from docgen.pdf import docx_to_pdf, libreoffice_to_pdf
 
     problems = []
@@ -47,19 +49,24 @@ def pdf(
             problems.append(f"{src}: not a .docx file.")
     if problems:
         raise DocgenError("Nothing was converted.", problems)
-    for src in files:
-        dest_dir = out_dir or src.parent
-        dst = dest_dir / (src.stem + ".pdf")
-        if pdf_engine == "libreoffice":
-            dst = libreoffice_to_pdf(src, dest_dir)
-        else:
-            docx_to_pdf(
-                src,
-                dst,
-                font_dirs=font_dirs,
-                warn=lambda m, s=src: click.echo(f"warning: {s.name}: {m}", err=True),
-            )
-        click.echo(str(dst))
+    with tempfile.TemporaryDirectory(prefix="docgen-pdf-") as tmp:
+        for src in files:
+            dst = (out_dir or src.parent) / (src.stem + ".pdf")
+            # Made aside and renamed into place: an interrupted run never leaves half a PDF
+            # where the previous one was.
+            if pdf_engine == "libreoffice":
+                made = libreoffice_to_pdf(src, Path(tmp))
+            else:
+                made = Path(tmp) / dst.name
+                docx_to_pdf(
+                    src,
+                    made,
+                    font_dirs=font_dirs,
+                    warn=lambda m, s=src: click.echo(f"warning: {s.name}: {m}", err=True),
+                )
+            atomic_write(dst, made.read_bytes())
+            made.unlink()
+            click.echo(str(dst))
 
 
 @click.command("doctor")
