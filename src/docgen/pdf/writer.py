@@ -106,36 +106,29 @@ class _Renderer:
         story: list = []
         groups = _split_sections(self.pkg)
         for i, sec in enumerate(self.sections):
-            frame = Frame(
-                sec.left,
-                sec.bottom,
-                sec.frame_width,
-                sec.page_height - sec.top - sec.bottom,
-                leftPadding=0,
-                rightPadding=0,
-                topPadding=0,
-                bottomPadding=0,
-                id=f"f{i}",
-            )
+
+            def body_frame(frame_id: str, sec=sec) -> Frame:
+                # Paragraph and table spacing come from the DOCX; the frame adds none.
+                return Frame(
+                    sec.left,
+                    sec.bottom,
+                    sec.frame_width,
+                    sec.page_height - sec.top - sec.bottom,
+                    leftPadding=0,
+                    rightPadding=0,
+                    topPadding=0,
+                    bottomPadding=0,
+                    id=frame_id,
+                )
+
+            frame = body_frame(f"f{i}")
             size = (sec.page_width, sec.page_height)
             main = PageTemplate(id=f"s{i}", frames=[frame], onPage=self.on_page(i), pagesize=size)
             templates.append(main)
             if sec.title_pg:
                 first = PageTemplate(
                     id=f"s{i}first",
-                    frames=[
-                        frame.__class__(
-                            sec.left,
-                            sec.bottom,
-                            sec.frame_width,
-                            sec.page_height - sec.top - sec.bottom,
-                            leftPadding=0,
-                            rightPadding=0,
-                            topPadding=0,
-                            bottomPadding=0,
-                            id=f"f{i}first",
-                        )
-                    ],
+                    frames=[body_frame(f"f{i}first")],
                     onPage=self.on_page(i),
                     pagesize=size,
                     autoNextPageTemplate=f"s{i}",
