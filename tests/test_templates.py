@@ -123,6 +123,27 @@ def test_check_passes_on_the_builtins_and_locates_a_misspelt_variable(tmp_path) 
     assert "Điều 1." in bad.output or "Tặng" in bad.output  # the paragraph, for Ctrl+F
 
 
+def test_check_against_a_meeting_follows_fields_inside_loops(tmp_path) -> None:
+    folder = tmp_path / "t"
+    (folder / "party").mkdir(parents=True)
+    src = builtin_dir() / "party" / "minutes.docx"
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(folder / "party" / "minutes.docx", "w") as z:
+        for item in zin.infolist():
+            data = zin.read(item.filename)
+            if item.filename == "word/document.xml":
+                assert b"{{ report.heard }}" in data
+                data = data.replace(b"{{ report.heard }}", b"{{ report.hear }}")
+            z.writestr(item, data)
+    runner = CliRunner()
+    # Names alone cannot tell a misspelt field of a loop variable…
+    assert runner.invoke(main, ["templates", "check", str(folder)]).exit_code == 0
+    # …the meeting's real values can, and say which field was meant.
+    sample = Path(__file__).resolve().parents[1] / "seeds" / "lang-son-2022.yaml"
+    bad = runner.invoke(main, ["templates", "check", str(folder), "--meeting", str(sample)])
+    assert bad.exit_code == 1, bad.output
+    assert "minutes.docx" in bad.output and "hear" in bad.output and "heard" in bad.output
+
+
 def _soffice(args: list[str], tmp: Path) -> None:
     profile = (tmp / "lo-profile").as_uri()
     subprocess.run(

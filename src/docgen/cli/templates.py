@@ -7,8 +7,9 @@ from pathlib import Path
 
 import click
 
-from docgen.context import known_variables
+from docgen.context import context_for, known_variables
 from docgen.errors import DocgenError
+from docgen.loader import load_meeting
 from docgen.templates_dir import (
     DESCRIPTIONS,
     PROFILES,
@@ -84,7 +85,13 @@ def _document_of(path: Path) -> str | None:
 
 @templates.command("check")
 @click.argument("folder", required=False, type=click.Path(file_okay=False, path_type=Path))
-def check(folder: Path | None) -> None:
+@click.option(
+    "--meeting",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also check against this meeting's real values, which catches misspelt fields "
+    "such as {{ report.titel }} inside loops.",
+)
+def check(folder: Path | None, meeting: Path | None) -> None:
     """Check every template in FOLDER (default: as `docgen build` would choose).
 
     Reports Jinja syntax errors, unknown variables, tags Word split across runs and
@@ -96,11 +103,20 @@ def check(folder: Path | None) -> None:
         raise DocgenError("The template checker is not available in this docgen.") from None
     root = Path(folder) if folder is not None else resolve(None).folder
 
-    def known_for(path: Path) -> set[str] | None:
+    record = load_meeting(meeting) if meeting is not None else None
+
+    def known_for(path: Path) -> dict[str, object] | set[str] | None:
         document = _document_of(path)
         # Templates docgen does not render from a meeting context (certificates have their
         # own checks) get syntax and run checks only.
-        return set(known_variables(document)) if document else None
+        if document is None:
+            return None
+        if record is not None:
+            # A real context lets the checker follow attributes, not just top-level names.
+            group = record.awards[0] if record.awards else None
+            if document in ("minutes", "notice") or group is not None:
+                return context_for(record, document, group)
+        return set(known_variables(document))
 
     problems = templatecheck.check_folder(root, known_for)
     for problem in problems:
