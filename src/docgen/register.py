@@ -41,6 +41,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
+from docgen.context import TYPE_CODES
 from docgen.errors import DocgenError
 from docgen.vietnamese import nfc, number_reference
 
@@ -494,10 +495,8 @@ class Register:
 # Numbering a meeting's documents (docgen build --number auto)
 # ---------------------------------------------------------------------------------------------
 
+
 #: The type code of each document of a meeting.
-TYPE_CODES = {"minutes": "BB", "notice": "TB", "decision": "QĐ"}
-
-
 def meeting_documents(record: MeetingRecord) -> dict[str, DocumentSettings]:
     """Every numbered document of a meeting, by key: ``minutes``, ``notice``, ``award:<key>``."""
     docs: dict[str, DocumentSettings] = {

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from docgen.context import TYPE_CODES
 from docgen.errors import DocgenError
 from docgen.loader import load_meeting
 from docgen.model import MeetingRecord
@@ -50,7 +51,7 @@ def summary(record: MeetingRecord) -> str:
         counts = format_counts(len(group.collectives), len(group.individuals))
         d = group.decision
         issuer = record.body(d.issuer)
-        number = document_number(d.number, "QĐ", issuer.code, issuer.profile)
+        number = document_number(d.number, TYPE_CODES["decision"], issuer.code, issuer.profile)
         dated = f" {format_date(d.date)}" if d.date else ""
         lines.append(f"    {group.form} của {group.authority}: {counts}")
         lines.append(f"      {number}{dated}")
