@@ -118,38 +118,19 @@ def _builtin_pdf(src: Path, dst: Path) -> list[str]:
         ) from None
 
 
-def default_formats() -> tuple[str, ...]:
-    return FORMATS
-
-
-def _split(option: str | Iterable[str] | None, allowed: Iterable[str], what: str) -> list[str]:
-    if option is None:
-        return []
-    items = option.split(",") if isinstance(option, str) else list(option)
-    allowed = list(allowed)
-    out: list[str] = []
+def choose(
+    option: str | Iterable[str] | None, allowed: tuple[str, ...], what: str
+) -> tuple[str, ...]:
+    """``--only minutes,list`` → ('minutes', 'list') in ``allowed``'s order; nothing means all."""
+    items = option.split(",") if isinstance(option, str) else list(option or ())
+    chosen = set()
     for raw in items:
         item = raw.strip().lower()
-        if not item:
-            continue
-        if item not in allowed:
+        if item and item not in allowed:
             raise DocgenError(f"{what} {raw.strip()!r} is not one of: {', '.join(allowed)}.")
-        if item not in out:
-            out.append(item)
-    return out
-
-
-def parse_only(option: str | Iterable[str] | None) -> tuple[str, ...]:
-    """``--only minutes,list`` → ('minutes', 'list'); nothing given means every document."""
-    chosen = _split(option, DOCUMENTS, "--only:")
-    return tuple(d for d in DOCUMENTS if d in chosen) if chosen else DOCUMENTS
-
-
-def parse_formats(option: str | Iterable[str] | None) -> tuple[str, ...]:
-    chosen = _split(option, FORMATS, "--format:")
-    if not chosen:
-        return default_formats()
-    return tuple(f for f in FORMATS if f in chosen)
+        chosen.add(item)
+    chosen.discard("")
+    return tuple(a for a in allowed if a in chosen) if chosen else allowed
 
 
 def plan(record: MeetingRecord, source: TemplateSource, only: Iterable[str]) -> list[Job]:
@@ -244,8 +225,8 @@ def build(
     """
     meeting = Path(meeting)
     record = load_meeting(meeting)
-    documents = parse_only(only)
-    chosen_formats = parse_formats(formats)
+    documents = choose(only, DOCUMENTS, "--only:")
+    chosen_formats = choose(formats, FORMATS, "--format:")
     if number not in (None, "auto"):
         raise DocgenError(
             f"--number {number!r}: the only choice is 'auto' (numbers from the register)."
