@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from docgen import templatecheck
 from docgen.certificates import render_certificates
 from docgen.context import DOCUMENTS, context_for
 from docgen.errors import DocgenError
@@ -158,11 +159,7 @@ def plan(record: MeetingRecord, source: TemplateSource, only: Iterable[str]) -> 
 
 
 def check_templates(jobs: list[Job], contexts: list[dict[str, Any]]) -> None:
-    """Run ``templates check`` on each template used, if the checker is installed."""
-    try:
-        from docgen import templatecheck
-    except ImportError:
-        return
+    """Run ``templates check`` on each template used, against its real context."""
     problems: list[str] = []
     seen: set[Path] = set()
     for job, context in zip(jobs, contexts, strict=True):

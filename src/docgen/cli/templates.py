@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from docgen import templatecheck
 from docgen.context import context_for, known_variables
 from docgen.errors import DocgenError
 from docgen.loader import load_meeting
@@ -97,10 +98,6 @@ def check(folder: Path | None, meeting: Path | None) -> None:
     Reports Jinja syntax errors, unknown variables, tags Word split across runs and
     unbalanced {%tr %} / {%p %} blocks, each with where to find it. Exit status 1 if any.
     """
-    try:
-        from docgen import templatecheck
-    except ImportError:
-        raise DocgenError("The template checker is not available in this docgen.") from None
     root = Path(folder) if folder is not None else resolve(None).folder
 
     record = load_meeting(meeting) if meeting is not None else None
