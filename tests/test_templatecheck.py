@@ -575,16 +575,16 @@ def builtin_templates() -> list[Path]:
 
 def builtin_contexts() -> list[tuple[Path, dict]]:
     """(template, its real context from the Lạng Sơn sample) for every built-in template."""
-    context = pytest.importorskip("docgen.context", reason="docgen.context is not written yet")
+    from docgen import documents
     from docgen.loader import load_meeting
-    from docgen.templates_dir import TEMPLATE_FILES
 
     record = load_meeting(REPO / "seeds" / "lang-son-2022.yaml")
     out = []
-    for document, name in TEMPLATE_FILES.items():
-        group = record.awards[0] if document in ("decision", "list") else None
-        for path in sorted((REPO / "templates").glob(f"*/{name}")):
-            out.append((path, context.context_for(record, document, group)))
+    for doc in documents.TYPES:
+        found, item = documents.sample_item(record, doc.key)
+        assert found, doc.key
+        for path in sorted((REPO / "templates").glob(f"*/{doc.template}")):
+            out.append((path, doc.context(record, item)))
     return out
 
 

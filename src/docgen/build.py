@@ -15,12 +15,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from docgen import documents as document_types
 from docgen import templatecheck
 from docgen.certificates import render_certificates
-from docgen.context import DOCUMENTS, context_for
+from docgen.documents import DOCUMENTS
 from docgen.errors import DocgenError
 from docgen.loader import load_meeting
-from docgen.model import AwardGroup, MeetingRecord
+from docgen.model import MeetingRecord
 from docgen.outputs import safe_filename, transaction
 from docgen.pdf import docx_to_pdf, find_soffice, libreoffice_convert
 from docgen.register import Register, assign_numbers, register_path
@@ -29,14 +30,6 @@ from docgen.templates_dir import TemplateSource, resolve
 
 FORMATS = ("docx", "pdf")
 
-# Output names a clerk can sort and tell apart: ASCII, no diacritics, numbered in the order
-# the documents are issued. The award key (already [a-z0-9_-]) tells groups apart.
-_STEMS = {
-    "minutes": "01-bien-ban",
-    "notice": "02-thong-bao-ket-luan",
-    "decision": "03-quyet-dinh",
-    "list": "04-danh-sach",
-}
 CERTIFICATES_STEM = "05-bang-khen-giay-khen"
 
 
@@ -45,7 +38,7 @@ class Job:
     """One document to render."""
 
     document: str
-    group: AwardGroup | None
+    group: Any  # what this copy is made for (an award group), None for the meeting
     profile: str
     template: Path
     fallback: bool  # the chosen folder lacked this template; the built-in one is used
@@ -137,24 +130,16 @@ def choose(
 def plan(record: MeetingRecord, source: TemplateSource, only: Iterable[str]) -> list[Job]:
     """The documents to make, in issue order, each with the template its issuer's profile needs."""
     jobs: list[Job] = []
-    wanted = set(only)
-
-    def add(document: str, issuer: str, group: AwardGroup | None) -> None:
-        profile = record.body(issuer).profile
-        template, fallback = source.path(profile, document)
-        stem = _STEMS[document]
-        if group is not None:
-            stem += "-" + safe_filename(group.key, max_length=60, default="khen-thuong")
-        jobs.append(Job(document, group, profile, template, fallback, stem))
-
-    if "minutes" in wanted:
-        add("minutes", record.documents.minutes.issuer, None)
-    if "notice" in wanted:
-        add("notice", record.documents.notice.issuer, None)
-    for document in ("decision", "list"):
-        if document in wanted:
-            for group in record.awards:
-                add(document, group.decision.issuer, group)
+    for key in only:
+        doc = document_types.get(key)
+        for item in doc.items(record):
+            profile = doc.profile(record, item)
+            template, fallback = source.path(profile, key)
+            stem = doc.stem
+            if doc.suffix is not None:
+                # Output names a clerk can sort and tell apart: ASCII, no diacritics.
+                stem += "-" + safe_filename(doc.suffix(item), max_length=60, default="khen-thuong")
+            jobs.append(Job(key, item, profile, template, fallback, stem))
     return jobs
 
 
@@ -187,14 +172,17 @@ def _numbered(
     """Draw the numbers of the documents being built from the register (``--number auto``)."""
     files: dict[str, str | None] = {}
     for job in jobs:
-        if job.document in ("minutes", "notice"):
-            files[job.document] = f"{job.stem}.docx"
-        elif job.document == "decision" and job.group is not None:
-            files[f"award:{job.group.key}"] = f"{job.stem}.docx"
-        elif job.group is not None:
+        doc = document_types.get(job.document)
+        if doc.register_key is not None:
+            files[doc.register_key(job.group)] = f"{job.stem}.docx"
+    for job in jobs:
+        doc = document_types.get(job.document)
+        if doc.numbered_by is not None:
             # A list carries its decision's number; number the decision even if only the
             # list is built, so the two never disagree.
-            files.setdefault(f"award:{job.group.key}", None)
+            owner = document_types.get(doc.numbered_by)
+            assert owner.register_key is not None
+            files.setdefault(owner.register_key(job.group), None)
     terms = {key: body.term for key, body in record.bodies.items() if body.term}
     with Register(register_path(register)) as book:
         return assign_numbers(record, book, files, terms=terms, meeting_id=meeting.stem)
@@ -244,7 +232,7 @@ def build(
         )
     if number == "auto" and jobs:
         record = _numbered(record, jobs, register, meeting)
-    contexts = [context_for(record, job.document, job.group) for job in jobs]
+    contexts = [document_types.context_for(record, job.document, job.group) for job in jobs]
     check_templates(jobs, contexts)
 
     result = BuildResult(folder, source, jobs, chosen_formats)

@@ -7,15 +7,17 @@ in Python, with the rules of :mod:`docgen.vietnamese`, and handed over as plain 
 lists. Profile-specific *words* (``TM.`` or ``T/M``, ``Số:`` or ``Số``, the ``Lưu`` line) are
 chosen here too; profile-specific *sizes and layout* live in the per-profile templates.
 
-:func:`context_for` builds the context of one document; :data:`VARIABLES` says, for each
-document, which names it provides and what they hold (``templates check`` uses it to flag a
-misspelt variable, and the clerk guide lists it).
+Each ``*_context`` function builds the context of one kind of document; the ``*_VARIABLES``
+tables say which names it provides and what they hold (``templates check`` uses them to flag a
+misspelt variable, and the clerk guide lists them). :mod:`docgen.documents` ties each document
+type to its function and table.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Mapping
 from typing import Any
 
 from docgen.errors import DocgenError
@@ -33,11 +35,6 @@ from docgen.vietnamese import (
     place_date_line,
     upper,
 )
-
-DOCUMENTS = ("minutes", "notice", "decision", "list")
-"""The documents a build can produce, in the order they are numbered in the output folder."""
-
-TYPE_CODES = {"minutes": "BB", "notice": "TB", "decision": "QĐ"}
 
 # How each profile writes the signing authority [ND30] / [HD36]. The Party guide has no
 # Q. or TUQ.; the state form is used for them rather than inventing one.
@@ -107,20 +104,10 @@ _AWARD = {
     "individuals_numeral": "'II', or 'I' when there are no collectives",
 }
 
-VARIABLES: dict[str, dict[str, str]] = {
-    "minutes": {**_COMMON, **_MEETING},
-    "notice": {**_COMMON, **_MEETING},
-    "decision": {**_COMMON, **_AWARD},
-    "list": {**_COMMON, **_AWARD},
-}
-
-
-def known_variables(document: str) -> dict[str, str]:
-    """Names the context of ``document`` provides, each with what it holds."""
-    try:
-        return dict(VARIABLES[document])
-    except KeyError:
-        raise ValueError(f"unknown document {document!r}; expected one of {DOCUMENTS}") from None
+MINUTES_VARIABLES: dict[str, str] = {**_COMMON, **_MEETING}
+NOTICE_VARIABLES: dict[str, str] = {**_COMMON, **_MEETING}
+AWARD_VARIABLES: dict[str, str] = {**_COMMON, **_AWARD}
+"""The decision and its list share one context."""
 
 
 # ---------------------------------------------------------------------------------------------
@@ -181,9 +168,9 @@ def _place_date(record: MeetingRecord, settings: DocumentSettings, body: Body) -
     return place_date_line(body.place or record.meeting.place, settings.date)
 
 
-def decision_reference(decision: DocumentSettings, issuer: Body) -> str:
+def decision_reference(decision: DocumentSettings, issuer: Body, type_code: str) -> str:
     """The decision's number as other documents cite it, without 'Số': '2156/QĐ-UBND'."""
-    return number_reference(decision.number, TYPE_CODES["decision"], issuer.code, issuer.profile)
+    return number_reference(decision.number, type_code, issuer.code, issuer.profile)
 
 
 def signer_lines(record: MeetingRecord, signer: Signer | None, profile: str) -> dict[str, str]:
@@ -381,17 +368,30 @@ def _meeting_facts(record: MeetingRecord) -> dict[str, Any]:
     }
 
 
-def _meeting_document(record: MeetingRecord, document: str) -> dict[str, Any]:
-    settings: DocumentSettings = getattr(record.documents, document)
+def _meeting_document(
+    record: MeetingRecord, settings: DocumentSettings, type_code: str
+) -> dict[str, Any]:
     body = _issuer(record, settings)
     ctx: dict[str, Any] = _header(record, body)
-    ctx["number"] = _number(settings, body, TYPE_CODES[document])
+    ctx["number"] = _number(settings, body, type_code)
     ctx["place_date"] = _place_date(record, settings, body)
     ctx["recipients"] = recipients(list(settings.recipients), body)
     ctx.update(signer_lines(record, settings.signer, body.profile))
     ctx.update(_meeting_common(record))
     ctx.update(_meeting_facts(record))
     return ctx
+
+
+def minutes_context(
+    record: MeetingRecord, item: None, type_codes: Mapping[str, str]
+) -> dict[str, Any]:
+    return _meeting_document(record, record.documents.minutes, type_codes["minutes"])
+
+
+def notice_context(
+    record: MeetingRecord, item: None, type_codes: Mapping[str, str]
+) -> dict[str, Any]:
+    return _meeting_document(record, record.documents.notice, type_codes["notice"])
 
 
 # ---------------------------------------------------------------------------------------------
@@ -418,11 +418,15 @@ def _rows(people: list[Any], detail: Any) -> list[dict[str, str]]:
     ]
 
 
-def _award(record: MeetingRecord, group: AwardGroup) -> dict[str, Any]:
+def award_context(
+    record: MeetingRecord, group: AwardGroup, type_codes: Mapping[str, str]
+) -> dict[str, Any]:
+    """The award decision's context, which its list shares."""
+    code = type_codes["decision"]
     settings = group.decision
     body = _issuer(record, settings)
     ctx: dict[str, Any] = _header(record, body)
-    ctx["number"] = _number(settings, body, TYPE_CODES["decision"])
+    ctx["number"] = _number(settings, body, code)
     ctx["place_date"] = _place_date(record, settings, body)
     ctx["recipients"] = recipients(list(settings.recipients), body)
     ctx.update(signer_lines(record, settings.signer, body.profile))
@@ -459,7 +463,7 @@ def _award(record: MeetingRecord, group: AwardGroup) -> dict[str, Any]:
             "proposal": proposal,
             "executors": executors_text,
             "executors_cap": capitalize_first(executors_text),
-            "decision_ref": decision_reference(settings, body),
+            "decision_ref": decision_reference(settings, body, code),
             "decision_date": format_date(settings.date),
             "decision_issuer": full,
             "list_who": ", ".join(who),
@@ -472,26 +476,3 @@ def _award(record: MeetingRecord, group: AwardGroup) -> dict[str, Any]:
         }
     )
     return ctx
-
-
-def context_for(
-    record: MeetingRecord, document: str, group: AwardGroup | None = None
-) -> dict[str, Any]:
-    """The values ``document``'s template prints, for ``record`` (and award ``group``).
-
-    ``document`` is one of :data:`DOCUMENTS`; ``decision`` and ``list`` need the award group.
-    The keys are exactly those of :data:`VARIABLES` ``[document]``.
-    """
-    if document in ("minutes", "notice"):
-        ctx = _meeting_document(record, document)
-    elif document in ("decision", "list"):
-        if group is None:
-            raise ValueError(f"the {document} is made for one award group; pass group=")
-        ctx = _award(record, group)
-    else:
-        raise ValueError(f"unknown document {document!r}; expected one of {DOCUMENTS}")
-    # Keep the promise that VARIABLES lists exactly what a template can use.
-    missing = set(VARIABLES[document]) - set(ctx)
-    if missing:
-        raise RuntimeError(f"context for {document} lacks {sorted(missing)}")
-    return {name: ctx[name] for name in VARIABLES[document]}

@@ -41,7 +41,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from docgen.context import TYPE_CODES
+from docgen import documents as document_types
 from docgen.errors import DocgenError
 from docgen.vietnamese import nfc, number_reference
 
@@ -496,16 +496,12 @@ class Register:
 # ---------------------------------------------------------------------------------------------
 
 
-#: The type code of each document of a meeting.
 def meeting_documents(record: MeetingRecord) -> dict[str, DocumentSettings]:
-    """Every numbered document of a meeting, by key: ``minutes``, ``notice``, ``award:<key>``."""
-    docs: dict[str, DocumentSettings] = {
-        "minutes": record.documents.minutes,
-        "notice": record.documents.notice,
-    }
-    for group in record.awards:
-        docs[f"award:{group.key}"] = group.decision
-    return docs
+    """Every numbered document of a meeting, by key: ``minutes``, ``notice``, ``award:<key>``…
+
+    The keys and type codes come from :mod:`docgen.documents`.
+    """
+    return {key: settings for key, (settings, _code) in document_types.numbered(record).items()}
 
 
 def assign_numbers(
@@ -528,7 +524,7 @@ def assign_numbers(
     A number written in the meeting file is replaced: ``--number auto`` means the register
     decides. The date of a document without one is the meeting's date.
     """
-    available = meeting_documents(record)
+    available = document_types.numbered(record)
     if documents is None:
         wanted: dict[str, str | None] = dict.fromkeys(available)
     elif isinstance(documents, Mapping):
@@ -542,14 +538,13 @@ def assign_numbers(
     meeting_id = meeting_id or f"{record.meeting.date.isoformat()} {record.meeting.name}"
     requests = []
     for key, file in wanted.items():
-        settings = available[key]
+        settings, type_code = available[key]
         body = record.body(settings.issuer)
-        kind = key.split(":")[0] if not key.startswith("award:") else "decision"
         date = settings.date or record.meeting.date
         requests.append(
             (
                 body.code,
-                TYPE_CODES[kind],
+                type_code,
                 body.profile,
                 date,
                 terms.get(settings.issuer),

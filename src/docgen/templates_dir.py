@@ -18,31 +18,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from docgen import documents
 from docgen.errors import DocgenError
 
 PROFILES = ("state", "party")
-
-TEMPLATE_FILES = {
-    "minutes": "minutes.docx",
-    "notice": "notice.docx",
-    "decision": "decision.docx",
-    "list": "award-list.docx",
-}
-"""File name of each document's template inside ``<folder>/<profile>/``."""
-
-DESCRIPTIONS = {
-    "minutes": "biên bản (minutes)",
-    "notice": "thông báo kết luận (conclusion notice)",
-    "decision": "quyết định khen thưởng (award decision)",
-    "list": "danh sách khen thưởng (award list)",
-}
-
 
 def builtin_dir() -> Path:
     """The templates shipped with docgen."""
     package = Path(__file__).resolve().parent
     for candidate in (package / "templates", package.parents[1] / "templates"):
-        if (candidate / "state" / TEMPLATE_FILES["minutes"]).is_file():
+        if (candidate / "state" / documents.MINUTES.template).is_file():
             return candidate
     raise DocgenError(
         f"docgen's built-in templates are missing (looked in {package / 'templates'} and "
@@ -59,7 +44,7 @@ class TemplateSource:
 
     def path(self, profile: str, document: str) -> tuple[Path, bool]:
         """The template for ``document`` in ``profile``; True when it fell back to built-in."""
-        relative = Path(profile) / TEMPLATE_FILES[document]
+        relative = Path(profile) / documents.get(document).template
         own = self.folder / relative
         if own.is_file():
             return own, False

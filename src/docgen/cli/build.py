@@ -9,7 +9,7 @@ import click
 from docgen.build import CERTIFICATE_MODES, PDF_ENGINES
 from docgen.build import build as run_build
 from docgen.cli.options import echo_backups, echo_warning, force_option
-from docgen.context import DOCUMENTS
+from docgen.documents import DOCUMENTS
 
 
 @click.command()

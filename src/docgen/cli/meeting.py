@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from docgen.context import TYPE_CODES
+from docgen.documents import TYPE_CODES
 from docgen.errors import DocgenError
 from docgen.loader import load_meeting
 from docgen.model import MeetingRecord

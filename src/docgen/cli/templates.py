@@ -7,17 +7,10 @@ from pathlib import Path
 
 import click
 
-from docgen import templatecheck
-from docgen.context import context_for, known_variables
+from docgen import documents, templatecheck
 from docgen.errors import DocgenError
 from docgen.loader import load_meeting
-from docgen.templates_dir import (
-    DESCRIPTIONS,
-    PROFILES,
-    TEMPLATE_FILES,
-    builtin_dir,
-    resolve,
-)
+from docgen.templates_dir import PROFILES, builtin_dir, resolve
 
 
 @click.group()
@@ -39,10 +32,10 @@ def list_templates(folder: Path | None) -> None:
     for profile in PROFILES:
         label = "state format (ND 30/2020)" if profile == "state" else "Party format (HD 36)"
         click.echo(f"\n{label}:")
-        for document, description in DESCRIPTIONS.items():
-            path, fallback = source.path(profile, document)
+        for doc in documents.TYPES:
+            path, fallback = source.path(profile, doc.key)
             note = "  [built-in: not in the chosen folder]" if fallback else ""
-            click.echo(f"  {description:40} {path}{note}")
+            click.echo(f"  {doc.description:40} {path}{note}")
 
 
 def _builtin_files() -> list[Path]:
@@ -78,9 +71,9 @@ def init(folder: Path) -> None:
 
 
 def _document_of(path: Path) -> str | None:
-    for document, name in TEMPLATE_FILES.items():
-        if path.name == name:
-            return document
+    for doc in documents.TYPES:
+        if path.name == doc.template:
+            return doc.key
     return None
 
 
@@ -110,10 +103,10 @@ def check(folder: Path | None, meeting: Path | None) -> None:
             return None
         if record is not None:
             # A real context lets the checker follow attributes, not just top-level names.
-            group = record.awards[0] if record.awards else None
-            if document in ("minutes", "notice") or group is not None:
-                return context_for(record, document, group)
-        return set(known_variables(document))
+            found, item = documents.sample_item(record, document)
+            if found:
+                return documents.context_for(record, document, item)
+        return set(documents.known_variables(document))
 
     problems = templatecheck.check_folder(root, known_for)
     for problem in problems:

@@ -1,0 +1,203 @@
+"""One table of the document types a meeting can produce.
+
+Each :class:`DocumentType` says everything the rest of docgen needs to know about one kind of
+document: its ``--only`` key, its output file stem, its template file, the type code its number
+carries (and whether the register numbers it or it borrows another document's number), whether
+it is made once per award group or per invitee, the variables its template may use and the
+function that makes its context. The build, the register, ``templates list|check`` and
+``docgen validate`` read this table; adding a document is one entry here, one context function
+and one template (the step python-docx takes to register a part: one line).
+
+The arrows stay one way: this module imports the model and :mod:`docgen.context`; neither of
+them imports it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from docgen import context
+from docgen.model import AwardGroup, DocumentSettings, MeetingRecord
+
+Item = Any
+"""What one copy of a document is made for: an award group, or ``None`` for the meeting."""
+
+
+@dataclass(frozen=True)
+class DocumentType:
+    key: str
+    """The name in ``--only`` and in the API."""
+    stem: str
+    """Output file name without extension: ASCII, numbered so a folder sorts in a useful order."""
+    template: str
+    """File name of its template inside ``<templates>/<profile>/``."""
+    description: str
+    """What ``templates list`` calls it: the Vietnamese name, then the English one."""
+    type_code: str
+    """The type code its number line carries [ND30 Phụ lục III] ('' for none)."""
+    variables: Mapping[str, str]
+    """The names its context provides, each with what it holds."""
+    make: Callable[[MeetingRecord, Item, Mapping[str, str]], dict[str, Any]]
+    """``make(record, item, type_codes)`` → the context; ``type_codes`` maps keys to codes."""
+    items: Callable[[MeetingRecord], list[Item]]
+    """The copies a build makes: ``[None]`` for one per meeting, award groups, … ``[]``: none."""
+    settings: Callable[[MeetingRecord, Item], DocumentSettings | None]
+    """Issuer, number and date of one copy (``None`` for a document nobody issues)."""
+    register_key: Callable[[Item], str] | None = None
+    """How the register names its number; ``None`` when it borrows another's (see ``numbered_by``)."""
+    numbered_by: str | None = None
+    """The document whose number this one prints (an award list prints its decision's)."""
+    suffix: Callable[[Item], str] | None = None
+    """What tells copies apart in the file name (an award group's key)."""
+
+    def profile(self, record: MeetingRecord, item: Item = None) -> str:
+        """The format profile of one copy: its issuer's, else the first organiser's."""
+        settings = self.settings(record, item)
+        key = settings.issuer if settings is not None else record.meeting.organisers[0]
+        return record.body(key).profile
+
+    def context(self, record: MeetingRecord, item: Item = None) -> dict[str, Any]:
+        """The values this document's template prints, exactly :attr:`variables`'s names."""
+        ctx = self.make(record, item, TYPE_CODES)
+        # Keep the promise that ``variables`` lists exactly what a template can use.
+        missing = set(self.variables) - set(ctx)
+        if missing:
+            raise RuntimeError(f"context for {self.key} lacks {sorted(missing)}")
+        return {name: ctx[name] for name in self.variables}
+
+
+def _once(record: MeetingRecord) -> list[Item]:
+    return [None]
+
+
+def _per_award(record: MeetingRecord) -> list[Item]:
+    return list(record.awards)
+
+
+def _award_key(group: AwardGroup) -> str:
+    return group.key
+
+
+def _meeting_settings(name: str) -> Callable[[MeetingRecord, Item], DocumentSettings]:
+    def settings(record: MeetingRecord, item: Item) -> DocumentSettings:
+        return getattr(record.documents, name)
+
+    return settings
+
+
+def _decision_settings(record: MeetingRecord, group: AwardGroup) -> DocumentSettings:
+    return group.decision
+
+
+def _award_register_key(group: AwardGroup) -> str:
+    return f"award:{group.key}"
+
+
+MINUTES = DocumentType(
+    key="minutes",
+    stem="01-bien-ban",
+    template="minutes.docx",
+    description="biên bản (minutes)",
+    type_code="BB",
+    variables=context.MINUTES_VARIABLES,
+    make=context.minutes_context,
+    items=_once,
+    settings=_meeting_settings("minutes"),
+    register_key=lambda item: "minutes",
+)
+NOTICE = DocumentType(
+    key="notice",
+    stem="02-thong-bao-ket-luan",
+    template="notice.docx",
+    description="thông báo kết luận (conclusion notice)",
+    type_code="TB",
+    variables=context.NOTICE_VARIABLES,
+    make=context.notice_context,
+    items=_once,
+    settings=_meeting_settings("notice"),
+    register_key=lambda item: "notice",
+)
+DECISION = DocumentType(
+    key="decision",
+    stem="03-quyet-dinh",
+    template="decision.docx",
+    description="quyết định khen thưởng (award decision)",
+    type_code="QĐ",
+    variables=context.AWARD_VARIABLES,
+    make=context.award_context,
+    items=_per_award,
+    settings=_decision_settings,
+    register_key=_award_register_key,
+    suffix=_award_key,
+)
+AWARD_LIST = DocumentType(
+    key="list",
+    stem="04-danh-sach",
+    template="award-list.docx",
+    description="danh sách khen thưởng (award list)",
+    type_code="QĐ",
+    variables=context.AWARD_VARIABLES,
+    make=context.award_context,
+    items=_per_award,
+    settings=_decision_settings,
+    numbered_by="decision",
+    suffix=_award_key,
+)
+
+TYPES: tuple[DocumentType, ...] = (MINUTES, NOTICE, DECISION, AWARD_LIST)
+"""Every document type, in the order of the output folder."""
+
+BY_KEY: dict[str, DocumentType] = {t.key: t for t in TYPES}
+DOCUMENTS: tuple[str, ...] = tuple(BY_KEY)
+"""The ``--only`` keys, in output order."""
+TYPE_CODES: dict[str, str] = {t.key: t.type_code for t in TYPES}
+
+
+def get(key: str) -> DocumentType:
+    try:
+        return BY_KEY[key]
+    except KeyError:
+        raise ValueError(f"unknown document {key!r}; expected one of {DOCUMENTS}") from None
+
+
+def known_variables(document: str) -> dict[str, str]:
+    """Names the context of ``document`` provides, each with what it holds."""
+    return dict(get(document).variables)
+
+
+def context_for(record: MeetingRecord, document: str, item: Item = None) -> dict[str, Any]:
+    """The values ``document``'s template prints, for ``record`` (and its award group).
+
+    Documents made per award group need the ``item``; the keys are exactly
+    ``known_variables(document)``.
+    """
+    doc = get(document)
+    if item is None and doc.items is not _once:
+        raise ValueError(f"the {document} is made for one award group; pass the group")
+    return doc.context(record, item)
+
+
+def sample_item(record: MeetingRecord, document: str) -> tuple[bool, Item]:
+    """A copy of ``document`` the record can make (for checking a template against real
+    values); ``(False, None)`` when the record makes none."""
+    items = get(document).items(record)
+    return (True, items[0]) if items else (False, None)
+
+
+def numbered(record: MeetingRecord) -> dict[str, tuple[DocumentSettings, str]]:
+    """Every document of a meeting the register numbers: register key → (settings, type code).
+
+    The settings are the record's own objects, so numbering a copy of the record is setting
+    ``settings.number`` on what this returns for the copy.
+    """
+    out: dict[str, tuple[DocumentSettings, str]] = {}
+    for doc in TYPES:
+        if doc.register_key is None:
+            continue
+        for item in doc.items(record):
+            settings = doc.settings(record, item)
+            if settings is not None:
+                out[doc.register_key(item)] = (settings, doc.type_code)
+    return out
