@@ -159,6 +159,7 @@ def para(
     line: tuple[int, str] = (240, "auto"),
     keep_next: bool = False,
     bottom_rule: bool = False,
+    page_break: bool = False,
 ) -> str:
     """One paragraph; ``pt`` sizes the paragraph mark, which sets an empty line's height."""
     if isinstance(runs, list):
@@ -166,6 +167,8 @@ def para(
     ppr = []
     if keep_next:
         ppr.append("<w:keepNext/>")
+    if page_break:
+        ppr.append("<w:pageBreakBefore/>")
     if bottom_rule:
         ppr.append(
             '<w:pBdr><w:bottom w:val="single" w:sz="6" w:space="1" w:color="000000"/></w:pBdr>'
@@ -422,7 +425,7 @@ def signature_table(p: Profile) -> str:
 
 
 # ---------------------------------------------------------------------------------------------
-# The four documents
+# The minutes, the notice, the decision and its list
 # ---------------------------------------------------------------------------------------------
 
 
@@ -647,8 +650,8 @@ LIST_WIDTHS = list(_LAYOUT.list_columns_mm)
 LIST_TITLE_PT = _LAYOUT.list_title_pt
 
 
-def award_list(p: Profile) -> str:
-    """Danh sách khen thưởng kèm theo quyết định [spec §3]: no number, no date."""
+def award_table(p: Profile) -> str:
+    """STT | name | position and unit, with the I. TẬP THỂ / II. CÁ NHÂN group rows."""
     n = len(LIST_WIDTHS)
     full = sum(LIST_WIDTHS)
     size = p.rules.rules.list_cell_pt
@@ -703,33 +706,260 @@ def award_list(p: Profile) -> str:
         *item_rows("individuals"),
         tag_row("{%tr endif %}", n, full),
     ]
+    return table(LIST_WIDTHS, rows, borders=True, cell_margin_mm=1.5)
+
+
+def list_heading(
+    p: Profile, lines: list[str], attached_to: str, *, page_break: bool = False
+) -> str:
+    """An attached list's title in bold capitals, the italic '(Kèm theo …)' line, a short rule."""
+    out = [
+        para(
+            run(line, LIST_TITLE_PT, b=True),
+            pt=LIST_TITLE_PT,
+            before=18 if i == 0 and not page_break else 0,
+            keep_next=True,
+            page_break=page_break and i == 0,
+        )
+        for i, line in enumerate(lines)
+    ]
+    out.append(para(run(attached_to, p.body_pt, i=True), pt=p.body_pt, keep_next=True))
+    out.append(rule(SUMMARY_RULE_MM, TEXT_W, after=12))
+    return "".join(out)
+
+
+def award_list(p: Profile) -> str:
+    """Danh sách khen thưởng kèm theo quyết định [spec §3]: no number, no date."""
     return "".join(
         [
             header_block(p, number=False, date=False),
-            para(
-                run("DANH SÁCH {{ list_who }} ĐƯỢC TẶNG {{ form_upper }}", LIST_TITLE_PT, b=True),
-                pt=LIST_TITLE_PT,
-                before=18,
-                keep_next=True,
+            list_heading(
+                p,
+                [
+                    "DANH SÁCH {{ list_who }} ĐƯỢC TẶNG {{ form_upper }}",
+                    "CỦA {{ authority_upper }}",
+                ],
+                "(Kèm theo Quyết định số {{ decision_ref }} {{ decision_date }} "
+                "của {{ decision_issuer }})",
             ),
-            para(
-                run("CỦA {{ authority_upper }}", LIST_TITLE_PT, b=True),
-                pt=LIST_TITLE_PT,
-                keep_next=True,
-            ),
-            para(
-                run(
-                    "(Kèm theo Quyết định số {{ decision_ref }} {{ decision_date }} "
-                    "của {{ decision_issuer }})",
-                    p.body_pt,
-                    i=True,
-                ),
-                pt=p.body_pt,
-                keep_next=True,
-            ),
-            rule(SUMMARY_RULE_MM, TEXT_W, after=12),
-            table(LIST_WIDTHS, rows, borders=True, cell_margin_mm=1.5),
+            award_table(p),
             blank(p.body_pt),
+        ]
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Around the meeting [spec §5]: giấy mời, chương trình, tờ trình; and the news report
+# ---------------------------------------------------------------------------------------------
+
+
+def invitation(p: Profile) -> str:
+    """Giấy mời: the invitee, the meeting, time, venue, notes; the invitee list attached."""
+    end = p.rules.body.ending
+    widths = [14, 88, 63]
+    n, full = len(widths), sum(widths)
+    size = p.rules.rules.list_cell_pt
+
+    def c(width: float, content: str, *, align: str = "left", b: bool = False) -> str:
+        return cell(
+            width,
+            para(run(content, size, b=b), pt=size, align=align, before=3, after=3),
+            borders=True,
+        )
+
+    rows = [
+        row(
+            [
+                c(widths[0], "STT", align="center", b=True),
+                c(widths[1], "Họ và tên / Thành phần", align="center", b=True),
+                c(widths[2], "Chức vụ, đơn vị", align="center", b=True),
+            ],
+            header=True,
+        ),
+        tag_row("{%tr for item in invitees %}", n, full),
+        row(
+            [
+                c(widths[0], "{{ item.number }}", align="center"),
+                c(widths[1], "{{ item.name }}"),
+                c(widths[2], "{{ item.detail }}"),
+            ]
+        ),
+        tag_row("{%tr endfor %}", n, full),
+    ]
+    return "".join(
+        [
+            header_block(p),
+            title_block(p, "GIẤY MỜI", [run("{{ summary }}", p.summary_pt, b=True)]),
+            body(p, text(p, "{{ issuer_short }} trân trọng kính mời:"), keep_next=True),
+            para(
+                run("{{ invitee }}", p.body_pt, b=True),
+                pt=p.body_pt,
+                after=6,
+                line=p.line,
+                keep_next=True,
+            ),
+            body(p, [text(p, "Tới dự: ", b=True), text(p, "{{ meeting_name }}.")]),
+            body(p, [text(p, "Thời gian: ", b=True), text(p, "{{ time_text }}.")]),
+            body(p, [text(p, "Địa điểm: ", b=True), text(p, "{{ venue }}.")]),
+            tag("{%p for note in notes %}"),
+            body(p, text(p, "{{ note }}")),
+            tag("{%p endfor %}"),
+            body(p, text(p, "Rất mong đại biểu đến dự đúng thời gian" + end), keep_next=True),
+            blank(p.body_pt, keep_next=True),
+            signature_table(p),
+            tag("{%p if attached %}"),
+            list_heading(
+                p,
+                ["DANH SÁCH ĐẠI BIỂU ĐƯỢC MỜI"],
+                "(Kèm theo Giấy mời số {{ invitation_ref }} {{ invitation_date }} "
+                "của {{ issuer_name }})",
+                page_break=True,
+            ),
+            table(widths, rows, borders=True, cell_margin_mm=1.5),
+            blank(p.body_pt),
+            tag("{%p endif %}"),
+        ]
+    )
+
+
+PROGRAMME_WIDTHS = [30, 85, 50]
+
+
+def programme(p: Profile) -> str:
+    """Chương trình: Thời gian | Nội dung | Người thực hiện, one row per agenda item.
+
+    Unsigned, without Nơi nhận: a meeting's programme travels with its giấy mời, which is
+    signed; a signature block after the table would also tend to stand alone on a page.
+    """
+    widths = PROGRAMME_WIDTHS
+    n, full = len(widths), sum(widths)
+    size = p.rules.rules.list_cell_pt
+
+    def c(width: float, content: str, *, align: str = "left", b: bool = False) -> str:
+        return cell(
+            width,
+            para(run(content, size, b=b), pt=size, align=align, before=3, after=3),
+            borders=True,
+        )
+
+    rows = [
+        row(
+            [
+                c(widths[0], "Thời gian", align="center", b=True),
+                c(widths[1], "Nội dung", align="center", b=True),
+                c(widths[2], "Người thực hiện", align="center", b=True),
+            ],
+            header=True,
+        ),
+        tag_row("{%tr for item in items %}", n, full),
+        row(
+            [
+                c(widths[0], "{{ item.time }}", align="center"),
+                c(widths[1], "{{ item.content }}"),
+                c(widths[2], "{{ item.by }}"),
+            ]
+        ),
+        tag_row("{%tr endfor %}", n, full),
+    ]
+    return "".join(
+        [
+            header_block(p),
+            title_block(p, "CHƯƠNG TRÌNH", [run("{{ summary }}", p.summary_pt, b=True)]),
+            body(p, [text(p, "Thời gian: ", b=True), text(p, "{{ time_text }}.")]),
+            body(p, [text(p, "Địa điểm: ", b=True), text(p, "{{ venue }}.")], keep_next=True),
+            table(widths, rows, borders=True, cell_margin_mm=1.5),
+            blank(p.body_pt),
+        ]
+    )
+
+
+def proposal(p: Profile) -> str:
+    """Tờ trình đề nghị khen thưởng for one award group, its list attached."""
+    end = p.rules.body.ending
+    summary = _initial(p, "Về") + " việc đề nghị tặng {{ form }} của {{ authority }}"
+    return "".join(
+        [
+            header_block(p),
+            title_block(p, "TỜ TRÌNH", [run(summary, p.summary_pt, b=True)]),
+            para(
+                [run("Kính gửi: ", p.body_pt), run("{{ to }}", p.body_pt)],
+                pt=p.body_pt,
+                after=12,
+                keep_next=True,
+            ),
+            tag("{%p for ground in grounds %}"),
+            body(p, text(p, "{{ ground }}")),
+            tag("{%p endfor %}"),
+            tag("{%p for paragraph in achievements %}"),
+            body(p, text(p, "{{ paragraph }}")),
+            tag("{%p endfor %}"),
+            body(
+                p,
+                text(
+                    p,
+                    "Để kịp thời động viên, khen thưởng các tập thể, cá nhân {{ reason }}, "
+                    "{{ issuer_short }} kính đề nghị {{ to }} xem xét, tặng {{ form }} cho "
+                    "{{ counts }} ({{ counts_words }}) (có danh sách kèm theo).",
+                ),
+            ),
+            body(
+                p,
+                text(p, "{{ issuer_short }} kính trình {{ to }} xem xét, quyết định" + end),
+                keep_next=True,
+            ),
+            blank(p.body_pt, keep_next=True),
+            signature_table(p),
+            list_heading(
+                p,
+                [
+                    "DANH SÁCH {{ list_who }} ĐỀ NGHỊ TẶNG {{ form_upper }}",
+                    "CỦA {{ authority_upper }}",
+                ],
+                "(Kèm theo Tờ trình số {{ proposal_ref }} {{ proposal_date }} "
+                "của {{ issuer_name }})",
+                page_break=True,
+            ),
+            award_table(p),
+            blank(p.body_pt),
+        ]
+    )
+
+
+NEWS_PT = 13
+
+
+def news(p: Profile) -> str:
+    """Bản tin: plain news formatting, not an official form — headline, lead, body, author."""
+    plain = (276, "auto")
+    return "".join(
+        [
+            para(
+                run("{{ headline }}", 16, b=True),
+                pt=16,
+                align="left",
+                after=12,
+                line=plain,
+                keep_next=True,
+            ),
+            para(
+                run("{{ lead }}", NEWS_PT, b=True),
+                pt=NEWS_PT,
+                align="both",
+                after=8,
+                line=plain,
+            ),
+            tag("{%p for paragraph in paragraphs %}"),
+            para(
+                run("{{ paragraph }}", NEWS_PT),
+                pt=NEWS_PT,
+                align="both",
+                after=8,
+                line=plain,
+            ),
+            tag("{%p endfor %}"),
+            tag("{%p if author %}"),
+            para(run("{{ author }}", NEWS_PT, b=True), pt=NEWS_PT, align="right", before=6),
+            tag("{%p endif %}"),
         ]
     )
 
@@ -739,6 +969,10 @@ DOCUMENTS = {
     "notice": notice,
     "decision": decision,
     "award-list": award_list,
+    "invitation": invitation,
+    "programme": programme,
+    "proposal": proposal,
+    "news": news,
 }
 
 

@@ -25,7 +25,7 @@ from docgen.model import MeetingRecord
 from docgen.outputs import safe_filename, transaction
 from docgen.pdf import docx_to_pdf, find_soffice, libreoffice_convert
 from docgen.register import Register, assign_numbers, register_path
-from docgen.render import render_docx
+from docgen.render import plain_text, render_docx
 from docgen.templates_dir import TemplateSource, resolve
 
 FORMATS = ("docx", "pdf")
@@ -136,7 +136,7 @@ def plan(record: MeetingRecord, source: TemplateSource, only: Iterable[str]) -> 
             profile = doc.profile(record, item)
             template, fallback = source.path(profile, key)
             stem = doc.stem
-            if doc.suffix is not None:
+            if doc.suffix is not None and doc.suffix(item):
                 # Output names a clerk can sort and tell apart: ASCII, no diacritics.
                 stem += "-" + safe_filename(doc.suffix(item), max_length=60, default="khen-thuong")
             jobs.append(Job(key, item, profile, template, fallback, stem))
@@ -232,6 +232,9 @@ def build(
         )
     if number == "auto" and jobs:
         record = _numbered(record, jobs, register, meeting)
+        # Plan again: each job's award group must be the numbered record's, or a decision
+        # would print the number written in the file instead of the register's.
+        jobs = plan(record, source, documents)
     contexts = [document_types.context_for(record, job.document, job.group) for job in jobs]
     check_templates(jobs, contexts)
 
@@ -244,6 +247,9 @@ def build(
         if "docx" in chosen_formats:
             for stem, data in rendered:
                 out.add(f"{stem}.docx", data)
+        for job, (stem, data) in zip(jobs, rendered, strict=True):
+            if document_types.get(job.document).text_copy:
+                out.add(f"{stem}.txt", plain_text(data).encode("utf-8"))
         if convert is not None and rendered:
             for (stem, _), (pdf, warnings) in zip(rendered, convert(rendered), strict=True):
                 out.add(f"{stem}.pdf", pdf)

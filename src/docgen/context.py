@@ -394,9 +394,36 @@ def notice_context(
 _PROPOSAL_LEAD = re.compile(r"^(xét|theo)\s+đề\s+nghị\s+của\s+", re.IGNORECASE)
 
 
-def _grounds(group: AwardGroup) -> tuple[list[str], str]:
+def proposer_name(record: MeetingRecord, group: AwardGroup) -> str:
+    """Who proposed the award, as the decision names them: 'Giám đốc Sở Nội vụ'."""
+    proposal = group.proposal
+    if proposal is None:
+        return ""
+    return proposal.by or record.body(proposal.issuer).name
+
+
+def proposal_reference(record: MeetingRecord, group: AwardGroup, type_code: str) -> str:
+    """The tờ trình as the decision cites it: 'Tờ trình số 123/TTr-SNV ngày 05 tháng 12 năm …'."""
+    proposal = group.proposal
+    if proposal is None:
+        return ""
+    body = record.body(proposal.issuer)
+    number = number_reference(proposal.number, type_code, body.code, body.profile)
+    return f"Tờ trình số {number} {format_date(proposal.date)}"
+
+
+def _grounds(
+    record: MeetingRecord, group: AwardGroup, proposal_code: str
+) -> tuple[list[str], str]:
     grounds = [_strip_end(g) for g in group.decision.grounds]
-    proposal = _strip_end(group.decision.proposal) if group.decision.proposal else ""
+    if group.proposal is not None:
+        # Cited from the tờ trình itself, so its number and date cannot disagree with it.
+        proposal = (
+            f"Xét đề nghị của {proposer_name(record, group)} tại "
+            + proposal_reference(record, group, proposal_code)
+        )
+    else:
+        proposal = _strip_end(group.decision.proposal) if group.decision.proposal else ""
     lines = [f"{g};" for g in grounds]
     if proposal:
         return lines, f"{proposal}."
@@ -433,8 +460,11 @@ def award_context(
         counts = format_counts(len(collectives), len(individuals), " và ")
     except ValueError as exc:
         raise DocgenError(f"Award group {group.key!r}: {exc}.") from None
-    grounds, proposal = _grounds(group)
-    proposer = _PROPOSAL_LEAD.sub("", proposal[:-1]) if proposal else ""
+    grounds, proposal = _grounds(record, group, type_codes["proposal"])
+    if group.proposal is not None:
+        proposer = proposer_name(record, group)
+    else:
+        proposer = _PROPOSAL_LEAD.sub("", proposal[:-1]) if proposal else ""
     full = group.authority_full or group.authority
     if body.profile == "state":
         executors = [proposer, "Thủ trưởng các cơ quan, đơn vị có liên quan"]

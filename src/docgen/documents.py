@@ -18,8 +18,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from docgen import context
-from docgen.model import AwardGroup, DocumentSettings, MeetingRecord
+from docgen import around, context
+from docgen.model import AwardGroup, DocumentSettings, Invitee, MeetingRecord
 
 Item = Any
 """What one copy of a document is made for: an award group, or ``None`` for the meeting."""
@@ -51,6 +51,8 @@ class DocumentType:
     """The document whose number this one prints (an award list prints its decision's)."""
     suffix: Callable[[Item], str] | None = None
     """What tells copies apart in the file name (an award group's key)."""
+    text_copy: bool = False
+    """Also written as plain text (``.txt``), for pasting into a web portal."""
 
     def profile(self, record: MeetingRecord, item: Item = None) -> str:
         """The format profile of one copy: its issuer's, else the first organiser's."""
@@ -146,7 +148,91 @@ AWARD_LIST = DocumentType(
     suffix=_award_key,
 )
 
-TYPES: tuple[DocumentType, ...] = (MINUTES, NOTICE, DECISION, AWARD_LIST)
+
+
+def _invitation_settings(record: MeetingRecord, item: Item) -> DocumentSettings | None:
+    return record.documents.invitation
+
+
+def _invitee_suffix(invitee: Invitee) -> str:
+    return invitee.person or invitee.name or ""
+
+
+def _with_agenda(record: MeetingRecord) -> list[Item]:
+    return [None] if record.agenda else []
+
+
+def _with_proposal(record: MeetingRecord) -> list[Item]:
+    return [group for group in record.awards if group.proposal is not None]
+
+
+def _proposal_settings(record: MeetingRecord, group: AwardGroup) -> DocumentSettings | None:
+    return group.proposal
+
+
+# The Party codes of GM and TTr are not in the spec's Party list (which names CTr): the
+# state abbreviations are used for Party bodies too, as Party offices write them in practice.
+INVITATION = DocumentType(
+    key="invitation",
+    stem="06-giay-moi",
+    template="invitation.docx",
+    description="giấy mời (invitation)",
+    type_code="GM",
+    variables=around.INVITATION_VARIABLES,
+    make=around.invitation_context,
+    items=around.invitation_copies,
+    settings=_invitation_settings,
+    register_key=lambda item: "invitation",
+    suffix=lambda item: _invitee_suffix(item) if item is not None else "",
+)
+PROGRAMME = DocumentType(
+    key="programme",
+    stem="07-chuong-trinh",
+    template="programme.docx",
+    description="chương trình (programme)",
+    type_code="CTr",
+    variables=around.PROGRAMME_VARIABLES,
+    make=around.programme_context,
+    items=_with_agenda,
+    settings=lambda record, item: around.programme_settings(record),
+    register_key=lambda item: "programme",
+)
+PROPOSAL = DocumentType(
+    key="proposal",
+    stem="08-to-trinh",
+    template="proposal.docx",
+    description="tờ trình đề nghị khen thưởng (award proposal)",
+    type_code="TTr",
+    variables=around.PROPOSAL_VARIABLES,
+    make=around.proposal_context,
+    items=_with_proposal,
+    settings=_proposal_settings,
+    register_key=lambda group: f"proposal:{group.key}",
+    suffix=_award_key,
+)
+NEWS = DocumentType(
+    key="news",
+    stem="09-ban-tin",
+    template="news.docx",
+    description="bản tin (news report draft)",
+    type_code="",
+    variables=around.NEWS_VARIABLES,
+    make=around.news_context,
+    items=_once,
+    settings=lambda record, item: None,
+    text_copy=True,
+)
+
+TYPES: tuple[DocumentType, ...] = (
+    MINUTES,
+    NOTICE,
+    DECISION,
+    AWARD_LIST,
+    INVITATION,
+    PROGRAMME,
+    PROPOSAL,
+    NEWS,
+)
 """Every document type, in the order of the output folder."""
 
 BY_KEY: dict[str, DocumentType] = {t.key: t for t in TYPES}
@@ -174,7 +260,7 @@ def context_for(record: MeetingRecord, document: str, item: Item = None) -> dict
     ``known_variables(document)``.
     """
     doc = get(document)
-    if item is None and doc.items is not _once:
+    if item is None and doc.suffix is not None and doc is not INVITATION:
         raise ValueError(f"the {document} is made for one award group; pass the group")
     return doc.context(record, item)
 

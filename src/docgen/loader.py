@@ -25,7 +25,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from docgen.errors import DocgenError
-from docgen.model import MeetingRecord, reference_problems
+from docgen.model import MeetingRecord, count_problems, reference_problems
 
 FieldPath = tuple[str | int, ...]
 M = TypeVar("M", bound=BaseModel)
@@ -301,17 +301,23 @@ def load_meeting(path: str | Path) -> MeetingRecord:
             f"{source}, line {line}: the file is not UTF-8 text. Save it as UTF-8 "
             "(in Notepad: Save As → Encoding: UTF-8)."
         ) from None
-    record = parse_meeting(text, source)
+    record, values = _parse_meeting(text, source)
     if any(group.recipients_from is not None for group in record.awards):
         # Imported here: only meetings that point at spreadsheets pay for openpyxl.
         from docgen.spreadsheet import fill_recipients
 
         fill_recipients(record, path.parent, source)
+        # The lists are known only now; a tờ trình's counts are checked against them.
+        raise_located(source, values, count_problems(record, from_spreadsheets=True))
     return record
 
 
 def parse_meeting(text: str, source: str = "<meeting>") -> MeetingRecord:
     """Validate YAML text already in memory (``source`` names it in messages)."""
+    return _parse_meeting(text, source)[0]
+
+
+def _parse_meeting(text: str, source: str) -> tuple[MeetingRecord, dict[FieldPath, Mark]]:
     data, values, keys = parse_yaml(text, source)
     if not isinstance(data, dict):
         kind = "a list" if isinstance(data, list) else "a single value"
@@ -320,8 +326,8 @@ def parse_meeting(text: str, source: str = "<meeting>") -> MeetingRecord:
             "starting with 'meeting:', 'bodies:', 'people:' …"
         )
     record = validate_located(MeetingRecord, data, values, keys, source)
-    raise_located(source, values, reference_problems(record))
-    return record
+    raise_located(source, values, reference_problems(record) + count_problems(record))
+    return record, values
 
 
 def validate_located(

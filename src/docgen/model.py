@@ -20,6 +20,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
+from docgen.i18n import _
 from docgen.vietnamese import clean_text
 
 Profile = Literal["state", "party"]
@@ -243,6 +244,33 @@ class Decision(DocumentSettings):
     proposal: Text | None = Field(None, description="'Xét đề nghị của …' line.")
 
 
+class Proposal(DocumentSettings):
+    """The tờ trình asking for this award, issued by the proposing body (``issuer``).
+
+    The decision then cites it ("Xét đề nghị của … tại Tờ trình số … ngày …") instead of a
+    free-text ``proposal`` line, so the two cannot disagree.
+    """
+
+    to: Text | None = Field(
+        None, description="Kính gửi: who decides. Defaults to the award's authority_full."
+    )
+    by: Text | None = Field(
+        None,
+        description="How the decision names the proposer: 'Giám đốc Sở Nội vụ'. "
+        "Defaults to the proposing body's name.",
+    )
+    grounds: list[Text] = Field(default_factory=list, description="Căn cứ lines, in order.")
+    achievements: list[Paragraph] = Field(
+        default_factory=list, description="The achievement in brief, one paragraph each."
+    )
+    collectives: int | None = Field(
+        None, ge=0, description="Collectives proposed; must equal the list's count when given."
+    )
+    individuals: int | None = Field(
+        None, ge=0, description="Individuals proposed; must equal the list's count when given."
+    )
+
+
 class RecipientSource(Record):
     """A spreadsheet (.xlsx or .csv) that holds an award group's recipients.
 
@@ -277,6 +305,9 @@ class AwardGroup(Record):
     sort_individuals: bool = Field(
         False, description="Sort individuals by Vietnamese name order instead of list order."
     )
+    proposal: Proposal | None = Field(
+        None, description="The proposing body's tờ trình for this award, when there is one."
+    )
     recipients_from: RecipientSource | None = Field(
         None,
         description="Take collectives and individuals from a spreadsheet instead of this file.",
@@ -288,9 +319,60 @@ class AwardGroup(Record):
         yield from self.individuals
 
 
+class Contact(Record):
+    name: Text = Field(description="Who answers questions about the meeting: 'đồng chí …'.")
+    phone: Text | None = None
+
+
+class Invitation(DocumentSettings):
+    """The giấy mời: one addressed 'theo danh sách' with the list attached, or one per invitee."""
+
+    mode: Literal["list", "each"] = Field(
+        "list",
+        description="'list': one invitation to the invitees 'theo danh sách gửi kèm', the list "
+        "attached; 'each': one invitation addressed to each invitee.",
+    )
+    bring: Text | None = Field(None, description="What to bring: 'tài liệu Hội nghị …'.")
+    contact: Contact | None = None
+    notes: list[Text] = Field(default_factory=list, description="Further notes, one a line.")
+
+
+class Invitee(Record):
+    """One addressee: a person of ``people``, or a name as written ('Thường trực Huyện ủy …')."""
+
+    person: Key | None = Field(None, description="A key in people; or give name instead.")
+    name: Text | None = None
+    detail: Text | None = Field(
+        None, description="Position and unit; defaults to the person's positions."
+    )
+
+
+class AgendaItem(Record):
+    """One line of the programme: when, what, who."""
+
+    time: Time
+    end: Time | None = Field(None, description="Defaults to the next item's time.")
+    content: Text
+    by: Text | None = Field(None, description="Who presents or chairs: a person key or a name.")
+
+
+class News(Record):
+    """The news report draft (bản tin)."""
+
+    headline: Text | None = Field(None, description="Replaces the headline docgen writes.")
+    author: Text | None = Field(None, description="Signed at the end: 'Ban Tuyên giáo Tỉnh ủy'.")
+
+
 class Documents(Record):
     minutes: DocumentSettings
     notice: DocumentSettings
+    invitation: Invitation | None = Field(None, description="The giấy mời; none when absent.")
+    programme: DocumentSettings | None = Field(
+        None,
+        description="Number, issuer and signer of the chương trình; it is made whenever there "
+        "is an agenda (issued by the first organiser when this is absent).",
+    )
+    news: News | None = None
 
 
 class MeetingRecord(Record):
@@ -305,6 +387,10 @@ class MeetingRecord(Record):
     conclusion: Conclusion
     awards: list[AwardGroup] = Field(default_factory=list)
     documents: Documents
+    invitees: list[Invitee] = Field(default_factory=list, description="Who the giấy mời invites.")
+    agenda: list[AgendaItem] = Field(
+        default_factory=list, description="The programme, in order of time."
+    )
 
     def person(self, key: str) -> Person:
         return self.people[key]
@@ -354,9 +440,41 @@ def reference_problems(record: MeetingRecord) -> list[tuple[Path, str]]:
 
     settings(record.documents.minutes, ("documents", "minutes"))
     settings(record.documents.notice, ("documents", "notice"))
+    if record.documents.programme is not None:
+        settings(record.documents.programme, ("documents", "programme"))
+    invitation = record.documents.invitation
+    if invitation is not None:
+        settings(invitation, ("documents", "invitation"))
+        if not record.invitees:
+            if invitation.mode == "list":
+                message = _(
+                    "the invitation goes 'theo danh sách' (mode: list) but the list of "
+                    "invitees is empty; add them under invitees."
+                )
+                problems.append((("documents", "invitation", "mode"), message))
+            else:
+                message = _(
+                    "one invitation per invitee (mode: each) needs invitees; add them under "
+                    "invitees."
+                )
+                problems.append((("documents", "invitation", "mode"), message))
+    for i, invitee in enumerate(record.invitees):
+        need("people", record.people, invitee.person, ("invitees", i, "person"))
+        if (invitee.person is None) == (invitee.name is None):
+            message = _("give the invitee's person key or name (one of them).")
+            problems.append((("invitees", i), message))
+    problems.extend(agenda_problems(record))
     seen: dict[str, int] = {}
     for i, group in enumerate(record.awards):
         settings(group.decision, ("awards", i, "decision"))
+        if group.proposal is not None:
+            settings(group.proposal, ("awards", i, "proposal"))
+            if group.decision.proposal is not None:
+                message = _(
+                    "this award has a tờ trình (proposal), whose number and date the decision "
+                    "cites; remove this line so the two cannot disagree."
+                )
+                problems.append((("awards", i, "decision", "proposal"), message))
         if group.key in seen:
             problems.append(
                 (
@@ -376,4 +494,80 @@ def reference_problems(record: MeetingRecord) -> list[tuple[Path, str]]:
                 )
         elif not group.collectives and not group.individuals:
             problems.append((("awards", i), "an award group needs at least one recipient."))
+    return problems
+
+
+def _at(t: dt.time) -> str:
+    return f"{t:%H:%M}"
+
+
+def agenda_problems(record: MeetingRecord) -> list[tuple[Path, str]]:
+    """Agenda times out of order, or outside the meeting's start and end."""
+    problems: list[tuple[Path, str]] = []
+    start, end = record.meeting.start, record.meeting.end
+    previous: dt.time | None = None
+    for i, item in enumerate(record.agenda):
+        where: Path = ("agenda", i, "time")
+        if start is not None and item.time < start:
+            message = _("{time} is before the meeting starts ({start}).")
+            problems.append((where, message.format(time=_at(item.time), start=_at(start))))
+        elif end is not None and item.time > end:
+            message = _("{time} is after the meeting ends ({end}).")
+            problems.append((where, message.format(time=_at(item.time), end=_at(end))))
+        elif previous is not None and item.time < previous:
+            message = _(
+                "{time} comes before the item above it ({previous}); list the items in "
+                "order of time."
+            )
+            problems.append((where, message.format(time=_at(item.time), previous=_at(previous))))
+        if item.end is not None:
+            if item.end < item.time:
+                message = _("{end} is before the item begins ({time}).")
+                problems.append(
+                    (("agenda", i, "end"), message.format(end=_at(item.end), time=_at(item.time)))
+                )
+            elif end is not None and item.end > end:
+                message = _("{time} is after the meeting ends ({end}).")
+                problems.append(
+                    (("agenda", i, "end"), message.format(time=_at(item.end), end=_at(end)))
+                )
+        previous = max(filter(None, (previous, item.time, item.end)))
+    return problems
+
+
+def count_problems(
+    record: MeetingRecord, *, from_spreadsheets: bool = False
+) -> list[tuple[Path, str]]:
+    """Counts a tờ trình states that differ from its award group's list.
+
+    Checked once the recipients are known: for the lists written in the file when it is read,
+    for those taken from a spreadsheet (``from_spreadsheets``) after reading the spreadsheet.
+    """
+    problems: list[tuple[Path, str]] = []
+    for i, group in enumerate(record.awards):
+        proposal = group.proposal
+        if proposal is None or (group.recipients_from is not None) != from_spreadsheets:
+            continue
+        for field, actual, message in (
+            (
+                "collectives",
+                len(group.collectives),
+                _(
+                    "the tờ trình proposes {stated} collective(s) but the award's list holds "
+                    "{actual}; correct the count or the list."
+                ),
+            ),
+            (
+                "individuals",
+                len(group.individuals),
+                _(
+                    "the tờ trình proposes {stated} individual(s) but the award's list holds "
+                    "{actual}; correct the count or the list."
+                ),
+            ),
+        ):
+            stated = getattr(proposal, field)
+            if stated is not None and stated != actual:
+                where: Path = ("awards", i, "proposal", field)
+                problems.append((where, message.format(stated=stated, actual=actual)))
     return problems

@@ -124,3 +124,15 @@ def render_docx(template: Path, context: dict[str, Any]) -> bytes:
     buffer = BytesIO()
     tpl.save(buffer)
     return buffer.getvalue()
+
+
+def plain_text(docx: bytes) -> str:
+    """The body paragraphs of a rendered DOCX as plain text, one blank line between them.
+
+    Taken from the rendered file rather than the context, so a clerk's wording in the
+    template reaches the text copy too (the news report's ``.txt`` for a web portal).
+    """
+    from docx import Document
+
+    paragraphs = [p.text.strip() for p in Document(BytesIO(docx)).paragraphs]
+    return "\n\n".join(p for p in paragraphs if p) + "\n"

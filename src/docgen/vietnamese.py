@@ -122,6 +122,20 @@ def format_date_short(d: datetime.date | None) -> str:
     return f"{d.day:02d}/{d.month:02d}/{d.year}"
 
 
+_WEEKDAYS = ("thứ Hai", "thứ Ba", "thứ Tư", "thứ Năm", "thứ Sáu", "thứ Bảy", "Chủ nhật")
+
+
+def weekday(d: datetime.date) -> str:
+    """The day of the week as an invitation names it: ``thứ Hai`` … ``thứ Bảy``, ``Chủ nhật``."""
+    _check_date(d)
+    return _WEEKDAYS[d.weekday()]
+
+
+def format_clock(t: datetime.time) -> str:
+    """A time of day the [ND30] way: ``08 giờ 00``."""
+    return f"{t.hour:02d} giờ {t.minute:02d}"
+
+
 def place_date_line(place: str, d: datetime.date | None) -> str:
     """Return the place-and-date line: ``Lạng Sơn, ngày 12 tháng 12 năm 2022``.
 

@@ -9,8 +9,9 @@ import click
 
 from docgen.documents import TYPE_CODES
 from docgen.errors import DocgenError
+from docgen.i18n import _, ngettext
 from docgen.loader import load_meeting
-from docgen.model import MeetingRecord
+from docgen.model import DocumentSettings, MeetingRecord
 from docgen.outputs import atomic_write
 from docgen.vietnamese import document_number, format_counts, format_date
 
@@ -55,7 +56,59 @@ def summary(record: MeetingRecord) -> str:
         dated = f" {format_date(d.date)}" if d.date else ""
         lines.append(f"    {group.form} của {group.authority}: {counts}")
         lines.append(f"      {number}{dated}")
+    lines += _around_lines(record)
     return "\n".join(lines)
+
+
+def _numbered_line(record: MeetingRecord, settings: DocumentSettings, type_code: str) -> str:
+    issuer = record.body(settings.issuer)
+    number = document_number(settings.number, type_code, issuer.code, issuer.profile)
+    return number + (f" {format_date(settings.date)}" if settings.date else "")
+
+
+def _around_lines(record: MeetingRecord) -> list[str]:
+    """The invitation, the programme, the tờ trình and the news report the file provides for."""
+    lines = []
+    for group in record.awards:
+        if group.proposal is not None:
+            proposer = record.body(group.proposal.issuer).name
+            line = _numbered_line(record, group.proposal, TYPE_CODES["proposal"])
+            text = _("  Proposal:  {key}: {line} of {proposer}")
+            lines.append(text.format(key=group.key, line=line, proposer=proposer))
+    invitation = record.documents.invitation
+    if invitation is not None:
+        line = _numbered_line(record, invitation, TYPE_CODES["invitation"])
+        n = len(record.invitees)
+        if invitation.mode == "list":
+            how = ngettext(
+                "one invitation, {count} invitee on the attached list",
+                "one invitation, {count} invitees on the attached list",
+                n,
+            )
+        else:
+            how = ngettext(
+                "one invitation per invitee: {count}", "one invitation per invitee: {count}", n
+            )
+        text = _("  Invitation: {line}; {how}")
+        lines.append(text.format(line=line, how=how.format(count=n)))
+    if record.agenda:
+        first, last = record.agenda[0], record.agenda[-1]
+        end = last.end or record.meeting.end or last.time
+        text = ngettext(
+            "  Programme: {count} item, {start}–{end}",
+            "  Programme: {count} items, {start}–{end}",
+            len(record.agenda),
+        )
+        lines.append(
+            text.format(count=len(record.agenda), start=f"{first.time:%H:%M}", end=f"{end:%H:%M}")
+        )
+    news = record.documents.news
+    author = news.author if news is not None and news.author else None
+    if author:
+        lines.append(_("  News:      a draft report, by {author}").format(author=author))
+    else:
+        lines.append(_("  News:      a draft report"))
+    return lines
 
 
 @click.command()
