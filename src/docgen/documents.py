@@ -149,7 +149,6 @@ AWARD_LIST = DocumentType(
 )
 
 
-
 def _invitation_settings(record: MeetingRecord, item: Item) -> DocumentSettings | None:
     return record.documents.invitation
 
