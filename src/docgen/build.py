@@ -20,9 +20,10 @@ from docgen import templatecheck
 from docgen.certificates import render_certificates
 from docgen.documents import DOCUMENTS
 from docgen.errors import DocgenError
+from docgen.identity import meeting_key, register_key
 from docgen.loader import load_meeting
 from docgen.model import MeetingRecord
-from docgen.outputs import safe_filename, transaction
+from docgen.outputs import default_output_folder, safe_filename, transaction
 from docgen.pdf import docx_to_pdf, find_soffice, libreoffice_convert
 from docgen.register import Register, assign_numbers, register_path
 from docgen.render import plain_text, render_docx
@@ -161,9 +162,8 @@ def check_templates(jobs: list[Job], contexts: list[dict[str, Any]]) -> None:
 
 
 def default_output(meeting: Path, cwd: Path | None = None) -> Path:
-    """``output/<meeting file name>/`` in the current folder."""
-    stem = safe_filename(meeting.stem, default="cuoc-hop")
-    return (cwd or Path.cwd()) / "output" / stem
+    """``output/<meeting file name>/`` in the current folder (``-2``… if another meeting's)."""
+    return default_output_folder(meeting, cwd)
 
 
 def _numbered(
@@ -185,7 +185,8 @@ def _numbered(
             files.setdefault(owner.register_key(job.group), None)
     terms = {key: body.term for key, body in record.bodies.items() if body.term}
     with Register(register_path(register)) as book:
-        return assign_numbers(record, book, files, terms=terms, meeting_id=meeting.stem)
+        meeting_id = register_key(meeting, record.meeting.date)
+        return assign_numbers(record, book, files, terms=terms, meeting_id=meeting_id)
 
 
 def build(
@@ -239,7 +240,7 @@ def build(
     check_templates(jobs, contexts)
 
     result = BuildResult(folder, source, jobs, chosen_formats)
-    with transaction(folder, force=force) as out:
+    with transaction(folder, force=force, owner=meeting_key(meeting)) as out:
         rendered = [
             (job.stem, render_docx(job.template, context))
             for job, context in zip(jobs, contexts, strict=True)
@@ -261,4 +262,5 @@ def build(
             )
     result.written = sorted(folder / name for name in out.staged)
     result.backups = list(out.backups)
+    result.warnings.extend(out.warnings)
     return result
