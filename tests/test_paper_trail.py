@@ -357,3 +357,14 @@ def test_a_free_text_proposal_line_beside_a_tờ_trình_is_refused(tmp_path) -> 
     data = sample_data()
     data["awards"][0]["decision"]["proposal"] = "Xét đề nghị của Giám đốc Sở Nội vụ"
     _refused(tmp_path, data, "awards[1].decision.proposal")
+
+
+def test_only_a_document_the_record_cannot_make_says_what_it_needs(tmp_path) -> None:
+    data = sample_data()
+    del data["documents"]["invitation"]
+    meeting = write(data, tmp_path / "m.yaml")
+    result = CliRunner().invoke(
+        main, ["build", str(meeting), "--only", "invitation", "--certificates", "none"]
+    )
+    assert result.exit_code == 2, result.output
+    assert "documents.invitation" in result.output

@@ -20,6 +20,7 @@ from docgen import templatecheck
 from docgen.certificates import render_certificates
 from docgen.documents import DOCUMENTS
 from docgen.errors import DocgenError
+from docgen.i18n import _
 from docgen.identity import meeting_key, register_key
 from docgen.loader import load_meeting
 from docgen.model import MeetingRecord
@@ -227,10 +228,12 @@ def build(
     jobs = plan(record, source, documents)
     with_certificates = certificates is not None and bool(record.awards)
     if not jobs and not with_certificates:
-        raise DocgenError(
-            f"{meeting}: nothing to build — the record has no award groups for "
-            f"--only {','.join(documents)}."
+        message = _(
+            "{meeting}: nothing to build — the record holds nothing for --only {only}. A "
+            "decision or a list needs an award group; an invitation, documents.invitation; a "
+            "programme, an agenda; a tờ trình, an award group with a proposal."
         )
+        raise DocgenError(message.format(meeting=meeting, only=",".join(documents)))
     if number == "auto" and jobs:
         record = _numbered(record, jobs, register, meeting)
         # Plan again: each job's award group must be the numbered record's, or a decision
@@ -252,7 +255,7 @@ def build(
             if document_types.get(job.document).text_copy:
                 out.add(f"{stem}.txt", plain_text(data).encode("utf-8"))
         if convert is not None and rendered:
-            for (stem, _), (pdf, warnings) in zip(rendered, convert(rendered), strict=True):
+            for (stem, _docx), (pdf, warnings) in zip(rendered, convert(rendered), strict=True):
                 out.add(f"{stem}.pdf", pdf)
                 result.warnings.extend(warnings)
         if with_certificates:
