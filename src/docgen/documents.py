@@ -53,6 +53,8 @@ class DocumentType:
     """What tells copies apart in the file name (an award group's key)."""
     text_copy: bool = False
     """Also written as plain text (``.txt``), for pasting into a web portal."""
+    per_group: bool = False
+    """Made once per award group: its context needs the group."""
 
     def profile(self, record: MeetingRecord, item: Item = None) -> str:
         """The format profile of one copy: its issuer's, else the first organiser's."""
@@ -133,6 +135,7 @@ DECISION = DocumentType(
     settings=_decision_settings,
     register_key=_award_register_key,
     suffix=_award_key,
+    per_group=True,
 )
 AWARD_LIST = DocumentType(
     key="list",
@@ -146,6 +149,7 @@ AWARD_LIST = DocumentType(
     settings=_decision_settings,
     numbered_by="decision",
     suffix=_award_key,
+    per_group=True,
 )
 
 
@@ -208,6 +212,7 @@ PROPOSAL = DocumentType(
     settings=_proposal_settings,
     register_key=lambda group: f"proposal:{group.key}",
     suffix=_award_key,
+    per_group=True,
 )
 NEWS = DocumentType(
     key="news",
@@ -259,7 +264,7 @@ def context_for(record: MeetingRecord, document: str, item: Item = None) -> dict
     ``known_variables(document)``.
     """
     doc = get(document)
-    if item is None and doc.suffix is not None and doc is not INVITATION:
+    if item is None and doc.per_group:
         raise ValueError(f"the {document} is made for one award group; pass the group")
     return doc.context(record, item)
 
