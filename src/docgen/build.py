@@ -16,9 +16,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from docgen.errors import DocgenError
+from docgen.identity import meeting_key, register_key
 from docgen.loader import load_meeting
 from docgen.model import MeetingRecord
-from docgen.outputs import safe_filename, transaction
+from docgen.outputs import default_output_folder, transaction
 from docgen.pipeline import (
     CERTIFICATE_MODES,
     CERTIFICATES_STEM,
@@ -66,9 +67,8 @@ class BuildResult:
 
 
 def default_output(meeting: Path, cwd: Path | None = None) -> Path:
-    """``output/<meeting file name>/`` in the current folder."""
-    stem = safe_filename(meeting.stem, default="cuoc-hop")
-    return (cwd or Path.cwd()) / "output" / stem
+    """``output/<meeting file name>/`` in the current folder (``-2``… if another meeting's)."""
+    return default_output_folder(meeting, cwd)
 
 
 def _numbered(
@@ -87,7 +87,8 @@ def _numbered(
             files.setdefault(f"award:{job.group.key}", None)
     terms = {key: body.term for key, body in record.bodies.items() if body.term}
     with Register(register_path(register)) as book:
-        return assign_numbers(record, book, files, terms=terms, meeting_id=meeting.stem)
+        meeting_id = register_key(meeting, record.meeting.date)
+        return assign_numbers(record, book, files, terms=terms, meeting_id=meeting_id)
 
 
 def build(
@@ -144,9 +145,10 @@ def build(
     )
 
     result = BuildResult(folder, source, made.jobs, chosen_formats, warnings=made.warnings)
-    with transaction(folder, force=force) as out:
+    with transaction(folder, force=force, owner=meeting_key(meeting)) as out:
         for name, data in made.files.items():
             out.add(name, data)
     result.written = sorted(folder / name for name in out.staged)
     result.backups = list(out.backups)
+    result.warnings.extend(out.warnings)
     return result
