@@ -55,6 +55,8 @@ def _step(exc: BaseException) -> str:
         "docgen.vietnamese": _("reading the meeting file"),
         "docgen.spreadsheet": _("reading the recipients' spreadsheet"),
         "docgen.context": _("preparing the documents' contents"),
+        "docgen.around": _("preparing the documents' contents"),
+        "docgen.documents": _("preparing the documents' contents"),
         "docgen.render": _("filling in the templates"),
         "docgen.sandbox": _("filling in the templates"),
         "docgen.templatecheck": _("checking the templates"),
