@@ -86,6 +86,7 @@ class Elements(_Rule):
     place_date: Element
     type_name: Element
     summary: Element
+    list_title: Element  # DANH SÁCH … (a list attached to a decision)
     body: Element
     signer_prefix: Element
     signer_position: Element
@@ -248,7 +249,6 @@ class Layout(_Rule):
     signature_columns_mm: tuple[float, float]
     header_distance_mm: float
     list_columns_mm: tuple[float, ...]
-    list_title_pt: float
     source: str
 
 
