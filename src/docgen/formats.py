@@ -252,9 +252,22 @@ class Layout(_Rule):
     source: str
 
 
+class Kind(_Rule):
+    """A kind of document: its type name and code, and which parts it carries."""
+
+    name: str | None  # "THÔNG BÁO"; None for a công văn
+    code: str | None  # "TB"
+    number: bool = True
+    place_date: bool = True
+    signer: bool = True
+    recipients: bool = True
+    source: str
+
+
 class FormatRules(_Rule):
     date: DateForm
     layout: Layout
+    kinds: dict[str, Kind] = Field(min_length=1)
     profiles: dict[str, Profile] = Field(min_length=1)
 
     @model_validator(mode="after")
