@@ -69,6 +69,12 @@ BODY = [
 ]
 
 
+def _faults(fault: str | set[str] | None) -> set[str]:
+    if fault is None:
+        return set()
+    return {fault} if isinstance(fault, str) else set(fault)
+
+
 def _run(paragraph, text: str, size: float | None = None, *, bold=None, italic=None, font=None):
     run = paragraph.add_run(text)
     if size is not None:
@@ -120,44 +126,46 @@ def _page_field(paragraph, size: float) -> None:
             run.text = text
 
 
-def make_state(path: Path, *, layout: str = "table", fault: str | None = None) -> Path:
-    """A Sở Nội vụ decision, state profile [ND30]; ``layout`` 'table' or 'tabs'."""
-    f = fault or ""
+def make_state(path: Path, *, layout: str = "table", fault: str | set[str] | None = None) -> Path:
+    """A Sở Nội vụ decision, state profile [ND30]; ``layout`` 'table' or 'tabs'; one fault or several."""
+    f = _faults(fault)
     doc = Document()
     normal = doc.styles["Normal"]
-    normal.font.name = "Arial" if f == "font-arial-style" else "Times New Roman"
+    normal.font.name = "Arial" if "font-arial-style" in f else "Times New Roman"
     normal.font.size = Pt(14)
     normal.paragraph_format.space_after = Pt(0)
     body_style = doc.styles.add_style("Noi dung", WD_STYLE_TYPE.PARAGRAPH)
     body_style.base_style = normal
     body_fmt = body_style.paragraph_format
-    body_fmt.alignment = WD_ALIGN_PARAGRAPH.LEFT if f == "body-left" else WD_ALIGN_PARAGRAPH.JUSTIFY
-    body_fmt.first_line_indent = Mm(0) if f == "body-no-indent" else Mm(10)
+    body_fmt.alignment = WD_ALIGN_PARAGRAPH.LEFT if "body-left" in f else WD_ALIGN_PARAGRAPH.JUSTIFY
+    body_fmt.first_line_indent = Mm(0) if "body-no-indent" in f else Mm(10)
     body_fmt.space_after = Pt(6)
     body_fmt.line_spacing = 1.15
-    if f == "body-12pt":
+    if "body-12pt" in f:
         body_style.font.size = Pt(12)
 
     section = doc.sections[0]
-    if f == "paper-letter":
+    if "paper-letter" in f:
         section.page_width, section.page_height = Mm(215.9), Mm(279.4)
     else:
         section.page_width, section.page_height = Mm(210), Mm(297)
     section.orientation = WD_ORIENT.PORTRAIT
     section.top_margin = section.bottom_margin = Mm(20)
-    section.left_margin = Mm(20 if f == "margin-left-20" else 30)
+    section.left_margin = Mm(20 if "margin-left-20" in f else 30)
     section.right_margin = Mm(15)
 
-    number = {"number-no-space": "Số:05/QĐ-SNV", "number-unpadded": "Số: 5/QĐ-SNV"}.get(
-        f, "Số: 05/QĐ-SNV"
-    )
+    number = "Số: 05/QĐ-SNV"
+    if "number-no-space" in f:
+        number = "Số:05/QĐ-SNV"
+    elif "number-unpadded" in f:
+        number = "Số: 5/QĐ-SNV"
     date = (
         "Lạng Sơn, ngày 5 tháng 2 năm 2022"
-        if f == "date-unpadded"
+        if "date-unpadded" in f
         else ("Lạng Sơn, ngày 05 tháng 02 năm 2022")
     )
-    date_italic = f != "date-not-italic"
-    title_size, title_bold = (12, False) if f == "title-12pt-not-bold" else (13, True)
+    date_italic = "date-not-italic" not in f
+    title_size, title_bold = (12, False) if "title-12pt-not-bold" in f else (13, True)
     if layout == "table":
         table = doc.add_table(rows=2, cols=2)
         _no_borders(table)
@@ -167,7 +175,7 @@ def make_state(path: Path, *, layout: str = "table", fault: str | None = None) -
         _run(p, "UBND TỈNH LẠNG SƠN", 13, bold=False)
         p = left.add_paragraph()
         _center(p)
-        _run(p, "SỞ NỘI VỤ", 13, bold=f != "issuer-not-bold")
+        _run(p, "SỞ NỘI VỤ", 13, bold="issuer-not-bold" not in f)
         p = right.paragraphs[0]
         _center(p)
         _run(p, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", title_size, bold=title_bold)
@@ -192,7 +200,14 @@ def make_state(path: Path, *, layout: str = "table", fault: str | None = None) -
                 title_bold,
                 False,
             ),
-            ("SỞ NỘI VỤ", f != "issuer-not-bold", "Độc lập - Tự do - Hạnh phúc", 14, True, False),
+            (
+                "SỞ NỘI VỤ",
+                "issuer-not-bold" not in f,
+                "Độc lập - Tự do - Hạnh phúc",
+                14,
+                True,
+                False,
+            ),
             (number, False, date, 14, False, date_italic),
         ):
             p = doc.add_paragraph()
@@ -210,7 +225,7 @@ def make_state(path: Path, *, layout: str = "table", fault: str | None = None) -
     p = doc.add_paragraph()
     _center(p)
     summary = "Về việc tổ chức hội nghị tổng kết công tác thi đua, khen thưởng năm 2022"
-    _run(p, summary[0].lower() + summary[1:] if f == "summary-lower" else summary, 14, bold=True)
+    _run(p, summary[0].lower() + summary[1:] if "summary-lower" in f else summary, 14, bold=True)
     p = doc.add_paragraph()
     _center(p)
     _run(p, "__________", 14)
@@ -219,13 +234,13 @@ def make_state(path: Path, *, layout: str = "table", fault: str | None = None) -
     _run(p, "GIÁM ĐỐC SỞ NỘI VỤ TỈNH LẠNG SƠN", 14, bold=True)
     for text in BODY:
         p = doc.add_paragraph(style="Noi dung")
-        _run(p, text, font="Arial" if f == "font-arial-direct" else None)
+        _run(p, text, font="Arial" if "font-arial-direct" in f else None)
 
-    prefix = "KT GIÁM ĐỐC" if f == "signer-prefix" else "KT. GIÁM ĐỐC"
+    prefix = "KT GIÁM ĐỐC" if "signer-prefix" in f else "KT. GIÁM ĐỐC"
     items = ["- Như Điều 2;", "- UBND tỉnh (b/c);"]
-    if f != "no-archive":
+    if "no-archive" not in f:
         items.append("- Lưu: VT, TCCB.")
-    item_size = 14 if f == "recipients-14pt" else 11
+    item_size = 14 if "recipients-14pt" in f else 11
     if layout == "table":
         doc.add_paragraph()
         table = doc.add_table(rows=1, cols=2)
@@ -253,9 +268,9 @@ def make_state(path: Path, *, layout: str = "table", fault: str | None = None) -
         for item in items:
             _run(doc.add_paragraph(), item, item_size)
 
-    if f != "page-number-first":
+    if "page-number-first" not in f:
         section.different_first_page_header_footer = True
-    target = section.footer if f == "page-number-footer" else section.header
+    target = section.footer if "page-number-footer" in f else section.header
     target.is_linked_to_previous = False
     p = target.paragraphs[0]
     p.alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -266,7 +281,7 @@ def make_state(path: Path, *, layout: str = "table", fault: str | None = None) -
 
 def make_party(path: Path, *, fault: str | None = None) -> Path:
     """A Party committee's notice [HD36], header in a table, the Party's own forms."""
-    f = fault or ""
+    f = _faults(fault)
     doc = Document()
     normal = doc.styles["Normal"]
     normal.font.name = "Times New Roman"
@@ -282,7 +297,7 @@ def make_party(path: Path, *, fault: str | None = None) -> Path:
     table = doc.add_table(rows=1, cols=2)
     _no_borders(table)
     left, right = table.cell(0, 0), table.cell(0, 1)
-    number = "Số: 15-TB/TU" if f == "number-colon" else "Số 15-TB/TU"
+    number = "Số: 15-TB/TU" if "number-colon" in f else "Số 15-TB/TU"
     first = True
     for text, bold in (
         ("TỈNH ỦY LẠNG SƠN", False),
@@ -328,7 +343,7 @@ def make_party(path: Path, *, fault: str | None = None) -> Path:
         p = left.add_paragraph()
         p.paragraph_format.first_line_indent = Mm(0)
         _run(p, item, 12)
-    prefix = "TM. BAN THƯỜNG VỤ" if f == "prefix-state" else "T/M BAN THƯỜNG VỤ"
+    prefix = "TM. BAN THƯỜNG VỤ" if "prefix-state" in f else "T/M BAN THƯỜNG VỤ"
     texts = [prefix, "PHÓ TRƯỞNG BAN", "", "", "Hoàng Văn Nghiệm"]
     for i, text in enumerate(texts):
         p = right.paragraphs[0] if i == 0 else right.add_paragraph()

@@ -119,6 +119,7 @@ class Checker:
         self.page_numbers()
         self.signer()
         self.recipients()
+        self.findings = _merge(self.findings)
         order = {"error": 0, "warning": 1}
         self.findings.sort(key=lambda f: (order[f.severity], _position(self.doc, f.where[0])))
         return self.findings
@@ -606,17 +607,20 @@ class Checker:
 
             changes = []
             for para in paras:
+                moved: dict[float, float] = {}
                 for run in para.runs:
                     size = float(run.props.get("size") or 10)
                     if not run.text.strip() or size in rule.sizes:
                         continue
                     new = min(max(size, rule.sizes.low), rule.sizes.high)
                     run.el.get_or_add_rPr().sz_val = Pt(new)
+                    moved[size] = new
                 changes.append(
-                    _("{where} «{text}»: body text size set to {range}").format(
+                    _("{where} «{text}»: size {old} → {new}").format(
                         where=_describe(para.where),
                         text=para.first_words(),
-                        range=rule.sizes.text(" pt"),
+                        old=", ".join(pt(s) for s in sorted(moved)),
+                        new=", ".join(pt(s) for s in sorted(set(moved.values()))),
                     )
                 )
             return changes
@@ -778,6 +782,26 @@ class Checker:
 
 
 _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+
+
+def _merge(findings: list[Finding]) -> list[Finding]:
+    """One finding for one breach repeated on several lines (each Nơi nhận item at 14 pt)."""
+    out: list[Finding] = []
+    for f in findings:
+        prev = out[-1] if out else None
+        if (
+            prev is not None
+            and (prev.code, prev.element, prev.expected, prev.found, prev.certain)
+            == (f.code, f.element, f.expected, f.found, f.certain)
+            and f.element not in ("number", "place_date", "page")
+        ):
+            prev.where = prev.where + f.where
+            if prev.fix is not None and f.fix is not None:
+                first, second = prev.fix, f.fix
+                prev.fix = lambda first=first, second=second: first() + second()
+            continue
+        out.append(f)
+    return out
 
 
 def _line_value(props: dict[str, Any], rule: formats.Body, size: float) -> float | None:

@@ -103,6 +103,11 @@ def rule_name(code: str) -> str:
     return names.get(code, code)
 
 
+# Rules whose required and found values are words of the document: quoted, so the sentence's
+# own full stop stands apart from theirs.
+_QUOTED = {"number-form", "date-padding", "signer-prefix", "recipients-head", "recipients-archive"}
+
+
 def _severity(name: str) -> str:
     return _("error") if name == "error" else _("warning")
 
@@ -134,8 +139,8 @@ def text_report(result: Result) -> str:
                 excerpt=excerpt,
                 element=element_name(f.element, result.profile),
                 rule=rule_name(f.code),
-                expected=f.expected,
-                found=f.found,
+                expected=f"“{f.expected}”" if f.code in _QUOTED else f.expected,
+                found=f"“{f.found}”" if f.code in _QUOTED else f.found,
                 sure=sure,
                 source=f.source,
             )
