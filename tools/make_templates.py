@@ -647,7 +647,6 @@ def decision(p: Profile) -> str:
 
 
 LIST_WIDTHS = list(_LAYOUT.list_columns_mm)
-LIST_TITLE_PT = _LAYOUT.list_title_pt
 
 
 def award_table(p: Profile) -> str:
@@ -715,8 +714,8 @@ def list_heading(
     """An attached list's title in bold capitals, the italic '(Kèm theo …)' line, a short rule."""
     out = [
         para(
-            run(line, LIST_TITLE_PT, b=True),
-            pt=LIST_TITLE_PT,
+            run(line, p.rules.elements.list_title.pt, b=True),
+            pt=p.rules.elements.list_title.pt,
             before=18 if i == 0 and not page_break else 0,
             keep_next=True,
             page_break=page_break and i == 0,
