@@ -81,7 +81,8 @@ def sample_docs(tmp_path_factory) -> list[Path]:
         main, ["build", str(SAMPLE), "-o", str(out), "--format", "docx", "--force"]
     )
     assert result.exit_code == 0, result.output
-    docs = sorted(out.glob("*.docx"))
+    # The news report is a draft for a newspaper, not an official document: nothing to check.
+    docs = sorted(p for p in out.glob("*.docx") if not p.name.startswith("09-ban-tin"))
     assert len(docs) >= 6
     return docs
 
@@ -92,7 +93,8 @@ def test_every_document_docgen_builds_for_the_sample_passes(sample_docs) -> None
         assert _errors(result) == [], (path.name, result.findings)
         # It recognised what it checked.
         assert result.profile in ("state", "party") and result.profile_reason
-        assert result.kind in ("minutes", "notice", "decision", "list"), path.name
+        kinds = ("minutes", "notice", "decision", "list", "invitation", "programme", "proposal")
+        assert result.kind in kinds, path.name
 
 
 def test_cli_passes_the_sample_with_exit_0(sample_docs) -> None:

@@ -208,6 +208,17 @@ def test_each_new_document_is_built_for_the_sample_in_both_profiles(built, recor
     assert "Số: 22/TTr-BTGTU" in all_text(state / "08-to-trinh-bcd35-giay-khen.docx")
 
 
+def test_the_new_official_documents_pass_docgen_check(built) -> None:
+    """The project's own format checks, as for the minutes and the decisions. (The news
+    report is not an official document: plain news formatting, nothing to check.)"""
+    for profile in ("party", "state"):
+        files = [str(p) for p in sorted(built[profile].glob("0[678]-*.docx"))]
+        assert len(files) == 5, profile
+        result = CliRunner().invoke(main, ["check", *files])
+        assert result.exit_code == 0, result.output
+        assert "ERROR" not in result.output, result.output
+
+
 def test_the_built_decision_cites_the_built_proposal(built) -> None:
     proposal = all_text(built["state"] / "08-to-trinh-bcd35-giay-khen.docx")
     decision = all_text(built["state"] / "03-quyet-dinh-bcd35-giay-khen.docx")

@@ -790,13 +790,7 @@ def invitation(p: Profile) -> str:
             header_block(p),
             title_block(p, "GIẤY MỜI", [run("{{ summary }}", p.summary_pt, b=True)]),
             body(p, text(p, "{{ issuer_short }} trân trọng kính mời:"), keep_next=True),
-            para(
-                run("{{ invitee }}", p.body_pt, b=True),
-                pt=p.body_pt,
-                after=6,
-                line=p.line,
-                keep_next=True,
-            ),
+            body(p, text(p, "{{ invitee }}", b=True), keep_next=True),
             body(p, [text(p, "Tới dự: ", b=True), text(p, "{{ meeting_name }}.")]),
             body(p, [text(p, "Thời gian: ", b=True), text(p, "{{ time_text }}.")]),
             body(p, [text(p, "Địa điểm: ", b=True), text(p, "{{ venue }}.")]),
@@ -880,12 +874,7 @@ def proposal(p: Profile) -> str:
         [
             header_block(p),
             title_block(p, "TỜ TRÌNH", [run(summary, p.summary_pt, b=True)]),
-            para(
-                [run("Kính gửi: ", p.body_pt), run("{{ to }}", p.body_pt)],
-                pt=p.body_pt,
-                after=12,
-                keep_next=True,
-            ),
+            body(p, [text(p, "Kính gửi: "), text(p, "{{ to }}.")], keep_next=True),
             tag("{%p for ground in grounds %}"),
             body(p, text(p, "{{ ground }}")),
             tag("{%p endfor %}"),

@@ -244,7 +244,7 @@ def find(doc: Document, profile: str | None = None, kind: str | None = None) -> 
             body_start = para.index + 1
 
     # ---- signature block and Nơi nhận: after the body
-    sign_start = len(paras)
+    sign_start = sign_end = len(paras)
     for para in paras[body_start:]:
         if any(
             RECIPIENTS_HEAD.match(squeeze(para.text[s:e]))
@@ -257,6 +257,11 @@ def find(doc: Document, profile: str | None = None, kind: str | None = None) -> 
                 # The whole signature table, from its first row.
                 while sign_start > body_start and paras[sign_start - 1].where.table == table:
                     sign_start -= 1
+                # …and no further: a list attached after the signature (a giấy mời's
+                # invitees, a tờ trình's recipients) is not part of the signature block.
+                sign_end = sign_start
+                while sign_end < len(paras) and paras[sign_end].where.table == table:
+                    sign_end += 1
             break
     layout.body = [
         p
@@ -266,7 +271,7 @@ def find(doc: Document, profile: str | None = None, kind: str | None = None) -> 
         and not is_upper(p.clean)
         and not _is_rule_line(p.clean)
     ]
-    _find_signature(layout, paras[sign_start:])
+    _find_signature(layout, paras[sign_start:sign_end])
     return layout
 
 
