@@ -63,6 +63,10 @@ COMMANDS = {
         "docgen.cli.register",
         "The register of outgoing documents (sổ đăng ký văn bản đi).",
     ),
+    "check": (
+        "docgen.cli.check",
+        "Check the format of Word documents (.docx) against the official rules.",
+    ),
 }
 COMMAND_MODULES = {name: module for name, (module, _summary) in COMMANDS.items()}
 
