@@ -19,17 +19,17 @@ from pathlib import Path
 from typing import Any
 
 from docgen import documents as document_types
+from docgen.certificates import MODES as CERTIFICATE_MODES
 from docgen.documents import DOCUMENTS
 from docgen.errors import DocgenError
 from docgen.model import MeetingRecord
 from docgen.outputs import safe_filename
+from docgen.pdf import ENGINES as PDF_ENGINES
 from docgen.pdf import docx_bytes_to_pdf, find_soffice, libreoffice_convert
 from docgen.render import TemplateStore, plain_text
 from docgen.templates_dir import TemplateSource
 
 FORMATS = ("docx", "pdf")
-PDF_ENGINES = ("builtin", "libreoffice")
-CERTIFICATE_MODES = ("overlay", "full")
 
 CERTIFICATES_STEM = "05-bang-khen-giay-khen"
 

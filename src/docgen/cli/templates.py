@@ -6,11 +6,9 @@ from pathlib import Path
 
 import click
 
-from docgen import documents, templatecheck
+from docgen import documents
 from docgen.errors import DocgenError
 from docgen.i18n import _
-from docgen.loader import load_meeting
-from docgen.outputs import atomic_write
 from docgen.templates_dir import PROFILES, builtin_dir, resolve
 
 
@@ -52,6 +50,8 @@ def init(folder: Path) -> None:
     Nothing is overwritten: if any of the files is already there, nothing is copied. Build
     from the folder you made it in (it is then ./templates) or pass --templates FOLDER.
     """
+    from docgen.outputs import atomic_write
+
     root = builtin_dir()
     files = _builtin_files()
     existing = [folder / rel for rel in files if (folder / rel).exists()]
@@ -106,6 +106,10 @@ def check(folder: Path | None, meeting: Path | None) -> None:
     Reports Jinja syntax errors, unknown variables, tags Word split across runs and
     unbalanced {%tr %} / {%p %} blocks, each with where to find it. Exit status 1 if any.
     """
+    # Imported here: `templates list` and `init` need neither the checker nor the model.
+    from docgen import templatecheck
+    from docgen.loader import load_meeting
+
     if folder is not None and not Path(folder).is_dir():
         raise DocgenError(
             _("{folder}: no such folder; give the folder that holds your templates.").format(
