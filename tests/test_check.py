@@ -268,3 +268,34 @@ def test_libreoffice_round_trip_and_fixed_page_count(tmp_path) -> None:
     for draft, fixed in zip(fixes[::2], fixes[1::2], strict=True):
         pages = len(PdfReader(pdfs / f"{draft.stem}.pdf").pages)
         assert len(PdfReader(pdfs / f"{fixed.stem}.pdf").pages) <= pages, draft.name
+
+
+def test_a_plain_word_letter_is_read_as_a_cong_van(tmp_path) -> None:
+    """Typed in Word's defaults (theme font, Normal style, tabs, a numbered list): a công văn
+    has no type name, its 'V/v' summary and 'Kính gửi' line are not body text, and every
+    element inherits the theme's font and size from the styles."""
+    doc = Document()
+    for text in (
+        "ỦY BAN NHÂN DÂN\tCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        "TỈNH LẠNG SƠN\tĐộc lập - Tự do - Hạnh phúc",
+        "Số: 12/UBND-VX\tLạng Sơn, ngày 05 tháng 3 năm 2022",
+        "V/v tổ chức hội nghị",
+        "Kính gửi: Sở Nội vụ",
+    ):
+        doc.add_paragraph(text)
+    doc.add_paragraph("Nội dung thứ nhất của công văn.", style="List Number")
+    doc.add_paragraph("Nội dung thứ hai của công văn./.", style="List Number")
+    for text in ("Nơi nhận:", "- Như trên;", "- Lưu: VT, VX."):
+        doc.add_paragraph(text)
+    path = tmp_path / "cong-van.docx"
+    doc.save(path)
+    result = check_file(path)
+    assert (result.profile, result.kind) == ("state", "letter")
+    body = [f for f in result.findings if f.element == "body"]
+    assert body and all(w.paragraph in (6, 7) for f in body for w in f.where)
+    font = next(f for f in result.findings if f.code == "font")
+    assert font.found not in ("Times New Roman", None) and font.severity == "error"
+    issuer = [f.where[0].paragraph for f in result.findings if f.element == "issuer"]
+    assert set(issuer) == {1, 2}  # 'ỦY BAN NHÂN DÂN' / 'TỈNH LẠNG SƠN': one issuer, two lines
+    assert "page-number-missing" in [f.code for f in result.findings]
+    assert [f for f in result.findings if f.code == "number-form"] == []

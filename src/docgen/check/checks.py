@@ -186,7 +186,7 @@ class Checker:
                         return [
                             _("{where}: {side} margin {old} → {new}").format(
                                 where=_describe(where[0]),
-                                side=_(side),
+                                side=_side(side),
                                 old=f"{value.mm:.1f} mm",
                                 new=f"{new:g} mm",
                             )
@@ -525,7 +525,7 @@ class Checker:
             fix = None
             if code == "align":
                 expected = _("justified")
-                found = _(found)
+                found = _align(found)
                 fix = self._fix_paragraphs(paras, "align")
             elif code == "indent":
                 expected = _("first line indented {range}").format(
@@ -631,6 +631,23 @@ class Checker:
     def page_numbers(self) -> None:
         rule = self.rules.page_numbers
         size_rule = self.rules.elements.page_number
+        if not any(
+            "PAGE" in page_fields(para)
+            for section in self.doc.sections
+            for part in section.headers
+            for para in part.paragraphs
+        ):
+            # A one-page document needs none, and the check cannot count pages as Word does.
+            self.add(
+                "page-number-missing",
+                "page_number",
+                [Where(part="header")],
+                "",
+                _("a page number from page 2, centred in the header (if there is a page 2)"),
+                _("none"),
+                rule.source,
+                severity="warning",
+            )
         for section in self.doc.sections:
             where_section = Where(part=f"section {section.index}")
             numbered = [
@@ -672,7 +689,7 @@ class Checker:
                         [para.where],
                         "",
                         _("centred"),
-                        _(str(para.props.get("align"))),
+                        _align(str(para.props.get("align"))),
                         rule.source,
                     )
                 sizes = {float(r.props.get("size") or 10) for r in para.runs if r.text.strip()}
@@ -782,6 +799,20 @@ class Checker:
 
 
 _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+
+
+def _side(side: str) -> str:
+    return {"top": _("top"), "bottom": _("bottom"), "left": _("left"), "right": _("right")}[side]
+
+
+def _align(value: str) -> str:
+    names = {
+        "left": _("left"),
+        "right": _("right"),
+        "center": _("centred"),
+        "justify": _("justified"),
+    }
+    return names.get(value, value)
 
 
 def _merge(findings: list[Finding]) -> list[Finding]:

@@ -26,6 +26,7 @@ PLACE_DATE = re.compile(
 SIGNER_PREFIX = re.compile(r"^(?P<prefix>T\s*/\s*M|K\s*/\s*T|T\s*/\s*L|TM|KT|TL|TUQ|Q)\b\.?\s+\S")
 RECIPIENTS_HEAD = re.compile(r"^nơi\s+nhận\s*:?", re.IGNORECASE)
 _SQUEEZE = re.compile(r"\s+")
+_NOT_BODY = ("v/v", "kính gửi")
 
 
 def squeeze(text: str) -> str:
@@ -265,6 +266,8 @@ def find(doc: Document, profile: str | None = None, kind: str | None = None) -> 
         and p.clean
         and not is_upper(p.clean)
         and not _is_rule_line(p.clean)
+        # A công văn's summary under its number, and the addressee line, are not body text.
+        and not p.clean.lower().startswith(_NOT_BODY)
     ]
     _find_signature(layout, paras[sign_start:])
     return layout
