@@ -86,19 +86,47 @@ def sample_docs(tmp_path_factory) -> list[Path]:
     return docs
 
 
+# The kind each of the sample's documents must be recognised as, by its file name's number.
+SAMPLE_KINDS = {
+    "01": "minutes",
+    "02": "notice",
+    "03": "decision",
+    "04": "list",
+    "06": "invitation",
+    "07": "programme",
+    "08": "proposal",
+}
+
+
 def test_every_document_docgen_builds_for_the_sample_passes(sample_docs) -> None:
     for path in sample_docs:
         result = check_file(path)
         assert _errors(result) == [], (path.name, result.findings)
-        # It recognised what it checked.
-        assert result.profile in ("state", "party") and result.profile_reason
-        assert result.kind in ("minutes", "notice", "decision", "list"), path.name
+        expected = SAMPLE_KINDS.get(path.name[:2])
+        if expected is None:  # the news item is not an official document, and says so
+            assert [f.code for f in result.findings] == ["not-official"], path.name
+            continue
+        # It recognised what it checked, and found the parts that kind of document has.
+        assert result.profile in ("state", "party") and result.profile_reason, path.name
+        assert result.kind == expected, path.name
+        assert not [f for f in result.findings if f.code.endswith("-missing")], path.name
 
 
 def test_cli_passes_the_sample_with_exit_0(sample_docs) -> None:
     result = CliRunner().invoke(main, ["check", *map(str, sample_docs)])
     assert result.exit_code == 0, result.output
     assert result.output.count(".docx:") == len(sample_docs)
+
+
+def test_a_news_item_is_not_taken_for_an_official_document(tmp_path) -> None:
+    doc = Document()
+    doc.add_paragraph("Hội nghị tổng kết công tác năm 2022")
+    doc.add_paragraph(
+        "Sáng thứ Hai, ngày 12 tháng 12 năm 2022, Ban Tuyên giáo Tỉnh ủy tổ chức hội nghị."
+    )
+    doc.save(tmp_path / "tin.docx")
+    result = check_file(tmp_path / "tin.docx")
+    assert [(f.code, f.severity) for f in result.findings] == [("not-official", "warning")]
 
 
 @pytest.mark.parametrize("layout", ["table", "tabs"])

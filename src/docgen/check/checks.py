@@ -109,6 +109,23 @@ class Checker:
         )
 
     def run(self) -> list[Finding]:
+        if not any(
+            s.element in ("title", "number", "type_name", "list_title") for s in self.layout.spots
+        ):
+            # A news item or a note: the rules of official documents do not apply to it.
+            self.add(
+                "not-official",
+                "title",
+                [Where()],
+                "",
+                _("a national title or Party heading, a number or a type name"),
+                _(
+                    "none: this does not look like an official document, so nothing else was checked"
+                ),
+                self.rules.elements.title.source,
+                severity="warning",
+            )
+            return self.findings
         self.page()
         self.fonts()
         for spot in self.layout.spots:

@@ -269,8 +269,32 @@ def find(doc: Document, profile: str | None = None, kind: str | None = None) -> 
         # A công văn's summary under its number, and the addressee line, are not body text.
         and not p.clean.lower().startswith(_NOT_BODY)
     ]
-    _find_signature(layout, paras[sign_start:])
+    if layout.kind == "invitation":
+        # The invitee, under "… trân trọng kính mời:", stands alone and centred.
+        invitees = {
+            paras[p.index + 1].index
+            for p in layout.body
+            if p.clean.endswith("mời:") and p.index + 1 < len(paras)
+        }
+        layout.body = [p for p in layout.body if p.index not in invitees]
+    _find_signature(layout, _signature_region(paras, sign_start))
     return layout
+
+
+def _signature_region(paras: list[Para], start: int) -> list[Para]:
+    """From the signature block to where an attachment begins (a new table or heading)."""
+    if start >= len(paras):
+        return []
+    table = paras[start].where.table
+    end = start
+    while end < len(paras):
+        para = paras[end]
+        if para.where.table is not None and para.where.table != table:
+            break
+        if para.where.table is None and is_upper(para.clean) and len(para.clean) > 25:
+            break  # "DANH SÁCH ĐẠI BIỂU ĐƯỢC MỜI": the attached list's own title
+        end += 1
+    return paras[start:end]
 
 
 _PLACE_WORDS = ("TỈNH ", "THÀNH PHỐ ", "HUYỆN ", "QUẬN ", "THỊ XÃ ", "XÃ ", "PHƯỜNG ", "THỊ TRẤN ")

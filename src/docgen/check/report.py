@@ -93,6 +93,7 @@ def rule_name(code: str) -> str:
         "page-number-place": _("where the page number is"),
         "page-number-first": _("page number on page 1"),
         "page-number-missing": _("page numbers"),
+        "not-official": _("official header"),
         "page-number-align": _("page number alignment"),
         "signer-prefix": _("authority prefix"),
         "signer-title": _("academic title before the name"),
