@@ -283,9 +283,14 @@ def test_libreoffice_round_trip_and_fixed_page_count(tmp_path) -> None:
     assert ("signer-prefix", "signer_prefix") in _errors(check_file(saved / "party.docx"))
 
     fixes = []
-    for fault in ("margin-left-20", "body-12pt", "recipients-14pt", "font-arial-style"):
+    for fault in sorted(FIXABLE):
         draft = make_state(made / f"{fault}.docx", fault=fault)
         fixes += [draft, fix_file(draft).fixed]
+    draft = make_state(made / "all.docx", layout="tabs", fault=FIXABLE)
+    every = fix_file(draft)
+    assert every.fixed is not None and _errors(check_file(every.fixed)) == []
+    assert _words(every.fixed) == _words(make_state(made / "clean-tabs.docx", layout="tabs"))
+    fixes += [draft, every.fixed]
     pdfs = tmp_path / "pdf"
     subprocess.run(
         ["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(pdfs), *map(str, fixes)],
