@@ -133,8 +133,9 @@ def text_report(result: Result) -> str:
         excerpt = f" «{f.excerpt}»" if f.excerpt else ""
         sure = "" if f.certain else " " + _("(not sure)")
         out.append(
-            _(
-                "  {severity}: {place}{excerpt} — {element}, {rule}: required {expected}; found {found}.{sure} [{source}]"
+            "  "
+            + _(
+                "{severity}: {place}{excerpt} — {element}, {rule}: required {expected}; found {found}.{sure} [{source}]"
             ).format(
                 severity=_severity(f.severity).upper(),
                 place=place,
