@@ -26,6 +26,7 @@ PLACE_DATE = re.compile(
 SIGNER_PREFIX = re.compile(r"^(?P<prefix>T\s*/\s*M|K\s*/\s*T|T\s*/\s*L|TM|KT|TL|TUQ|Q)\b\.?\s+\S")
 RECIPIENTS_HEAD = re.compile(r"^nơi\s+nhận\s*:?", re.IGNORECASE)
 _SQUEEZE = re.compile(r"\s+")
+_NOT_BODY = ("v/v", "kính gửi")
 
 
 def squeeze(text: str) -> str:
@@ -244,7 +245,7 @@ def find(doc: Document, profile: str | None = None, kind: str | None = None) -> 
             body_start = para.index + 1
 
     # ---- signature block and Nơi nhận: after the body
-    sign_start = sign_end = len(paras)
+    sign_start = len(paras)
     for para in paras[body_start:]:
         if any(
             RECIPIENTS_HEAD.match(squeeze(para.text[s:e]))
@@ -257,11 +258,6 @@ def find(doc: Document, profile: str | None = None, kind: str | None = None) -> 
                 # The whole signature table, from its first row.
                 while sign_start > body_start and paras[sign_start - 1].where.table == table:
                     sign_start -= 1
-                # …and no further: a list attached after the signature (a giấy mời's
-                # invitees, a tờ trình's recipients) is not part of the signature block.
-                sign_end = sign_start
-                while sign_end < len(paras) and paras[sign_end].where.table == table:
-                    sign_end += 1
             break
     layout.body = [
         p
@@ -270,9 +266,35 @@ def find(doc: Document, profile: str | None = None, kind: str | None = None) -> 
         and p.clean
         and not is_upper(p.clean)
         and not _is_rule_line(p.clean)
+        # A công văn's summary under its number, and the addressee line, are not body text.
+        and not p.clean.lower().startswith(_NOT_BODY)
     ]
-    _find_signature(layout, paras[sign_start:sign_end])
+    if layout.kind == "invitation":
+        # The invitee, under "… trân trọng kính mời:", stands alone and centred.
+        invitees = {
+            paras[p.index + 1].index
+            for p in layout.body
+            if p.clean.endswith("mời:") and p.index + 1 < len(paras)
+        }
+        layout.body = [p for p in layout.body if p.index not in invitees]
+    _find_signature(layout, _signature_region(paras, sign_start))
     return layout
+
+
+def _signature_region(paras: list[Para], start: int) -> list[Para]:
+    """From the signature block to where an attachment begins (a new table or heading)."""
+    if start >= len(paras):
+        return []
+    table = paras[start].where.table
+    end = start
+    while end < len(paras):
+        para = paras[end]
+        if para.where.table is not None and para.where.table != table:
+            break
+        if para.where.table is None and is_upper(para.clean) and len(para.clean) > 25:
+            break  # "DANH SÁCH ĐẠI BIỂU ĐƯỢC MỜI": the attached list's own title
+        end += 1
+    return paras[start:end]
 
 
 _PLACE_WORDS = ("TỈNH ", "THÀNH PHỐ ", "HUYỆN ", "QUẬN ", "THỊ XÃ ", "XÃ ", "PHƯỜNG ", "THỊ TRẤN ")
