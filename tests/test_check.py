@@ -203,9 +203,11 @@ def test_fix_corrects_the_copy_and_keeps_every_other_word(tmp_path, layout, faul
 def test_fix_leaves_what_it_cannot_fix_and_says_so(tmp_path) -> None:
     path = make_state(tmp_path / "draft.docx", fault="signer-prefix")
     result = fix_file(path)
-    assert result.changes == []
+    assert result.changes == [] and result.fixed is None
+    assert not fixed_path(path).exists()  # no copy that would only repeat the file
     assert [f.code for f in result.left] == ["signer-prefix"]
-    assert "KT GIÁM ĐỐC" in " ".join(_words(result.fixed))
+    cli = CliRunner().invoke(main, ["check", "--fix", str(path)])
+    assert cli.exit_code == 1 and "KT GIÁM ĐỐC" in cli.output
 
 
 def test_fix_refuses_to_replace_a_corrected_copy_without_force(tmp_path) -> None:
