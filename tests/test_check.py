@@ -334,3 +334,21 @@ def test_a_plain_word_letter_is_read_as_a_cong_van(tmp_path) -> None:
     assert set(issuer) == {1, 2}  # 'ỦY BAN NHÂN DÂN' / 'TỈNH LẠNG SƠN': one issuer, two lines
     assert "page-number-missing" in [f.code for f in result.findings]
     assert [f for f in result.findings if f.code == "number-form"] == []
+
+
+def test_each_authority_line_of_a_double_prefix_is_checked(tmp_path) -> None:
+    """'TM. ỦY BAN NHÂN DÂN' over 'KT CHỦ TỊCH': the second line's missing dot is caught there."""
+    path = make_state(tmp_path / "clean.docx")
+    doc = Document(str(path))
+    cell = doc.tables[1].cell(0, 1)
+    first = cell.paragraphs[0]
+    first.runs[0].text = "KT CHỦ TỊCH"
+    above = first.insert_paragraph_before("TM. ỦY BAN NHÂN DÂN")
+    above.alignment = first.alignment
+    above.runs[0].bold = True
+    above.runs[0].font.size = first.runs[0].font.size
+    doc.save(path)
+    result = check_file(path)
+    assert [(f.code, f.excerpt, f.where[0].paragraph) for f in result.findings] == [
+        ("signer-prefix", "KT CHỦ TỊCH", 2)
+    ]

@@ -372,10 +372,12 @@ def _name_signer(layout: Layout, candidates: list[Spot]) -> None:
     prefix_at = next((i for i, t in enumerate(texts) if SIGNER_PREFIX.match(t)), None)
     start = 0
     if prefix_at is not None:
-        prefix = candidates[prefix_at]
-        prefix.element = "signer_prefix"
-        layout.spots.append(prefix)
-        start = prefix_at + 1
+        # "TM. ỦY BAN NHÂN DÂN" then "KT. CHỦ TỊCH": every authority line in a row.
+        start = prefix_at
+        while start < len(candidates) and SIGNER_PREFIX.match(texts[start]):
+            candidates[start].element = "signer_prefix"
+            layout.spots.append(candidates[start])
+            start += 1
     rest = [s for s in candidates[start:] if s.clean]
     if not rest:
         return
