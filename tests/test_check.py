@@ -203,9 +203,11 @@ def test_fix_corrects_the_copy_and_keeps_every_other_word(tmp_path, layout, faul
 def test_fix_leaves_what_it_cannot_fix_and_says_so(tmp_path) -> None:
     path = make_state(tmp_path / "draft.docx", fault="signer-prefix")
     result = fix_file(path)
-    assert result.changes == []
+    assert result.changes == [] and result.fixed is None
+    assert not fixed_path(path).exists()  # no copy that would only repeat the file
     assert [f.code for f in result.left] == ["signer-prefix"]
-    assert "KT GIÁM ĐỐC" in " ".join(_words(result.fixed))
+    cli = CliRunner().invoke(main, ["check", "--fix", str(path)])
+    assert cli.exit_code == 1 and "KT GIÁM ĐỐC" in cli.output
 
 
 def test_fix_refuses_to_replace_a_corrected_copy_without_force(tmp_path) -> None:
@@ -332,3 +334,39 @@ def test_a_plain_word_letter_is_read_as_a_cong_van(tmp_path) -> None:
     assert set(issuer) == {1, 2}  # 'ỦY BAN NHÂN DÂN' / 'TỈNH LẠNG SƠN': one issuer, two lines
     assert "page-number-missing" in [f.code for f in result.findings]
     assert [f for f in result.findings if f.code == "number-form"] == []
+
+
+def test_each_authority_line_of_a_double_prefix_is_checked(tmp_path) -> None:
+    """'TM. ỦY BAN NHÂN DÂN' over 'KT CHỦ TỊCH': the second line's missing dot is caught there."""
+    path = make_state(tmp_path / "clean.docx")
+    doc = Document(str(path))
+    cell = doc.tables[1].cell(0, 1)
+    first = cell.paragraphs[0]
+    first.runs[0].text = "KT CHỦ TỊCH"
+    above = first.insert_paragraph_before("TM. ỦY BAN NHÂN DÂN")
+    above.alignment = first.alignment
+    above.runs[0].bold = True
+    above.runs[0].font.size = first.runs[0].font.size
+    doc.save(path)
+    result = check_file(path)
+    assert [(f.code, f.excerpt, f.where[0].paragraph) for f in result.findings] == [
+        ("signer-prefix", "KT CHỦ TỊCH", 2)
+    ]
+
+
+def test_title_and_motto_in_one_paragraph_with_a_line_break(tmp_path) -> None:
+    """Shift+Enter between the national title and the motto: two elements, each checked."""
+    path = make_state(tmp_path / "clean.docx")
+    doc = Document(str(path))
+    cell = doc.tables[0].cell(0, 1)
+    title, motto = cell.paragraphs[0], cell.paragraphs[1]
+    title.runs[0].add_break()
+    moved = title.add_run(motto.runs[0].text)
+    moved.bold, moved.font.size = True, motto.runs[0].font.size
+    motto._p.getparent().remove(motto._p)
+    doc.save(path)
+    assert check_file(path).findings == []
+    moved.font.size = title.runs[0].font.size  # the motto at 13 pt is still allowed …
+    moved.bold = False  # … but not in regular weight
+    doc.save(path)
+    assert [(f.code, f.element) for f in check_file(path).findings] == [("bold", "motto")]

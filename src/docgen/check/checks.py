@@ -725,9 +725,8 @@ class Checker:
 
     # ------------------------------------------------------------------ signer and Nơi nhận
     def signer(self) -> None:
-        spot = self.layout.first("signer_prefix")
         rule = self.rules.signer
-        if spot is not None:
+        for spot in self.layout.all("signer_prefix"):
             m = SIGNER_PREFIX.match(spot.clean)
             if m is not None:
                 found = m.group("prefix")

@@ -160,6 +160,8 @@ def text_report(result: Result) -> str:
             + ngettext("{n} warning", "{n} warnings", warnings).format(n=warnings)
             + "."
         )
+    if result.fixed is None and result.left:
+        out.append("  " + _("Nothing here can be corrected automatically; no copy was written."))
     if result.fixed is not None:
         out.append(
             "  "
