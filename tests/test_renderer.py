@@ -38,7 +38,7 @@ def test_render_all_gives_the_builds_bytes(warm, built) -> None:
     files = warm.render_all()
     assert list(files) == warm.names()
     assert sorted(files) == sorted(built)
-    assert len(files) == 21  # 10 DOCX, 10 PDF, the certificates
+    assert len(files) == 34  # 16 DOCX, the news report's text copy, 16 PDF, the certificates
     for name, data in built.items():
         if name.endswith(".docx"):  # the zip's member dates are the time of saving
             assert docx_parts(files[name]) == docx_parts(data), name
@@ -137,8 +137,9 @@ def test_set_record_names_and_unknown_names(warm) -> None:
         renderer.names()
     renderer.set_record(warm.record)
     names = renderer.names(["docx"])
-    assert names[0] == "01-bien-ban.docx" and len(names) == 10
-    assert all(n.endswith(".docx") for n in names)
+    assert names[0] == "01-bien-ban.docx" and len(names) == 17
+    assert all(n.endswith(".docx") for n in names[:-1]) and names[-1] == "09-ban-tin.txt"
+    assert renderer.render("09-ban-tin.txt").decode("utf-8").startswith("Hội nghị tổng kết")
     with pytest.raises(DocgenError) as caught:
         renderer.render("09-khong-co.docx")
     assert "09-khong-co.docx" in str(caught.value) and "01-bien-ban.docx" in str(caught.value)

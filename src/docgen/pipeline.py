@@ -223,9 +223,10 @@ def render_jobs(
     if "docx" in formats:
         for stem, data in rendered:
             made.files[f"{stem}.docx"] = data
-    for job, (stem, data) in zip(jobs, rendered, strict=True):
-        if document_types.get(job.document).text_copy:
-            made.files[f"{stem}.txt"] = plain_text(data).encode("utf-8")
+        # The text copy goes with the editable files (the news report's, for a web portal).
+        for job, (stem, data) in zip(jobs, rendered, strict=True):
+            if document_types.get(job.document).text_copy:
+                made.files[f"{stem}.txt"] = plain_text(data).encode("utf-8")
     if "pdf" in formats and rendered:
         convert = convert or pdf_converter("builtin")
         for (stem, _), (pdf, warnings) in zip(rendered, convert(rendered), strict=True):

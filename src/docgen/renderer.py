@@ -30,6 +30,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from docgen import documents
 from docgen.errors import DocgenError
 from docgen.i18n import _
 from docgen.loader import load_meeting
@@ -131,7 +132,11 @@ class Renderer:
         formats = tuple(formats)
         with self._lock:
             jobs = self._jobs()
-            names = [f"{job.stem}.{fmt}" for fmt in FORMATS if fmt in formats for job in jobs]
+            names = []
+            for fmt in (f for f in FORMATS if f in formats):
+                names += [f"{job.stem}.{fmt}" for job in jobs]
+                if fmt == "docx":
+                    names += [f"{job.stem}.txt" for job in jobs if _text_copy(job)]
             if self.certificates is not None and self.record.awards:
                 names.append(certificates_name(self.certificates))
             return names
@@ -149,7 +154,11 @@ class Renderer:
                     return data
             stem, _dot, fmt = name.rpartition(".")
             job = next((j for j in self._jobs() if j.stem == stem), None)
-            if job is None or fmt not in FORMATS:
+            if fmt == "txt" and job is not None and _text_copy(job):
+                fmt = "docx"  # made with the DOCX, from its text
+            elif fmt not in FORMATS:
+                job = None
+            if job is None:
                 raise DocgenError(
                     _("{name} is not one of this meeting's documents: {names}.").format(
                         name=name, names=", ".join(self.names())
@@ -175,3 +184,7 @@ class Renderer:
             )
             self.warnings = made.warnings
             return made.files
+
+
+def _text_copy(job: Job) -> bool:
+    return documents.get(job.document).text_copy
