@@ -28,6 +28,7 @@ COMMAND_MODULES = {
     "certificates": "docgen.cli.certificates",
     "awards": "docgen.cli.certificates",
     "register": "docgen.cli.register",
+    "serve": "docgen.cli.serve",
 }
 
 
