@@ -31,7 +31,15 @@ bp = Blueprint("meetings", __name__)
 
 PASTE_NAME = "pasted-cells.csv"
 # Text fields that usually hold a long line: given the form's whole width.
-WIDE = {"name", "title", "venue", "authority", "authority_full", "proposal", "on_behalf_of"}  # how pasted cells are named in the reader's messages
+WIDE = {
+    "name",
+    "title",
+    "venue",
+    "authority",
+    "authority_full",
+    "proposal",
+    "on_behalf_of",
+}  # how pasted cells are named in the reader's messages
 
 
 def _ws() -> Workspace:
@@ -257,15 +265,26 @@ def _take_recipients(page: Page, group: str, source: str) -> None:
             return
     row = groups[int(group)]
     if found.collectives:
-        row["collectives"] = [*(row.get("collectives") or []), *(
-            {"name": r.name, "unit": r.unit, "golden_book": r.golden_book}
-            for r in found.collectives
-        )]
+        row["collectives"] = [
+            *(row.get("collectives") or []),
+            *(
+                {"name": r.name, "unit": r.unit, "golden_book": r.golden_book}
+                for r in found.collectives
+            ),
+        ]
     if found.individuals:
-        row["individuals"] = [*(row.get("individuals") or []), *(
-            {"name": r.name, "position": r.position, "unit": r.unit, "golden_book": r.golden_book}
-            for r in found.individuals
-        )]
+        row["individuals"] = [
+            *(row.get("individuals") or []),
+            *(
+                {
+                    "name": r.name,
+                    "position": r.position,
+                    "unit": r.unit,
+                    "golden_book": r.golden_book,
+                }
+                for r in found.individuals
+            ),
+        ]
     page.notes.append(
         _("{source}: added {counts} to award group {n}.").format(
             source=display, counts=found.counts(), n=int(group) + 1

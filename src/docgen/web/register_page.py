@@ -107,7 +107,9 @@ def void():  # noqa: ANN201
                 raise DocgenError(_("This number is not in the register."))
             reason = form.get("reason", "").strip()
             if not reason:
-                raise DocgenError(_("Say why the number is voided; the reason stays in the register."))
+                raise DocgenError(
+                    _("Say why the number is voided; the reason stays in the register.")
+                )
             voided = book.void(
                 entry.issuer,
                 entry.type_code or None,

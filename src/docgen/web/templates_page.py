@@ -45,9 +45,7 @@ def _page(status: int = 200, **extra):  # noqa: ANN003, ANN202
             for document in TEMPLATE_FILES:
                 path, fallback = source.path(profile, document)
                 own = source.origin != "built-in" and not fallback
-                rows.append(
-                    {"profile": profile, "document": document, "path": path, "own": own}
-                )
+                rows.append({"profile": profile, "document": document, "path": path, "own": own})
     except DocgenError as exc:
         extra.setdefault("problems", []).append(str(exc))
     return (

@@ -50,9 +50,7 @@ def read_document(text: str, source: str) -> Any:
         return _yaml().load(text)
     except Exception as exc:  # ruamel raises several error types, all with a mark
         mark = getattr(exc, "problem_mark", None)
-        where = (
-            _("{file}, line {line}").format(file=source, line=mark.line + 1) if mark else source
-        )
+        where = _("{file}, line {line}").format(file=source, line=mark.line + 1) if mark else source
         raise DocgenError(
             _("{where}: this is not valid YAML ({problem}).").format(
                 where=where, problem=getattr(exc, "problem", None) or exc
@@ -108,8 +106,10 @@ def _same(old: Any, new: Any) -> bool:
 def _absent(f: Field, value: Any) -> bool:
     if f.kind == "group" and not f.required and is_empty(value):
         return True  # an optional part left blank (no signer) is not written
-    return value is None or (f.kind in ("list", "keyed") and value == []) or (
-        f.kind == "bool" and value is False
+    return (
+        value is None
+        or (f.kind in ("list", "keyed") and value == [])
+        or (f.kind == "bool" and value is False)
     )
 
 
