@@ -103,8 +103,8 @@ def _labels() -> dict[str, str]:
 def _hints() -> dict[str, str]:
     return {
         "date": _("2022-12-12 or 12/12/2022"),
-        "start": _("08:00"),
-        "end": _("11:30"),
+        "start": "08:00",
+        "end": "11:30",
         "number": _("blank: numbered by hand when signed"),
     }
 
