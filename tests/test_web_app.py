@@ -479,3 +479,12 @@ def test_nothing_outside_web_imports_the_web_layer() -> None:
             continue
         text = path.read_text(encoding="utf-8")
         assert "docgen.web" not in text and "from . import web" not in text, rel
+
+
+def test_listening_everywhere_trusts_this_computers_names_only(folder: Path) -> None:
+    import socket
+
+    client = create_app(folder, host="0.0.0.0", password="mật khẩu dài").test_client()
+    own = client.get("/", headers={"Host": f"{socket.gethostname()}:8765"})
+    assert own.status_code == 302 and "/login" in own.headers["Location"]
+    assert client.get("/", headers={"Host": "rebind.example:8765"}).status_code == 400

@@ -19,6 +19,7 @@ from docgen.build import build as run_build
 from docgen.context import DOCUMENTS
 from docgen.errors import DocgenError
 from docgen.i18n import _
+from docgen.web.labels import document_names
 
 bp = Blueprint("builds", __name__)
 
@@ -27,15 +28,6 @@ def _ws():  # noqa: ANN202
     from docgen.web import workspace
 
     return workspace()
-
-
-def document_names() -> dict[str, str]:
-    return {
-        "minutes": _("Minutes"),
-        "notice": _("Conclusion notice"),
-        "decision": _("Award decisions"),
-        "list": _("Award lists"),
-    }
 
 
 def _page(name: str, **extra):  # noqa: ANN003, ANN202

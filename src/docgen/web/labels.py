@@ -127,3 +127,20 @@ class Labels:
     def hint(self, f: Field) -> str:
         kind_hint = {"date": "date", "time": "start"}.get(f.kind)
         return self._hints.get(f.name) or (self._hints.get(kind_hint, "") if kind_hint else "")
+
+
+def document_names() -> dict[str, str]:
+    """The documents a build makes, as the build page and the templates page name them."""
+    return {
+        "minutes": _("Minutes"),
+        "notice": _("Conclusion notice"),
+        "decision": _("Award decisions"),
+        "list": _("Award lists"),
+    }
+
+
+def profile_names() -> dict[str, str]:
+    return {
+        "state": _("State format (Nghị định 30/2020/NĐ-CP)"),
+        "party": _("Party format (Hướng dẫn 36-HD/VPTW)"),
+    }

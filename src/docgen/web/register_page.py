@@ -17,6 +17,7 @@ from docgen.i18n import _
 from docgen.register import Register
 from docgen.templates_dir import PROFILES
 from docgen.vietnamese import number_reference
+from docgen.web.labels import profile_names
 
 bp = Blueprint("register_page", __name__)
 
@@ -56,6 +57,7 @@ def _page(status: int = 200, **extra):  # noqa: ANN003, ANN202
             path=path,
             type_codes=sorted(set(TYPE_CODES.values())),
             profiles=PROFILES,
+            profile_names=profile_names(),
             form=request.form if request.method == "POST" else {},
             **extra,
         ),

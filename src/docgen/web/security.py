@@ -14,7 +14,10 @@ same browser must not be able to drive it:
 
 from __future__ import annotations
 
+import contextlib
 import hmac
+import secrets
+import socket
 
 from flask import Flask, redirect, render_template, request, session, url_for
 from flask_wtf.csrf import CSRFError, CSRFProtect
@@ -28,8 +31,26 @@ MAX_UPLOAD_BYTES = 25 * 1024 * 1024  # a template or an award list; far above re
 csrf = CSRFProtect()
 
 
+def _own_names(host: str) -> set[str]:
+    """The names a browser may rightly use for this server: loopback, and the address it listens on.
+
+    Listening on every address (0.0.0.0, with a password) adds this computer's own name and
+    addresses, which colleagues type; any other name is a rebinding attempt.
+    """
+    names = {*LOOPBACK, host}
+    if host in ("0.0.0.0", "::"):
+        hostname = socket.gethostname()
+        names |= {hostname, socket.getfqdn()}
+        with contextlib.suppress(OSError):
+            names |= set(socket.gethostbyname_ex(hostname)[2])
+    return names
+
+
 def install(app: Flask, *, host: str, password: str | None) -> None:
-    app.config["TRUSTED_HOSTS"] = sorted({*LOOPBACK, host})
+    app.config["TRUSTED_HOSTS"] = sorted(_own_names(host))
+    # Cookies do not tell ports apart: a second workspace on this computer must not read (and
+    # spoil) this one's session.
+    app.config["SESSION_COOKIE_NAME"] = f"docgen-{secrets.token_hex(4)}"
     app.config["MAX_CONTENT_LENGTH"] = MAX_UPLOAD_BYTES
     app.config["WTF_CSRF_TIME_LIMIT"] = None  # a form may stay open all day
     app.config["SESSION_COOKIE_SAMESITE"] = "Strict"

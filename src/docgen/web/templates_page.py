@@ -18,7 +18,7 @@ from docgen.errors import DocgenError
 from docgen.i18n import _
 from docgen.outputs import atomic_write
 from docgen.templates_dir import PROFILES, TEMPLATE_FILES, builtin_dir, resolve
-from docgen.web.builds import document_names
+from docgen.web.labels import document_names, profile_names
 
 bp = Blueprint("templates_page", __name__)
 
@@ -27,13 +27,6 @@ def _ws():  # noqa: ANN202
     from docgen.web import workspace
 
     return workspace()
-
-
-def profile_names() -> dict[str, str]:
-    return {
-        "state": _("State format (Nghị định 30/2020/NĐ-CP)"),
-        "party": _("Party format (Hướng dẫn 36-HD/VPTW)"),
-    }
 
 
 def _page(status: int = 200, **extra):  # noqa: ANN003, ANN202
