@@ -42,6 +42,7 @@ COMMAND_MODULES = {
     "awards": "docgen.cli.certificates",
     "register": "docgen.cli.register",
     "serve": "docgen.cli.serve",
+    "check": "docgen.cli.check",
 }
 
 
