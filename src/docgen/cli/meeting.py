@@ -10,7 +10,6 @@ from docgen.context import TYPE_CODES
 from docgen.errors import DocgenError
 from docgen.loader import load_meeting, skeleton_text
 from docgen.model import MeetingRecord
-from docgen.outputs import atomic_write
 from docgen.vietnamese import document_number, format_counts, format_date
 
 PROFILE_NAMES = {
@@ -83,5 +82,7 @@ def new(path: Path, force: bool) -> None:
             f"{path} already exists; docgen will not overwrite it. Choose another name, "
             "or add --force to replace it."
         )
+    from docgen.outputs import atomic_write  # `new` only: validate writes nothing
+
     atomic_write(path, skeleton_text().encode("utf-8"))
     click.echo(f"Wrote {path}. Fill it in, then run: docgen validate {path}")
