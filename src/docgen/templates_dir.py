@@ -23,6 +23,9 @@ from docgen.errors import DocgenError
 
 PROFILES = ("state", "party")
 
+TEMPLATE_FILES: dict[str, str] = {t.key: t.template for t in documents.TYPES}
+"""File name of each document's template inside ``<folder>/<profile>/`` (from the table)."""
+
 def builtin_dir() -> Path:
     """The templates shipped with docgen."""
     package = Path(__file__).resolve().parent

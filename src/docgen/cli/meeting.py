@@ -9,7 +9,7 @@ import click
 from docgen.documents import TYPE_CODES
 from docgen.errors import DocgenError
 from docgen.i18n import _, ngettext
-from docgen.loader import load_meeting
+from docgen.loader import load_meeting, skeleton_text
 from docgen.model import DocumentSettings, MeetingRecord
 from docgen.vietnamese import document_number, format_counts, format_date
 
@@ -119,15 +119,6 @@ def validate(meeting: Path) -> None:
     record = load_meeting(meeting)
     click.echo(summary(record))
     click.echo(f"\n{meeting}: valid.")
-
-
-SKELETON = "skeleton.yaml"
-
-
-def skeleton_text() -> str:
-    from importlib.resources import files
-
-    return files("docgen").joinpath(SKELETON).read_text(encoding="utf-8")
 
 
 @click.command()
