@@ -1,11 +1,22 @@
-"""What many test modules share: where the sample lives, and the skips for missing readers."""
+"""What many test modules share: where the sample lives, and the skips for missing readers.
+
+The suite reads docgen's messages in English: ``DOCGEN_LANG=en`` is set for this process and
+every ``docgen`` it starts. Vietnamese, docgen's default, is tested on purpose in
+tests/test_i18n.py, which switches the language itself.
+"""
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
 import pytest
+
+from docgen.i18n import set_language
+
+os.environ["DOCGEN_LANG"] = "en"
+set_language("en")
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "seeds" / "lang-son-2022.yaml"
