@@ -8,18 +8,30 @@ Language: ``--lang`` is an eager option of the group, so it is settled before a 
 module is imported — and that module's help texts, written ``help=_("…")``, are translated
 as it loads. Only the group itself exists before ``--lang`` is read: its own texts are kept
 in English (:func:`~docgen.i18n.N_`) and translated when the help is shown.
+
+Exit statuses: 0 done, 1 problems found (a check that reports them), 2 bad input, 3 a fault
+in docgen itself. A clerk cannot act on a traceback, so an unexpected exception becomes one
+paragraph naming the step that failed and the log file holding the details (``--debug``
+prints the traceback instead, for whoever fixes docgen).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import importlib
+import os
 import sys
+import tempfile
+import traceback
+from pathlib import Path
 
 import click
 
 from docgen import __version__
 from docgen.errors import DocgenError
 from docgen.i18n import LANGUAGES, N_, _, ngettext, set_language
+
+INTERNAL_ERROR = 3
 
 # Command name → the module defining it (as an attribute of that name). Modules are imported
 # only when their command runs, so `docgen pdf` does not pay for the build and certificate
@@ -70,11 +82,84 @@ GROUP_HELP = N_(
 )
 LANG_HELP = N_("Language of messages: vi (Vietnamese, the default) or en. Also $DOCGEN_LANG.")
 VERSION_HELP = N_("Show the version and exit.")
+DEBUG_HELP = N_("On a fault in docgen itself, print the full technical details (traceback).")
+OPTION_HELP = {"lang": LANG_HELP, "version": VERSION_HELP, "debug": DEBUG_HELP}
 HELP_HELP = N_("Show this message and exit.")
 
 
 def _choose_language(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
     set_language(value)
+
+
+def _step(exc: BaseException) -> str:
+    """The pipeline step the exception came from: the innermost docgen module on its traceback.
+
+    Longest prefix first, so ``docgen.certificates.layout`` is a layout and not a certificate.
+    """
+    steps = {
+        "docgen.loader": _("reading the meeting file"),
+        "docgen.model": _("reading the meeting file"),
+        "docgen.vietnamese": _("reading the meeting file"),
+        "docgen.spreadsheet": _("reading the recipients' spreadsheet"),
+        "docgen.context": _("preparing the documents' contents"),
+        "docgen.render": _("filling in the templates"),
+        "docgen.sandbox": _("filling in the templates"),
+        "docgen.templatecheck": _("checking the templates"),
+        "docgen.templates_dir": _("finding the templates"),
+        "docgen.safezip": _("opening a Word or Excel file"),
+        "docgen.pdf": _("making the PDF files"),
+        "docgen.certificates.layout": _("reading the certificate layout"),
+        "docgen.certificates": _("making the certificates"),
+        "docgen.register": _("numbering the documents (register)"),
+        "docgen.outputs": _("writing the files"),
+        "docgen.build": _("building the documents"),
+    }
+    module = ""
+    for frame, _line in traceback.walk_tb(exc.__traceback__):
+        name = frame.f_globals.get("__name__", "")
+        if name.startswith("docgen.") and not name.startswith("docgen.cli"):
+            module = name
+    for prefix in sorted(steps, key=len, reverse=True):
+        if module == prefix or module.startswith(prefix + "."):
+            return steps[prefix]
+    return _("running the command")
+
+
+def _save_details(exc: BaseException, argv: list[str]) -> Path | None:
+    """Write the traceback to a log file in the temporary folder; its path, or None."""
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    text = (
+        f"docgen {__version__}, Python {sys.version.split()[0]}, {sys.platform}\n"
+        f"command: docgen {' '.join(argv)}\n\n" + "".join(traceback.format_exception(exc))
+    )
+    try:
+        fd, name = tempfile.mkstemp(prefix=f"docgen-error-{stamp}-", suffix=".log")
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+    except OSError:
+        return None
+    return Path(name)
+
+
+def internal_error_message(exc: BaseException, argv: list[str]) -> str:
+    """The paragraph a clerk reads when docgen itself failed."""
+    log = _save_details(exc, argv)
+    where = (
+        _("The details were saved in {log}; send that file to whoever looks after docgen.").format(
+            log=log
+        )
+        if log
+        else _("The details could not be saved; run the command again with --debug to see them.")
+    )
+    return " ".join(
+        [
+            _(
+                "docgen stopped because of a fault in docgen itself, not in your files, while "
+                "{step} ({kind}). Nothing was written."
+            ).format(step=_step(exc), kind=type(exc).__name__),
+            where,
+        ]
+    )
 
 
 class DocgenGroup(click.Group):
@@ -99,8 +184,8 @@ class DocgenGroup(click.Group):
         # The group was made before --lang was read: put its own words in the language now.
         self.help = _(GROUP_HELP)
         for param in self.params:
-            if isinstance(param, click.Option) and getattr(param, "msgid", None):
-                param.help = _(param.msgid)
+            if param.name in OPTION_HELP and isinstance(param, click.Option):
+                param.help = _(OPTION_HELP[param.name])
         super().format_help(ctx, formatter)
 
     def invoke(self, ctx: click.Context):  # type: ignore[override]
@@ -109,6 +194,18 @@ class DocgenGroup(click.Group):
         except DocgenError as exc:
             click.echo(f"docgen: {exc}", err=True)
             sys.exit(2)
+        except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+            raise
+        except Exception as exc:
+            if ctx.params.get("debug"):
+                raise
+            argv = list(ctx.meta.get("docgen.argv", sys.argv[1:]))
+            click.echo(f"docgen: {internal_error_message(exc, argv)}", err=True)
+            sys.exit(INTERNAL_ERROR)
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        ctx.meta["docgen.argv"] = list(args)
+        return super().parse_args(ctx, args)
 
 
 @click.group(
@@ -123,10 +220,7 @@ class DocgenGroup(click.Group):
     help=LANG_HELP,
 )
 @click.version_option(__version__, prog_name="docgen", help=VERSION_HELP)
-def main() -> None:
+@click.option("--debug", is_flag=True, help=DEBUG_HELP)
+def main(debug: bool) -> None:
     pass
 
-
-for _param in main.params:
-    if isinstance(_param, click.Option):
-        _param.msgid = {"lang": LANG_HELP, "version": VERSION_HELP}.get(_param.name)
