@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from docgen.errors import DocgenError
+from docgen.i18n import N_, _
 
 PROFILES = ("state", "party")
 
@@ -30,11 +31,12 @@ TEMPLATE_FILES = {
 }
 """File name of each document's template inside ``<folder>/<profile>/``."""
 
+# Marked for the catalogue, translated where shown (the language is not known at import).
 DESCRIPTIONS = {
-    "minutes": "biên bản (minutes)",
-    "notice": "thông báo kết luận (conclusion notice)",
-    "decision": "quyết định khen thưởng (award decision)",
-    "list": "danh sách khen thưởng (award list)",
+    "minutes": N_("biên bản (minutes)"),
+    "notice": N_("thông báo kết luận (conclusion notice)"),
+    "decision": N_("quyết định khen thưởng (award decision)"),
+    "list": N_("danh sách khen thưởng (award list)"),
 }
 
 
@@ -45,8 +47,10 @@ def builtin_dir() -> Path:
         if (candidate / "state" / TEMPLATE_FILES["minutes"]).is_file():
             return candidate
     raise DocgenError(
-        f"docgen's built-in templates are missing (looked in {package / 'templates'} and "
-        f"{package.parents[1] / 'templates'}). Reinstall docgen, or pass --templates DIR."
+        _(
+            "docgen's built-in templates are missing (looked in {inside} and {checkout}). "
+            "Reinstall docgen, or pass --templates DIR."
+        ).format(inside=package / "templates", checkout=package.parents[1] / "templates")
     )
 
 
@@ -64,13 +68,19 @@ class TemplateSource:
         if own.is_file():
             return own, False
         if self.origin == "built-in":
-            raise DocgenError(f"docgen's built-in template {own} is missing; reinstall docgen.")
+            raise DocgenError(
+                _("docgen's built-in template {file} is missing; reinstall docgen.").format(
+                    file=own
+                )
+            )
         return builtin_dir() / relative, True
 
     def describe(self) -> str:
         if self.origin == "built-in":
-            return f"built-in templates ({self.folder})"
-        return f"templates from {self.folder} ({self.origin})"
+            return _("built-in templates ({folder})").format(folder=self.folder)
+        return _("templates from {folder} ({origin})").format(
+            folder=self.folder, origin=self.origin
+        )
 
 
 def resolve(option: Path | None = None, cwd: Path | None = None) -> TemplateSource:
@@ -79,8 +89,10 @@ def resolve(option: Path | None = None, cwd: Path | None = None) -> TemplateSour
         folder = Path(option)
         if not folder.is_dir():
             raise DocgenError(
-                f"--templates {option}: no such folder. Make one with "
-                f"`docgen templates init {option}`."
+                _(
+                    "--templates {folder}: no such folder. Make one with "
+                    "`docgen templates init {folder}`."
+                ).format(folder=option)
             )
         return TemplateSource(folder.resolve(), "--templates")
     local = (cwd or Path.cwd()) / "templates"

@@ -223,4 +223,3 @@ class DocgenGroup(click.Group):
 @click.option("--debug", is_flag=True, help=DEBUG_HELP)
 def main(debug: bool) -> None:
     pass
-

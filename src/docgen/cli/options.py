@@ -12,17 +12,19 @@ from pathlib import Path
 
 import click
 
+from docgen.i18n import _
+
 force_option = click.option(
-    "--force", is_flag=True, help="Replace files edited by hand, keeping backups."
+    "--force", is_flag=True, help=_("Replace files edited by hand, keeping backups.")
 )
 
 
 def echo_backups(backups: Iterable[Path]) -> None:
     """Tell the clerk where each replaced hand-edited file was kept."""
     for backup in backups:
-        click.echo(f"Kept your edited copy as {backup}")
+        click.echo(_("Kept your edited copy as {backup}").format(backup=backup))
 
 
 def echo_warning(message: str) -> None:
     """A warning on stderr, so that stdout keeps only what was written."""
-    click.echo(f"warning: {message}", err=True)
+    click.echo(_("warning: {message}").format(message=message), err=True)

@@ -8,9 +8,10 @@ from pathlib import Path
 import click
 
 from docgen.errors import DocgenError
+from docgen.i18n import _
 
 
-@click.command("pdf")
+@click.command("pdf", help=_("Convert DOCX FILES to PDF."))
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option(
     "-o",
@@ -18,37 +19,36 @@ from docgen.errors import DocgenError
     "out_dir",
     type=click.Path(path_type=Path),
     default=None,
-    help="Folder for the PDFs (default: next to each DOCX).",
+    help=_("Folder for the PDFs (default: next to each DOCX)."),
 )
 @click.option(
     "--pdf-engine",
     type=click.Choice(["builtin", "libreoffice"]),
     default="builtin",
     show_default=True,
-    help="builtin needs no office suite; libreoffice uses soffice.",
+    help=_("builtin needs no office suite; libreoffice uses soffice."),
 )
 @click.option(
     "--font-dir",
     "font_dirs",
     multiple=True,
     type=click.Path(path_type=Path),
-    help="Extra folder to search for fonts (repeatable).",
+    help=_("Extra folder to search for fonts (repeatable)."),
 )
 def pdf(
     files: tuple[Path, ...], out_dir: Path | None, pdf_engine: str, font_dirs: tuple[Path, ...]
 ) -> None:
-    """Convert DOCX FILES to PDF."""
     from docgen.outputs import atomic_write
     from docgen.pdf import docx_to_pdf, libreoffice_to_pdf
 
     problems = []
     for src in files:
         if not src.exists():
-            problems.append(f"{src}: no such file.")
+            problems.append(_("{file}: no such file.").format(file=src))
         elif src.suffix.lower() != ".docx":
-            problems.append(f"{src}: not a .docx file.")
+            problems.append(_("{file}: not a .docx file.").format(file=src))
     if problems:
-        raise DocgenError("Nothing was converted.", problems)
+        raise DocgenError(_("Nothing was converted."), problems)
     with tempfile.TemporaryDirectory(prefix="docgen-pdf-") as tmp:
         for src in files:
             dst = (out_dir or src.parent) / (src.stem + ".pdf")
@@ -62,26 +62,36 @@ def pdf(
                     src,
                     made,
                     font_dirs=font_dirs,
-                    warn=lambda m, s=src: click.echo(f"warning: {s.name}: {m}", err=True),
+                    warn=lambda m, s=src: click.echo(
+                        _("warning: {file}: {message}").format(file=s.name, message=m), err=True
+                    ),
                 )
             atomic_write(dst, made.read_bytes())
             made.unlink()
             click.echo(str(dst))
 
 
-@click.command("doctor")
-@click.option("--font-dir", "font_dirs", multiple=True, type=click.Path(path_type=Path))
+@click.command(
+    "doctor",
+    help=_("Show which fonts the PDF engine uses and whether LibreOffice is available."),
+)
+@click.option(
+    "--font-dir",
+    "font_dirs",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    help=_("Extra folder to search for fonts (repeatable)."),
+)
 def doctor(font_dirs: tuple[Path, ...]) -> None:
-    """Show which fonts the PDF engine uses and whether LibreOffice is available."""
     from docgen.pdf import find_soffice
     from docgen.pdf.fonts import font_report
 
-    click.echo("Fonts (DOCX family → font file):")
+    click.echo(_("Fonts (DOCX family → font file):"))
     for line in font_report(("Times New Roman", "Arial", "Courier New"), font_dirs):
         click.echo("  " + line)
     soffice = find_soffice()
     click.echo(
-        f"LibreOffice: {soffice}"
+        _("LibreOffice: {path}").format(path=soffice)
         if soffice
-        else "LibreOffice: not found (only --pdf-engine builtin is available)"
+        else _("LibreOffice: not found (only --pdf-engine builtin is available)")
     )

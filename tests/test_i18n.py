@@ -1,0 +1,259 @@
+"""docgen speaks Vietnamese by default and English on request, from complete catalogues.
+
+The rest of the suite runs in English (conftest.py); here the language is switched on purpose.
+The catalogue tests extract the messages of the code as ``tools/i18n.py`` does, so a message
+added without its Vietnamese fails here, as does a placeholder a translation renamed or lost.
+"""
+
+from __future__ import annotations
+
+import ast
+import importlib.util
+import os
+import re
+import shutil
+import string
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from babel.messages.pofile import read_po
+from click.testing import CliRunner
+
+from docgen import i18n
+from docgen.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
+PACKAGE = ROOT / "src" / "docgen"
+
+
+def _tool():
+    spec = importlib.util.spec_from_file_location("docgen_i18n_tool", ROOT / "tools" / "i18n.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _catalog(language: str):
+    with (PACKAGE / "locale" / language / "LC_MESSAGES" / "docgen.po").open("rb") as handle:
+        return read_po(handle, locale=language)
+
+
+@pytest.fixture(scope="module")
+def extracted() -> list:
+    return _tool().messages()
+
+
+@pytest.fixture
+def vi():
+    """Speak Vietnamese for one test, then English again for the rest of the suite."""
+    i18n.set_language("vi")
+    yield
+    i18n.set_language("en")
+
+
+# --- the catalogues ---------------------------------------------------------------------------
+
+
+def test_every_message_of_the_code_has_its_vietnamese(extracted) -> None:
+    catalog = _catalog("vi")
+    missing, untranslated = [], []
+    for message, location, _comment in extracted:
+        msgid = message[0] if isinstance(message, tuple) else message
+        if not msgid:
+            continue
+        entry = catalog.get(msgid)
+        if entry is None:
+            missing.append(f"{location}: {msgid!r}")
+        elif entry.fuzzy or not all(
+            entry.string if isinstance(entry.string, tuple) else [entry.string]
+        ):
+            untranslated.append(f"{location}: {msgid!r}")
+    assert not missing, "not in vi/docgen.po (run python tools/i18n.py):\n" + "\n".join(missing)
+    assert not untranslated, "empty or fuzzy in vi/docgen.po:\n" + "\n".join(untranslated)
+
+
+def test_english_catalogue_has_every_message(extracted) -> None:
+    catalog = _catalog("en")
+    missing = [
+        f"{location}: {m!r}"
+        for m, location, _c in extracted
+        if (m[0] if isinstance(m, tuple) else m) and catalog.get(m[0] if isinstance(m, tuple) else m) is None
+    ]
+    assert not missing, "\n".join(missing)
+
+
+def _placeholders(text: str) -> set[str]:
+    """``{name}``/``{name!r}`` fields and ``%(name)s`` fields: what .format or % fills in."""
+    fields = {
+        f"{{{name}{'!' + conversion if conversion else ''}}}"
+        for _literal, name, _spec, conversion in string.Formatter().parse(text)
+        if name is not None
+    }
+    return fields | set(re.findall(r"%\([a-z_]+\)[sdr]", text))
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_placeholders_are_the_same_in_every_language(language: str) -> None:
+    catalog = _catalog(language)
+    wrong = []
+    for entry in catalog:
+        if not entry.id:
+            continue
+        if isinstance(entry.id, tuple):
+            singular, plural = entry.id
+            forms = [s for s in entry.string if s]
+            for index, form in enumerate(forms):
+                # A one-form language (Vietnamese) writes the general, plural, sentence.
+                expected = plural if (index > 0 or len(forms) == 1) else singular
+                if _placeholders(form) != _placeholders(expected):
+                    wrong.append(f"{expected!r} → {form!r}")
+        elif entry.string and _placeholders(entry.string) != _placeholders(entry.id):
+            wrong.append(f"{entry.id!r} → {entry.string!r}")
+    assert not wrong, "placeholders differ:\n" + "\n".join(wrong)
+
+
+def test_messages_are_literal_text_babel_can_extract() -> None:
+    """``_(f"…")`` or ``_("…" % x)`` would never reach the catalogue: only plain strings go in."""
+    bad = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Name)
+                and node.func.id in ("_", "ngettext", "N_")
+            ):
+                for arg in node.args[: 2 if node.func.id == "ngettext" else 1]:
+                    if isinstance(arg, ast.JoinedStr | ast.BinOp):
+                        bad.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    assert not bad, "message built at run time inside _():\n" + "\n".join(bad)
+
+
+def test_vietnamese_catalogue_is_nfc() -> None:
+    import unicodedata
+
+    for entry in _catalog("vi"):
+        strings = entry.string if isinstance(entry.string, tuple) else (entry.string,)
+        for text in strings:
+            assert unicodedata.is_normalized("NFC", text), text
+
+
+def test_a_checkout_without_compiled_catalogues_compiles_the_po(tmp_path, monkeypatch) -> None:
+    """PYTHONPATH=src runs have no .mo (git ignores them) or stale ones: the .po wins."""
+    locale = tmp_path / "locale"
+    shutil.copytree(PACKAGE / "locale", locale, ignore=shutil.ignore_patterns("*.mo"))
+    monkeypatch.setattr(i18n, "LOCALE_DIR", locale)
+    monkeypatch.setattr(i18n, "_loaded", {})
+    vi_catalogue = i18n.translations("vi")
+    assert vi_catalogue.gettext("Usage:") == "Cách dùng:"
+    mo = locale / "vi" / "LC_MESSAGES" / "docgen.mo"
+    assert mo.is_file(), "the compiled catalogue is kept for the next run"
+
+    # The .po changes after the .mo was made (a merge, an edit): the .mo is stale and remade.
+    po = mo.with_suffix(".po")
+    po.write_text(
+        po.read_text(encoding="utf-8").replace('msgstr "Cách dùng:"', 'msgstr "Cách dùng lệnh:"'),
+        encoding="utf-8",
+    )
+    os.utime(mo, (1, 1))
+    monkeypatch.setattr(i18n, "_loaded", {})
+    assert i18n.translations("vi").gettext("Usage:") == "Cách dùng lệnh:"
+
+
+# --- choosing the language --------------------------------------------------------------------
+
+
+def _docgen(*args: str, lang: str | None) -> subprocess.CompletedProcess:
+    """A fresh `docgen` process: help texts are fixed when a command's module is imported."""
+    env = {k: v for k, v in os.environ.items() if k != "DOCGEN_LANG"}
+    env["PYTHONPATH"] = str(ROOT / "src")
+    if lang is not None:
+        env["DOCGEN_LANG"] = lang
+    return subprocess.run(
+        [sys.executable, "-m", "docgen", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_vietnamese_is_the_default_and_english_is_on_request() -> None:
+    default = _docgen("--help", lang=None)
+    assert default.returncode == 0
+    assert "Cách dùng:" in default.stdout and "Tùy chọn:" in default.stdout
+    assert "Lệnh:" in default.stdout and "tệp cuộc họp" in default.stdout
+    assert "Usage:" not in default.stdout
+
+    by_option = _docgen("--lang", "en", "--help", lang=None)
+    assert "Usage:" in by_option.stdout and "Options:" in by_option.stdout
+    assert "Commands:" in by_option.stdout and "Cách dùng" not in by_option.stdout
+
+    by_environment = _docgen("--help", lang="en")
+    assert "Usage:" in by_environment.stdout
+    # The option wins over the environment.
+    assert "Cách dùng:" in _docgen("--lang", "vi", "--help", lang="en").stdout
+
+
+COMMANDS = [
+    ["validate"],
+    ["new"],
+    ["build"],
+    ["templates"],
+    ["templates", "list"],
+    ["templates", "init"],
+    ["templates", "check"],
+    ["pdf"],
+    ["doctor"],
+    ["certificates"],
+    ["awards"],
+    ["awards", "check"],
+    ["register"],
+    ["register", "list"],
+    ["register", "next"],
+    ["register", "assign"],
+    ["register", "void"],
+]
+
+@pytest.mark.parametrize("command", COMMANDS, ids=" ".join)
+def test_help_of_every_command_is_vietnamese(command: list[str]) -> None:
+    result = _docgen(*command, "--help", lang=None)
+    assert result.returncode == 0, result.stderr
+    text = result.stdout
+    assert text.startswith("Cách dùng:") and "Tùy chọn:" in text
+    assert "Xem hướng dẫn này rồi thoát." in text
+    english = _docgen("--lang", "en", *command, "--help", lang=None).stdout
+    assert english.startswith("Usage:") and "Show this message and exit." in english
+    # Every line of the help that English writes is written differently in Vietnamese: the
+    # description and each option's help, not only Click's own words, are translated.
+    described = []
+    for line in english.splitlines()[1:]:
+        words = re.split(r"\s{2,}", line.strip(), maxsplit=1)
+        # An option's line: its name and choices stay; the help beside them must not.
+        words = words[1:] if words[0].startswith("-") else words
+        described += [w for w in words if len(w) > 25 and w.count(" ") >= 3]
+    same = [words for words in described if words in text]
+    assert not same, f"still in English in `docgen {' '.join(command)} --help`: {same}"
+
+
+def test_clicks_own_errors_are_vietnamese() -> None:
+    result = _docgen("build", "--no-such-option", lang=None)
+    assert result.returncode == 2
+    assert "Lỗi: Không có tùy chọn '--no-such-option'." in result.stderr
+    assert "Gõ '" in result.stderr and "--help' để xem hướng dẫn." in result.stderr
+
+    missing = _docgen("validate", lang=None)
+    assert missing.returncode == 2 and "Còn thiếu tham số 'MEETING'." in missing.stderr
+
+    english = _docgen("--lang", "en", "validate", lang=None)
+    assert "Missing argument 'MEETING'." in english.stderr
+
+
+def test_an_unknown_language_is_refused_in_both_languages(vi) -> None:
+    result = CliRunner().invoke(main, ["--lang", "fr", "validate", "x.yaml"])
+    assert result.exit_code == 2
+    assert "Giá trị của '--lang' không hợp lệ" in result.output
