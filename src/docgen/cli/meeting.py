@@ -95,12 +95,8 @@ def summary(record: MeetingRecord) -> str:
         issuer = record.body(d.issuer)
         number = document_number(d.number, TYPE_CODES["decision"], issuer.code, issuer.profile)
         dated = f" {format_date(d.date)}" if d.date else ""
-        lines.append(
-            "    "
-            + _("{form} of {authority}: {counts}").format(
-                form=group.form, authority=group.authority, counts=counts
-            )
-        )
+        # As the documents write it, in every language of the interface.
+        lines.append(f"    {group.form} của {group.authority}: {counts}")
         lines.append(f"      {number}{dated}")
     return "\n".join(lines)
 
