@@ -25,7 +25,14 @@ from reportlab.lib.pagesizes import A3, A4, A5
 
 from docgen import templates_dir
 from docgen.errors import DocgenError
-from docgen.loader import FieldPath, parse_yaml, raise_located, validate_located
+from docgen.i18n import _
+from docgen.loader import (
+    FieldPath,
+    parse_yaml,
+    raise_located,
+    read_text_file,
+    validate_located,
+)
 from docgen.sandbox import make_environment
 from docgen.vietnamese import (
     capitalize_first,
@@ -239,14 +246,7 @@ def layout_path(form: str, layouts_dir: Path | None = None) -> Path:
 def load_layout(path: str | Path) -> LoadedLayout:
     """Read and check a layout file; raise :class:`DocgenError` with every located problem."""
     path = Path(path)
-    try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except FileNotFoundError:
-        raise DocgenError(f"{path}: no such layout file.") from None
-    except UnicodeDecodeError:
-        raise DocgenError(f"{path}: the layout is not UTF-8 text; save it as UTF-8.") from None
-    except OSError as exc:
-        raise DocgenError(f"{path}: cannot be read ({exc.strerror}).") from None
+    text = read_text_file(path, _("the layout's .yaml file"))
     return parse_layout(text, str(path), path)
 
 
