@@ -80,7 +80,8 @@ def test_english_catalogue_has_every_message(extracted) -> None:
     missing = [
         f"{location}: {m!r}"
         for m, location, _c in extracted
-        if (m[0] if isinstance(m, tuple) else m) and catalog.get(m[0] if isinstance(m, tuple) else m) is None
+        if (m[0] if isinstance(m, tuple) else m)
+        and catalog.get(m[0] if isinstance(m, tuple) else m) is None
     ]
     assert not missing, "\n".join(missing)
 
@@ -219,6 +220,7 @@ COMMANDS = [
     ["register", "void"],
 ]
 
+
 @pytest.mark.parametrize("command", COMMANDS, ids=" ".join)
 def test_help_of_every_command_is_vietnamese(command: list[str]) -> None:
     result = _docgen(*command, "--help", lang=None)
@@ -257,3 +259,71 @@ def test_an_unknown_language_is_refused_in_both_languages(vi) -> None:
     result = CliRunner().invoke(main, ["--lang", "fr", "validate", "x.yaml"])
     assert result.exit_code == 2
     assert "Giá trị của '--lang' không hợp lệ" in result.output
+
+
+def test_no_function_hides_the_translation_function() -> None:
+    """``_, x = pair`` inside a function that also says ``_("…")`` breaks it at run time."""
+    bad = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for function in ast.walk(tree):
+            if not isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda):
+                continue
+            calls = any(
+                isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id == "_"
+                for n in ast.walk(function)
+            )
+            binds = any(
+                isinstance(n, ast.Name) and n.id == "_" and isinstance(n.ctx, ast.Store)
+                for n in ast.walk(function)
+            )
+            if calls and binds:
+                bad.append(f"{path.relative_to(ROOT)}:{function.lineno}")
+    assert not bad, "a local `_` hides docgen.i18n._:\n" + "\n".join(bad)
+
+
+# --- each command's own words, in both languages -------------------------------------------------
+
+BAD_YAML = "meeting:\n  name: Hội nghị\n  venu: Hội trường\n   session: sáng\n"
+
+
+def _invoke(lang: str, *args: str):
+    return CliRunner().invoke(main, ["--lang", lang, *args])
+
+
+def test_validate_ok_in_both_languages(sample_path) -> None:
+    vi = _invoke("vi", "validate", str(sample_path))
+    assert vi.exit_code == 0, vi.output
+    assert "Thời gian:" in vi.output and "Cơ quan ban hành:" in vi.output
+    assert f"{sample_path}: hợp lệ." in vi.output
+    en = _invoke("en", "validate", str(sample_path))
+    assert "Date:" in en.output and f"{sample_path}: valid." in en.output
+
+
+def test_yaml_syntax_error_with_its_line_in_both_languages(tmp_path) -> None:
+    bad = tmp_path / "hop.yaml"
+    bad.write_text(BAD_YAML, encoding="utf-8")
+    vi = _invoke("vi", "validate", str(bad))
+    assert vi.exit_code == 2
+    assert f"{bad}, dòng 4, cột 11: tệp viết sai cú pháp YAML" in vi.output
+    assert "thụt đầu dòng" in vi.output and "mapping values" not in vi.output
+    en = _invoke("en", "validate", str(bad))
+    assert f"{bad}, line 4, column 11: this is not valid YAML — mapping values" in en.output
+
+
+def test_schema_errors_are_told_in_vietnamese_not_in_pydantics_english(tmp_path, sample_path):
+    text = sample_path.read_text(encoding="utf-8")
+    text = text.replace("  venue:", "  venu:", 1).replace("session: sáng", "session: trưa", 1)
+    bad = tmp_path / "hop.yaml"
+    bad.write_text(text, encoding="utf-8")
+    vi = _invoke("vi", "validate", str(bad))
+    assert vi.exit_code == 2
+    assert f"Tệp {bad} có 2 lỗi:" in vi.output
+    assert '"venu" không phải là tên mục hợp lệ. Có phải là "venue"?' in vi.output
+    assert "'trưa' không được chấp nhận ở mục này; chỉ được ghi" in vi.output
+    assert " hoặc 'tối'" in vi.output or " hoặc '" in vi.output
+    for english in ("Input should be", "is not a known key", " or '", "line "):
+        assert english not in vi.output
+    en = _invoke("en", "validate", str(bad))
+    assert '"venu" is not a known key. Did you mean "venue"?' in en.output
+    assert "'trưa' is not allowed here" in en.output

@@ -30,7 +30,8 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from docgen.errors import DocgenError
-from docgen.i18n import _
+from docgen.explain import pydantic_message, yaml_message
+from docgen.i18n import _, ngettext
 from docgen.model import MeetingRecord, reference_problems
 
 FieldPath = tuple[str | int, ...]
@@ -112,7 +113,9 @@ def parse_yaml(text: str, source: str) -> tuple[Any, dict[FieldPath, Mark], dict
     except yaml.MarkedYAMLError as exc:
         raise DocgenError(_yaml_error_message(exc, source)) from None
     except yaml.YAMLError as exc:
-        raise DocgenError(f"{source}: this is not valid YAML ({exc}).") from None
+        raise DocgenError(
+            _("{file}: this is not valid YAML ({reason}).").format(file=source, reason=exc)
+        ) from None
     values: dict[FieldPath, Mark] = {}
     keys: dict[FieldPath, Mark] = {}
     duplicates: list[str] = []
@@ -124,18 +127,26 @@ def parse_yaml(text: str, source: str) -> tuple[Any, dict[FieldPath, Mark], dict
             for key_node, value_node in n.value:
                 if key_node.tag == "tag:yaml.org,2002:merge":
                     raise DocgenError(
-                        f"{source}, line {Mark.of(key_node).line}: merge keys ('<<') are not supported; "
-                        "write the fields out."
+                        _(
+                            "{where}: merge keys ('<<') are not supported; write the fields out."
+                        ).format(where=_at(source, Mark.of(key_node).line))
                     )
                 key = build(key_node, (*path, "<key>"))
                 if not isinstance(key, str | int) or isinstance(key, bool):
                     key = str(key)
                 if key in out:
                     first = keys[(*path, key)]
+                    at = Mark.of(key_node)
                     duplicates.append(
-                        f"{source}, line {Mark.of(key_node).line}, column {Mark.of(key_node).column}: "
-                        f'{_dotted((*path, key))} — the key "{key}" is given twice (first at line '
-                        f"{first.line}); keep one."
+                        _(
+                            '{where}: {field} — the key "{key}" is given twice (first at line '
+                            "{first}); keep one."
+                        ).format(
+                            where=_at(source, at.line, at.column),
+                            field=_dotted((*path, key)),
+                            key=key,
+                            first=first.line,
+                        )
                     )
                     continue
                 keys[(*path, key)] = Mark.of(key_node)
@@ -147,8 +158,10 @@ def parse_yaml(text: str, source: str) -> tuple[Any, dict[FieldPath, Mark], dict
 
     if node is None:
         raise DocgenError(
-            f"{source}: the file is empty. A meeting file starts with 'meeting:'; "
-            "run 'docgen new FILE.yaml' for a skeleton to fill in."
+            _(
+                "{file}: the file is empty. A meeting file starts with 'meeting:'; "
+                "run 'docgen new FILE.yaml' for a skeleton to fill in."
+            ).format(file=source)
         )
     try:
         data = build(node, ())
@@ -192,7 +205,7 @@ def _check_bounds(loader_class: type, text: str, source: str) -> None:
             field = f"{_dotted(tuple(path[:4]))} … {_dotted(tuple(path[-2:]))}"
         else:
             field = _dotted(tuple(path))
-        return f"{source}, line {mark.line + 1}, column {mark.column + 1}: {field}"
+        return f"{_at(source, mark.line + 1, mark.column + 1)}: {field}"
 
     def add(value: Any, size: int) -> None:
         if stack:
@@ -312,7 +325,7 @@ def _control_characters(text: str, found: list[re.Match[str]], source: str) -> s
     blanked out tells which field each one is in.
     """
     try:
-        _, values, _ = parse_yaml(_NON_PRINTABLE.sub(" ", text), source)
+        _data, values, _keys = parse_yaml(_NON_PRINTABLE.sub(" ", text), source)
     except DocgenError:
         values = {}
     problems = []
@@ -325,26 +338,27 @@ def _control_characters(text: str, found: list[re.Match[str]], source: str) -> s
         ]
         field = f"{_dotted(max(before)[2])} — " if before else ""
         problems.append(
-            f"{source}, line {line}, column {column}: {field}contains the control character "
-            f"U+{ord(match.group()):04X}, which a document cannot hold; delete it (it often comes "
-            "from text pasted from another program)."
+            _(
+                "{where}: {field}contains the control character {code}, which a document cannot "
+                "hold; delete it (it often comes from text pasted from another program)."
+            ).format(
+                where=_at(source, line, column), field=field, code=f"U+{ord(match.group()):04X}"
+            )
         )
     return "\n\n".join(problems)
 
 
 def _yaml_error_message(exc: yaml.MarkedYAMLError, source: str) -> str:
     mark = exc.problem_mark or exc.context_mark
-    where = f"{source}, line {mark.line + 1}, column {mark.column + 1}" if mark else source
-    problem = exc.problem or "the text cannot be read"
-    context = f" ({exc.context})" if exc.context else ""
-    hint = ""
-    if "mapping values are not allowed" in problem or "expected <block end>" in problem:
-        hint = " Check the indentation: keys of one block start in the same column, with spaces, not tabs."
-    elif "found character '\\t'" in problem:
-        hint = " YAML indents with spaces; replace the tab."
-    elif "end of the stream" in problem or "quoted scalar" in (exc.context or ""):
-        hint = " A quote was opened and not closed."
-    return f"{where}: this is not valid YAML — {problem}{context}.{hint}"
+    where = _at(source, mark.line + 1, mark.column + 1) if mark else source
+    return yaml_message(where, exc.problem, exc.context)
+
+
+def _at(source: str, line: int, column: int | None = None) -> str:
+    """Where a problem is, as every message of the loader starts."""
+    if column is None:
+        return _("{file}, line {line}").format(file=source, line=line)
+    return _("{file}, line {line}, column {column}").format(file=source, line=line, column=column)
 
 
 def _dotted(path: FieldPath) -> str:
@@ -353,7 +367,7 @@ def _dotted(path: FieldPath) -> str:
         if part == "<key>":
             continue
         out += f"[{part + 1}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out or "(top level)"
+    return out or _("(top level)")
 
 
 def _locate(path: FieldPath, marks: dict[FieldPath, Mark]) -> Mark | None:
@@ -407,53 +421,12 @@ def _near_key(loc: FieldPath, root: type[BaseModel] = MeetingRecord) -> str | No
     return near[0] if near else None
 
 
-_EXPECTED = {
-    "string_type": "text",
-    "int_type": "a whole number",
-    "int_parsing": "a whole number",
-    "bool_type": "true or false",
-    "bool_parsing": "true or false",
-    "list_type": "a list (lines starting with '- ')",
-    "dict_type": "a block of 'key: value' lines",
-    "model_type": "a block of 'key: value' lines",
-    "date_type": "a date such as 2022-12-12",
-    "time_type": 'a time such as "08:00"',
-}
-
-
 def _message(error: dict[str, Any], root: type[BaseModel] = MeetingRecord) -> str:
-    kind = error["type"]
-    value = error.get("input")
-    if kind == "missing":
-        return "this field is required and missing."
-    if kind == "extra_forbidden":
-        field = error["loc"][-1]
-        model = _model_at(tuple(error["loc"][:-1]), root)
-        allowed = list(model.model_fields) if model else []
-        near = _near_key(tuple(error["loc"]), root)
-        hint = f' Did you mean "{near}"?' if near else ""
-        known = f" Known keys here: {', '.join(allowed)}." if allowed else ""
-        return f'"{field}" is not a known key.{hint}{known}'
-    if kind == "literal_error":
-        return f"{_show(value)} is not allowed here; expected {error['ctx']['expected']}."
-    if kind in ("too_short",) and isinstance(value, list | dict):
-        return "this list must not be empty."
-    if kind in _EXPECTED:
-        return f"expected {_EXPECTED[kind]}, got {_show(value)}."
-    if kind == "value_error":
-        return f"{error['ctx']['error']}."
-    return f"{error['msg']} (got {_show(value)})."
-
-
-def _show(value: Any) -> str:
-    if isinstance(value, dict):
-        return "a block of keys"
-    if isinstance(value, list):
-        return "a list"
-    if value is None:
-        return "nothing"
-    text = repr(value)
-    return text if len(text) <= 60 else text[:57] + "…"
+    if error["type"] != "extra_forbidden":
+        return pydantic_message(error)
+    model = _model_at(tuple(error["loc"][:-1]), root)
+    allowed = list(model.model_fields) if model else []
+    return pydantic_message(error, allowed, _near_key(tuple(error["loc"]), root))
 
 
 def load_meeting(path: str | Path) -> MeetingRecord:
@@ -474,10 +447,12 @@ def parse_meeting(text: str, source: str = "<meeting>") -> MeetingRecord:
     """Validate YAML text already in memory (``source`` names it in messages)."""
     data, values, keys = parse_yaml(text, source)
     if not isinstance(data, dict):
-        kind = "a list" if isinstance(data, list) else "a single value"
+        kind = _("a list") if isinstance(data, list) else _("a single value")
         raise DocgenError(
-            f"{source}, line 1: the file holds {kind}; a meeting file is a block of keys "
-            "starting with 'meeting:', 'bodies:', 'people:' …"
+            _(
+                "{where}: the file holds {kind}; a meeting file is a block of keys "
+                "starting with 'meeting:', 'bodies:', 'people:' …"
+            ).format(where=_at(source, 1), kind=kind)
         )
     record = validate_located(MeetingRecord, data, values, keys, source)
     raise_located(source, values, reference_problems(record))
@@ -538,10 +513,12 @@ def validation_problems(
 
 
 def _paragraph(source: str, mark: Mark | None, loc: FieldPath, message: str) -> str:
-    where = f"{source}, line {mark.line}, column {mark.column}" if mark else source
+    where = _at(source, mark.line, mark.column) if mark else source
     return f"{where}: {_dotted(loc)} — {message}"
 
 
 def _summary(source: str, problems: list[str]) -> str:
     n = len(problems)
-    return f"{source} has {n} problem{'s' if n > 1 else ''}:"
+    return ngettext("{file} has {count} problem:", "{file} has {count} problems:", n).format(
+        file=source, count=n
+    )
