@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from docgen.errors import DocgenError
+from docgen.i18n import _
 from docgen.identity import meeting_key, register_key
 from docgen.loader import load_meeting
 from docgen.model import MeetingRecord
@@ -117,11 +118,15 @@ def build(
     chosen_formats = choose(formats, FORMATS, "--format:")
     if number not in (None, "auto"):
         raise DocgenError(
-            f"--number {number!r}: the only choice is 'auto' (numbers from the register)."
+            _("--number {number!r}: the only choice is 'auto' (numbers from the register).").format(
+                number=number
+            )
         )
     if certificates is not None and certificates not in CERTIFICATE_MODES:
         raise DocgenError(
-            f"--certificates {certificates!r} is not one of: {', '.join(CERTIFICATE_MODES)}, none."
+            _("--certificates {value!r} is not one of: {choices}.").format(
+                value=certificates, choices=", ".join([*CERTIFICATE_MODES, "none"])
+            )
         )
     convert = pdf_converter(pdf_engine) if "pdf" in chosen_formats else None
     source = resolve(templates, cwd)
@@ -130,8 +135,9 @@ def build(
     with_certificates = certificates is not None and bool(record.awards)
     if not jobs and not with_certificates:
         raise DocgenError(
-            f"{meeting}: nothing to build — the record has no award groups for "
-            f"--only {','.join(documents)}."
+            _(
+                "{file}: nothing to build — the record has no award groups for --only {documents}."
+            ).format(file=meeting, documents=",".join(documents))
         )
     if number == "auto" and jobs:
         record = _numbered(record, jobs, register, meeting)

@@ -20,6 +20,7 @@ from typing import Any
 
 from docgen.context import DOCUMENTS, context_for
 from docgen.errors import DocgenError
+from docgen.i18n import _
 from docgen.model import AwardGroup, MeetingRecord
 from docgen.outputs import safe_filename
 from docgen.pdf import docx_bytes_to_pdf, find_soffice, libreoffice_convert
@@ -73,11 +74,17 @@ def pdf_converter(engine: str = "builtin") -> Converter:
     LibreOffice reads only files), for offices that want LibreOffice's exact rendering.
     """
     if engine not in PDF_ENGINES:
-        raise DocgenError(f"--pdf-engine {engine!r} is not one of: {', '.join(PDF_ENGINES)}.")
+        raise DocgenError(
+            _("--pdf-engine {engine!r} is not one of: {choices}.").format(
+                engine=engine, choices=", ".join(PDF_ENGINES)
+            )
+        )
     if engine == "libreoffice" and find_soffice() is None:
         raise DocgenError(
-            "--pdf-engine libreoffice: LibreOffice (soffice) is not installed on this "
-            "machine; install it or use --pdf-engine builtin."
+            _(
+                "--pdf-engine libreoffice: LibreOffice (soffice) is not installed on this "
+                "machine; install it or use --pdf-engine builtin."
+            )
         )
     if engine == "libreoffice":
         return _libreoffice
@@ -96,9 +103,11 @@ def _builtin(items: list[tuple[str, bytes]]) -> list[tuple[bytes, list[str]]]:
             # The DOCX is fine; only its PDF could not be laid out. Say which document, and
             # how to get the DOCX meanwhile, rather than a traceback.
             raise DocgenError(
-                f"{name} could not be made by the PDF engine ({type(exc).__name__}: {exc}). "
-                "Nothing was written. Build with --format docx to get the Word files, or "
-                "--pdf-engine libreoffice if LibreOffice is installed."
+                _(
+                    "{name} could not be made by the PDF engine ({reason}). "
+                    "Nothing was written. Build with --format docx to get the Word files, or "
+                    "--pdf-engine libreoffice if LibreOffice is installed."
+                ).format(name=name, reason=f"{type(exc).__name__}: {exc}")
             ) from None
         out.append((pdf, [f"{name}: {w}" for w in warnings]))
     return out
@@ -124,7 +133,11 @@ def choose(
     for raw in items:
         item = raw.strip().lower()
         if item and item not in allowed:
-            raise DocgenError(f"{what} {raw.strip()!r} is not one of: {', '.join(allowed)}.")
+            raise DocgenError(
+                _("{option} {value!r} is not one of: {choices}.").format(
+                    option=what, value=raw.strip(), choices=", ".join(allowed)
+                )
+            )
         chosen.add(item)
     chosen.discard("")
     return tuple(a for a in allowed if a in chosen) if chosen else allowed
@@ -168,8 +181,10 @@ def check_templates(
         problems.extend(str(p) for p in store.problems(store.load(job.template), context))
     if problems:
         raise DocgenError(
-            "The templates have problems, so nothing was built. Fix them in Word (each is "
-            "located below) and build again:",
+            _(
+                "The templates have problems, so nothing was built. Fix them in Word (each is "
+                "located below) and build again:"
+            ),
             problems,
         )
 
