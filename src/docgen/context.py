@@ -21,6 +21,7 @@ from typing import Any
 
 from docgen import formats
 from docgen.errors import DocgenError
+from docgen.i18n import _
 from docgen.model import AwardGroup, Body, DocumentSettings, MeetingRecord, Person, Signer
 from docgen.vietnamese import (
     DATE_BLANK,
@@ -429,7 +430,11 @@ def _award(record: MeetingRecord, group: AwardGroup) -> dict[str, Any]:
     try:
         counts = format_counts(len(collectives), len(individuals), " và ")
     except ValueError as exc:
-        raise DocgenError(f"Award group {group.key!r}: {exc}.") from None
+        raise DocgenError(
+            _("Award group {key!r}: there are no collectives and no individuals to award.").format(
+                key=group.key
+            )
+        ) from None
     grounds, proposal = _grounds(group)
     proposer = _PROPOSAL_LEAD.sub("", proposal[:-1]) if proposal else ""
     full = group.authority_full or group.authority

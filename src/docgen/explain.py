@@ -228,3 +228,25 @@ def pydantic_message(
     if language() == "en":
         return f"{error['msg']} (got {show(value)})."
     return _("{value} is not accepted here (check {kind}).").format(value=show(value), kind=kind)
+
+
+# --- other libraries' exceptions (openpyxl, csv, zipfile) --------------------------------------
+
+
+def library_reason(exc: BaseException) -> str:
+    """Why a library refused a file, for the parentheses of a message.
+
+    The library's own sentence in English; in another language a general one naming the kind of
+    failure, since openpyxl and the csv module have no catalogue of their own.
+    """
+    if language() == "en":
+        return str(exc) or type(exc).__name__
+    import zipfile
+
+    if isinstance(exc, zipfile.BadZipFile):
+        return _("the file is not a complete Office file")
+    if isinstance(exc, KeyError):
+        return _("a part the file must contain is missing")
+    return _("the file is damaged or was not saved by an office program ({kind})").format(
+        kind=type(exc).__name__
+    )

@@ -23,6 +23,8 @@ from jinja2 import TemplateError
 
 from docgen import sandbox
 from docgen.errors import DocgenError
+from docgen.explain import library_reason
+from docgen.i18n import _
 from docgen.safezip import DEFAULT_ZIP_LIMITS, open_docx_safely
 from docgen.templates_dir import TemplateSource
 
@@ -209,7 +211,7 @@ class TemplateStore:
         """
         path = template.path
         if template.data is None and not path.is_file():
-            raise DocgenError(f"Template {path} does not exist.")
+            raise DocgenError(_("Template {file} does not exist.").format(file=path))
         try:
             # Templates travel between offices: check the zip and its XML (bombs, XXE) first.
             tpl = DocxTemplate(BytesIO(template.safe_data()))
@@ -217,11 +219,15 @@ class TemplateStore:
             _adopt_core_properties(tpl)
         except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
             raise DocgenError(
-                f"Template {path} is not a Word document docgen can read ({exc}). Save it "
-                "from Word or LibreOffice as .docx (Word 2007–365)."
+                _(
+                    "Template {file} is not a Word document docgen can read ({reason}). Save it "
+                    "from Word or LibreOffice as .docx (Word 2007–365)."
+                ).format(file=path, reason=library_reason(exc))
             ) from None
         try:
-            sandbox.render_docx(tpl, context, what=f"Template {path}", env=self.environment)
+            sandbox.render_docx(
+                tpl, context, what=_("Template {file}").format(file=path), env=self.environment
+            )
         except DocgenError as error:
             # The sandbox names the template and the line of docxtpl's XML; a clerk needs the
             # words of the paragraph, which only the template itself can give back.
@@ -229,7 +235,9 @@ class TemplateStore:
             where = ""
             if isinstance(original, TemplateError) and "near:" not in str(error):
                 where = _locate(tpl, original)
-            hint = "Run `docgen templates check` on the templates folder for every problem at once."
+            hint = _(
+                "Run `docgen templates check` on the templates folder for every problem at once."
+            )
             raise DocgenError(f"{error}{where}\n{hint}", error.problems) from None
         buffer = BytesIO()
         tpl.save(buffer)
@@ -246,6 +254,6 @@ def render_docx(template: Path, context: dict[str, Any]) -> bytes:
     """
     template = Path(template)
     if not template.is_file():
-        raise DocgenError(f"Template {template} does not exist.")
+        raise DocgenError(_("Template {file} does not exist.").format(file=template))
     store = TemplateStore()
     return store.render(store.load(template), context)

@@ -27,6 +27,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from docgen.errors import DocgenError
+from docgen.explain import library_reason
+from docgen.i18n import _, ngettext
 from docgen.safezip import ZipLimits, open_xlsx_safely
 from docgen.vietnamese import clean_text, format_counts
 
@@ -122,11 +124,11 @@ class Where:
     def __str__(self) -> str:
         parts = [self.file]
         if self.sheet is not None:
-            parts.append(f'sheet "{self.sheet}"')
+            parts.append(_('sheet "{sheet}"').format(sheet=self.sheet))
         if self.row is not None:
-            parts.append(f"row {self.row}")
+            parts.append(_("row {row}").format(row=self.row))
         if self.column is not None:
-            col = f"column {column_letter(self.column)}"
+            col = _("column {column}").format(column=column_letter(self.column))
             parts.append(f"{col} ({self.header})" if self.header else col)
         return ", ".join(parts)
 
@@ -164,7 +166,7 @@ class RecipientList:
         try:
             return format_counts(len(self.collectives), len(self.individuals))
         except ValueError:
-            return "no recipients"
+            return _("no recipients")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -176,15 +178,21 @@ def _check_size(path: Path, display: str) -> None:
     try:
         size = path.stat().st_size
     except FileNotFoundError:
-        raise DocgenError(f"{display}: no such file.") from None
+        raise DocgenError(_("{file}: no such file.").format(file=display)) from None
     except OSError as exc:
-        raise DocgenError(f"{display}: cannot be read ({exc.strerror}).") from None
+        raise DocgenError(
+            _("{file}: cannot be read ({reason}).").format(file=display, reason=exc.strerror)
+        ) from None
     if path.is_dir():
-        raise DocgenError(f"{display}: this is a folder; give the .xlsx or .csv file.")
+        raise DocgenError(
+            _("{file}: this is a folder; give the .xlsx or .csv file.").format(file=display)
+        )
     if size > MAX_FILE_BYTES:
         raise DocgenError(
-            f"{display}: the file is {size / 1e6:.0f} MB; an award list is expected to be under "
-            f"{MAX_FILE_BYTES // 2**20} MB. Remove pictures or unrelated sheets and save it again."
+            _(
+                "{file}: the file is {size:.0f} MB; an award list is expected to be under "
+                "{limit} MB. Remove pictures or unrelated sheets and save it again."
+            ).format(file=display, size=size / 1e6, limit=MAX_FILE_BYTES // 2**20)
         )
 
 
@@ -194,8 +202,10 @@ def _xlsx_sheets(path: Path, display: str) -> tuple[Any, list[str]]:
         magic = fh.read(8)
     if magic.startswith(b"\xd0\xcf\x11\xe0"):
         raise DocgenError(
-            f"{display}: this is an old Excel 97–2003 (.xls) file; open it in Excel or "
-            "LibreOffice and save it as .xlsx (Excel Workbook)."
+            _(
+                "{file}: this is an old Excel 97–2003 (.xls) file; open it in Excel or "
+                "LibreOffice and save it as .xlsx (Excel Workbook)."
+            ).format(file=display)
         )
     # Zip bombs, overlapping members, passwords and DOCTYPE/entity tricks (XXE) are refused by
     # the shared checker before openpyxl sees a byte; the bytes checked are the bytes read.
@@ -206,11 +216,19 @@ def _xlsx_sheets(path: Path, display: str) -> tuple[Any, list[str]]:
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for a malformed package
-        raise DocgenError(f"{display}: the workbook cannot be read ({exc}).") from None
+        raise DocgenError(
+            _("{file}: the workbook cannot be read ({reason}).").format(
+                file=display, reason=library_reason(exc)
+            )
+        ) from None
     names = list(workbook.sheetnames)
     if len(names) > MAX_SHEETS:
         workbook.close()
-        raise DocgenError(f"{display}: {len(names)} sheets; at most {MAX_SHEETS} are read.")
+        raise DocgenError(
+            _("{file}: {count} sheets; at most {limit} are read.").format(
+                file=display, count=len(names), limit=MAX_SHEETS
+            )
+        )
     return workbook, names
 
 
@@ -228,8 +246,10 @@ def _csv_rows(path: Path, display: str) -> list[tuple[Any, ...]]:
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         raise DocgenError(
-            f"{display}, row {line}: the file is not UTF-8 text. In Excel use Save As → "
-            '"CSV UTF-8 (Comma delimited)", or save as .xlsx.'
+            _(
+                "{file}, row {row}: the file is not UTF-8 text. In Excel use Save As → "
+                '"CSV UTF-8 (Comma delimited)", or save as .xlsx.'
+            ).format(file=display, row=line)
         ) from None
     sample = text[:8192]
     try:
@@ -239,7 +259,11 @@ def _csv_rows(path: Path, display: str) -> list[tuple[Any, ...]]:
     try:
         return [tuple(row[:MAX_COLUMNS]) for row in csv.reader(io.StringIO(text), dialect)]
     except csv.Error as exc:
-        raise DocgenError(f"{display}: the CSV cannot be read ({exc}).") from None
+        raise DocgenError(
+            _("{file}: the CSV cannot be read ({reason}).").format(
+                file=display, reason=library_reason(exc)
+            )
+        ) from None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -340,8 +364,10 @@ def _read_table(
         report.rows += 1
         if report.rows > MAX_ROWS:
             out.problems.append(
-                f"{Where(where.file, where.sheet, number)}: more than {MAX_ROWS} filled rows; an "
-                "award list is expected to be shorter. Split the file."
+                _(
+                    "{where}: more than {limit} filled rows; an award list is expected to be "
+                    "shorter. Split the file."
+                ).format(where=Where(where.file, where.sheet, number), limit=MAX_ROWS)
             )
             break
         section = _row(
@@ -350,20 +376,30 @@ def _read_table(
     if roles is None:
         if required:
             out.problems.append(
-                f"{where}: no header row found in the first {HEADER_SEARCH_ROWS} filled rows. "
-                "The table needs a row of column names with at least a name column "
-                '("Tên tập thể", "Họ và tên" or "Tên tập thể / Họ và tên"), and usually STT, '
-                '"Chức vụ", "Đơn vị" and "Loại" (Tập thể / Cá nhân).'
+                _(
+                    "{where}: no header row found in the first {limit} filled rows. "
+                    "The table needs a row of column names with at least a name column "
+                    '("Tên tập thể", "Họ và tên" or "Tên tập thể / Họ và tên"), and usually STT, '
+                    '"Chức vụ", "Đơn vị" and "Loại" (Tập thể / Cá nhân).'
+                ).format(where=where, limit=HEADER_SEARCH_ROWS)
             )
         return
     if unknown_kind_rows:
         first, n = unknown_kind_rows[0], len(unknown_kind_rows)
-        more = f" (and {n - 1} more row{'s' if n > 2 else ''})" if n > 1 else ""
+        more = (
+            " "
+            + ngettext("(and {count} more row)", "(and {count} more rows)", n - 1).format(
+                count=n - 1
+            )
+            if n > 1
+            else ""
+        )
         out.problems.append(
-            f"{Where(where.file, where.sheet, first)}{more}: cannot tell whether this is a "
-            'collective or an individual. Add a column "Loại" holding Tập thể or Cá nhân, or '
-            'section rows "I. TẬP THỂ" / "II. CÁ NHÂN", or put each kind on a sheet named '
-            '"Tập thể" / "Cá nhân".'
+            _(
+                "{where}{more}: cannot tell whether this is a collective or an individual. Add a "
+                'column "Loại" holding Tập thể or Cá nhân, or section rows "I. TẬP THỂ" / '
+                '"II. CÁ NHÂN", or put each kind on a sheet named "Tập thể" / "Cá nhân".'
+            ).format(where=Where(where.file, where.sheet, first), more=more)
         )
     out.sheets.append(report)
 
@@ -403,8 +439,10 @@ def _row(
     if not name:
         col = roles["name"]
         out.problems.append(
-            f"{at(number, col, 'name')}: the name is empty, but the row holds "
-            f"{', '.join(repr(c) for c in filled[:3])}. Fill in the name or delete the row."
+            _(
+                "{where}: the name is empty, but the row holds {cells}. Fill in the name or "
+                "delete the row."
+            ).format(where=at(number, col, "name"), cells=", ".join(repr(c) for c in filled[:3]))
         )
         return section
     kind: Kind | None = None
@@ -413,15 +451,18 @@ def _row(
         kind = _KIND_WORDS.get(fold(kind_text))
         if kind is None:
             out.problems.append(
-                f"{at(number, roles['kind'], 'kind')}: {kind_text!r} is not a kind of recipient; "
-                "write Tập thể or Cá nhân."
+                _("{where}: {kind!r} is not a kind of recipient; write Tập thể or Cá nhân.").format(
+                    where=at(number, roles["kind"], "kind"), kind=kind_text
+                )
             )
             return section
     if kind is not None and sheet_kind is not None and kind != sheet_kind and section is None:
+        holds = _("collectives") if sheet_kind == "collective" else _("individuals")
         out.problems.append(
-            f"{at(number, roles['kind'], 'kind')}: the row says {kind_text!r} but this sheet "
-            f"holds {'collectives' if sheet_kind == 'collective' else 'individuals'}; move the "
-            "row to the right sheet or correct the kind."
+            _(
+                "{where}: the row says {kind!r} but this sheet holds {holds}; move the row to the "
+                "right sheet or correct the kind."
+            ).format(where=at(number, roles["kind"], "kind"), kind=kind_text, holds=holds)
         )
         return section
     kind = kind or section or sheet_kind or _NAME_HINT.get(fold(report.columns.get("name", "")))
@@ -431,8 +472,10 @@ def _row(
     position = get("position") or None
     if kind == "collective" and position:
         out.problems.append(
-            f"{at(number, roles['position'], 'position')}: a collective has no position "
-            f"({position!r}); leave the cell empty, or mark the row Cá nhân if it is a person."
+            _(
+                "{where}: a collective has no position ({position!r}); leave the cell empty, or "
+                "mark the row Cá nhân if it is a person."
+            ).format(where=at(number, roles["position"], "position"), position=position)
         )
         return section
     recipient = Recipient(
@@ -458,12 +501,14 @@ def _duplicates(out: RecipientList, *, per_sheet: bool) -> None:
         if first is None:
             seen[key] = r
             continue
-        where = f"row {first.where.row}"
+        where = _("row {row}").format(row=first.where.row)
         if first.where.sheet != r.where.sheet:
-            where = f'sheet "{first.where.sheet}", {where}'
+            where = _('sheet "{sheet}"').format(sheet=first.where.sheet) + f", {where}"
         out.problems.append(
-            f"{r.where}: {r.name!r} is listed twice (first at {where}); delete one of the rows, "
-            "or tell the two apart in the Đơn vị column if they are different people."
+            _(
+                "{where}: {name!r} is listed twice (first at {first}); delete one of the rows, "
+                "or tell the two apart in the Đơn vị column if they are different people."
+            ).format(where=r.where, name=r.name, first=where)
         )
 
 
@@ -475,8 +520,9 @@ def _pick_sheet(names: list[str], wanted: str, display: str) -> str:
         if fold(name) == fold(wanted):
             return name
     raise DocgenError(
-        f'{display}: there is no sheet "{wanted}"; the sheets are '
-        f"{', '.join(repr(n) for n in names)}."
+        _('{file}: there is no sheet "{wanted}"; the sheets are {sheets}.').format(
+            file=display, wanted=wanted, sheets=", ".join(repr(n) for n in names)
+        )
     )
 
 
@@ -499,16 +545,19 @@ def read_recipients(
     suffix = path.suffix.lower()
     if suffix not in (".csv", ".xlsx", ".xlsm"):
         raise DocgenError(
-            f"{display}: expected an .xlsx or .csv file, not "
-            f"{path.suffix or 'a file without an extension'}; save the list from Excel or "
-            "LibreOffice as .xlsx (or CSV UTF-8)."
+            _(
+                "{file}: expected an .xlsx or .csv file, not {suffix}; save the list from Excel "
+                "or LibreOffice as .xlsx (or CSV UTF-8)."
+            ).format(file=display, suffix=path.suffix or _("a file without an extension"))
         )
     _check_size(path, display)
     out = RecipientList(display)
     whole = False
     if suffix == ".csv":
         if sheet or collectives_sheet or individuals_sheet:
-            raise DocgenError(f"{display}: a .csv file has no sheets; remove the sheet names.")
+            raise DocgenError(
+                _("{file}: a .csv file has no sheets; remove the sheet names.").format(file=display)
+            )
         _read_table(_csv_rows(path, display), Where(display), None, out, required=True)
     else:
         workbook, names = _xlsx_sheets(path, display)
@@ -530,15 +579,22 @@ def read_recipients(
             workbook.close()
         if not out.sheets and not out.problems:
             out.problems.append(
-                f"{display}: no sheet holds a table with a name column "
-                '("Tên tập thể", "Họ và tên" or "Tên tập thể / Họ và tên").'
+                _(
+                    "{file}: no sheet holds a table with a name column "
+                    '("Tên tập thể", "Họ và tên" or "Tên tập thể / Họ và tên").'
+                ).format(file=display)
             )
     _duplicates(out, per_sheet=whole)
     if not out.problems and not out.collectives and not out.individuals:
-        out.problems.append(f"{display}: the table holds no recipients.")
+        out.problems.append(_("{file}: the table holds no recipients.").format(file=display))
     if out.problems:
         n = len(out.problems)
-        raise DocgenError(f"{display} has {n} problem{'s' if n > 1 else ''}:", out.problems)
+        raise DocgenError(
+            ngettext("{file} has {count} problem:", "{file} has {count} problems:", n).format(
+                file=display, count=n
+            ),
+            out.problems,
+        )
     return out
 
 
@@ -567,7 +623,9 @@ def fill_recipients(record: MeetingRecord, base_dir: str | Path, source: str = "
                 display=display,
             )
         except DocgenError as exc:
-            head = f"award group {index + 1} ({group.key}) takes its recipients from {display}:"
+            head = _("award group {number} ({key}) takes its recipients from {file}:").format(
+                number=index + 1, key=group.key, file=display
+            )
             problems.append(head)
             problems.extend(exc.problems or [str(exc)])
             continue
@@ -580,19 +638,36 @@ def fill_recipients(record: MeetingRecord, base_dir: str | Path, source: str = "
             for r in found.individuals
         ]
     if problems:
-        where = f"{source}: " if source else ""
-        raise DocgenError(f"{where}the award lists cannot be read:", problems)
+        if source:
+            head = _("{file}: the award lists cannot be read:").format(file=source)
+        else:
+            head = _("The award lists cannot be read:")
+        raise DocgenError(head, problems)
 
 
 def describe(found: RecipientList) -> str:
     """A readable account of what was read, for ``docgen awards check``."""
     lines = [f"{found.source}: {found.counts()}"]
     for report in found.sheets:
-        name = f'sheet "{report.name}"' if report.name is not None else "table"
+        name = (
+            _('sheet "{sheet}"').format(sheet=report.name)
+            if report.name is not None
+            else _("table")
+        )
         cols = ", ".join(f"{_ROLE_LABEL[r]} = {h!r}" for r, h in report.columns.items())
-        lines.append(f"  {name}: header at row {report.header_row}; {cols}")
+        lines.append(
+            "  "
+            + _("{name}: header at row {row}; {columns}").format(
+                name=name, row=report.header_row, columns=cols
+            )
+        )
         if report.ignored:
-            lines.append(f"    columns not used: {', '.join(repr(h) for h in report.ignored)}")
+            lines.append(
+                "    "
+                + _("columns not used: {columns}").format(
+                    columns=", ".join(repr(h) for h in report.ignored)
+                )
+            )
     for title, people in (("I. TẬP THỂ", found.collectives), ("II. CÁ NHÂN", found.individuals)):
         if not people:
             continue

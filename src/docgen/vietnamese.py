@@ -36,6 +36,8 @@ from collections.abc import Iterable
 from functools import lru_cache
 from typing import TYPE_CHECKING, Literal
 
+from docgen.i18n import _
+
 if TYPE_CHECKING:
     from docgen.formats import NumberForm
 
@@ -493,23 +495,25 @@ class TextCharacterError(ValueError):
 def _describe(ch: str) -> str:
     cp = ord(ch)
     if ch in "\n\r":
-        return "a line break"
+        return _("a line break")
     if cp < 0x20 or 0x7F <= cp <= 0x9F:
-        return "the control character"
+        return _("the control character")
     if 0xD800 <= cp <= 0xDFFF:
-        return "an undecodable byte (lone surrogate)"
+        return _("an undecodable byte (lone surrogate)")
     if ch in "\u2028\u2029":
-        return "the line/paragraph separator"
-    return "the invisible formatting character"
+        return _("the line/paragraph separator")
+    return _("the invisible formatting character")
 
 
 def _reject(text: str, match: re.Match[str], multiline: bool) -> TextCharacterError:
     ch = match.group()
     pos = match.start()
     label = f"U+{ord(ch):04X}"
-    message = f"contains {_describe(ch)} {label} at position {pos}"
+    message = _("contains {what} {code} at position {position}").format(
+        what=_describe(ch), code=label, position=pos
+    )
     if ch in "\n\r" and not multiline:
-        message += "; this field must be a single line"
+        message += _("; this field must be a single line")
     return TextCharacterError(message, ch, pos)
 
 

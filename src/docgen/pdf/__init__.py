@@ -18,6 +18,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from docgen.errors import DocgenError
+from docgen.i18n import _, ngettext
 
 __all__ = [
     "docx_to_pdf",
@@ -98,14 +99,14 @@ def libreoffice_convert(
     """
     soffice = find_soffice()
     if soffice is None:
-        raise DocgenError("LibreOffice (soffice) is not installed; use --pdf-engine builtin.")
+        raise DocgenError(_("LibreOffice (soffice) is not installed; use --pdf-engine builtin."))
     paths = [Path(s).resolve() for s in srcs]
     for src in paths:
         if not src.exists():
-            raise DocgenError(f"{src}: no such file.")
+            raise DocgenError(_("{file}: no such file.").format(file=src))
     stems = [p.stem for p in paths]
     if len(set(stems)) != len(stems):
-        raise DocgenError("LibreOffice writes outputs by file name; two inputs share one name.")
+        raise DocgenError(_("LibreOffice writes outputs by file name; two inputs share one name."))
     dst_dir = Path(dst_dir)
     dst_dir.mkdir(parents=True, exist_ok=True)
     ext = convert_to.split(":")[0]
@@ -137,9 +138,15 @@ def libreoffice_convert(
             stdout, stderr = proc.communicate(timeout=timeout)
         except subprocess.TimeoutExpired as exc:
             _kill_tree(proc)
-            what = paths[0] if len(paths) == 1 else f"{len(paths)} files"
+            what = (
+                paths[0]
+                if len(paths) == 1
+                else ngettext("{count} file", "{count} files", len(paths)).format(count=len(paths))
+            )
             raise DocgenError(
-                f"LibreOffice did not finish converting {what} within {timeout:.0f} s."
+                _("LibreOffice did not finish converting {what} within {seconds:.0f} s.").format(
+                    what=what, seconds=timeout
+                )
             ) from exc
     failed = [
         p
@@ -148,8 +155,9 @@ def libreoffice_convert(
     ]
     if proc.returncode != 0 or failed:
         raise DocgenError(
-            f"LibreOffice could not convert {', '.join(map(str, failed or paths))}: "
-            f"{(stderr or stdout).strip()[:500]}"
+            _("LibreOffice could not convert {files}: {output}").format(
+                files=", ".join(map(str, failed or paths)), output=(stderr or stdout).strip()[:500]
+            )
         )
     return outs
 
