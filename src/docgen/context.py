@@ -429,7 +429,7 @@ def _award(record: MeetingRecord, group: AwardGroup) -> dict[str, Any]:
         individuals.sort(key=lambda p: name_sort_key(p.name))
     try:
         counts = format_counts(len(collectives), len(individuals), " và ")
-    except ValueError as exc:
+    except ValueError:
         raise DocgenError(
             _("Award group {key!r}: there are no collectives and no individuals to award.").format(
                 key=group.key

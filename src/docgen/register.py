@@ -43,6 +43,7 @@ from typing import TYPE_CHECKING, Literal
 
 from docgen.context import TYPE_CODES
 from docgen.errors import DocgenError
+from docgen.i18n import _
 from docgen.vietnamese import nfc, number_reference
 
 if TYPE_CHECKING:
@@ -100,7 +101,11 @@ def period_of(profile: Profile, date: dt.date, term: str | None = None) -> str:
         return f"{date.year:04d}"
     if profile == "party":
         return nfc(term.strip()) if term else ""
-    raise DocgenError(f"unknown format profile {profile!r}; expected 'state' or 'party'.")
+    raise DocgenError(
+        _("unknown format profile {profile!r}; expected 'state' or 'party'.").format(
+            profile=profile
+        )
+    )
 
 
 @dataclass(frozen=True)
@@ -137,9 +142,13 @@ class Entry:
 def _code(value: str | None, what: str, *, allow_empty: bool = False) -> str:
     text = nfc((value or "").strip())
     if not text and not allow_empty:
-        raise DocgenError(f"the {what} is empty; give the code printed in document numbers.")
+        raise DocgenError(
+            _("the {what} is empty; give the code printed in document numbers.").format(what=what)
+        )
     if any(ch.isspace() or ch == "/" for ch in text):
-        raise DocgenError(f"the {what} {text!r} must not hold spaces or '/'.")
+        raise DocgenError(
+            _("the {what} {text!r} must not hold spaces or '/'.").format(what=what, text=text)
+        )
     return text
 
 
@@ -167,8 +176,10 @@ class Register:
             return self._db
         if not self.path.parent.exists():
             raise DocgenError(
-                f"{self.path}: the folder {self.path.parent} does not exist; create it or give "
-                "another --register path."
+                _(
+                    "{path}: the folder {folder} does not exist; create it or give "
+                    "another --register path."
+                ).format(path=self.path, folder=self.path.parent)
             )
         try:
             db = sqlite3.connect(self.path, timeout=self.busy_timeout, isolation_level=None)
@@ -177,8 +188,10 @@ class Register:
             version = db.execute("PRAGMA user_version").fetchone()[0]
             if version > SCHEMA_VERSION:
                 raise DocgenError(
-                    f"{self.path} was written by a newer docgen (register format {version}); "
-                    "update docgen before using it."
+                    _(
+                        "{path} was written by a newer docgen (register format {version}); "
+                        "update docgen before using it."
+                    ).format(path=self.path, version=version)
                 )
             if version < SCHEMA_VERSION:
                 # Two processes may create the file at once: the lock makes one of them wait.
@@ -197,15 +210,21 @@ class Register:
         text = str(exc)
         if "locked" in text or "busy" in text:
             return DocgenError(
-                f"{self.path}: the register is in use by another docgen and stayed locked for "
-                f"{self.busy_timeout:g} s. Try again in a moment."
+                _(
+                    "{path}: the register is in use by another docgen and stayed locked for "
+                    "{seconds:g} s. Try again in a moment."
+                ).format(path=self.path, seconds=self.busy_timeout)
             )
         if "not a database" in text or "malformed" in text:
             return DocgenError(
-                f"{self.path} is not a docgen register (or is damaged): {text}. Restore it from "
-                "a backup, or give another file with --register."
+                _(
+                    "{path} is not a docgen register (or is damaged): {reason}. Restore it from "
+                    "a backup, or give another file with --register."
+                ).format(path=self.path, reason=text)
             )
-        return DocgenError(f"{self.path}: the register cannot be used ({text}).")
+        return DocgenError(
+            _("{path}: the register cannot be used ({reason}).").format(path=self.path, reason=text)
+        )
 
     def close(self) -> None:
         if self._db is not None:
@@ -259,8 +278,8 @@ class Register:
             raise TypeError(f"date must be a datetime.date, got {type(date).__name__}")
         return (
             profile,
-            _code(issuer, "issuer code"),
-            _code(type_code, "type code", allow_empty=profile == "state"),
+            _code(issuer, _("issuer code")),
+            _code(type_code, _("type code"), allow_empty=profile == "state"),
             period_of(profile, date, term),
         )
 
@@ -370,7 +389,11 @@ class Register:
             number = last + 1
         else:
             if isinstance(wanted, bool) or not isinstance(wanted, int) or wanted < 1:
-                raise DocgenError(f"a document number is a whole number from 1 up, not {wanted!r}.")
+                raise DocgenError(
+                    _("a document number is a whole number from 1 up, not {wanted!r}.").format(
+                        wanted=wanted
+                    )
+                )
             taken = db.execute(
                 "SELECT status FROM entries WHERE profile=? AND issuer=? AND type_code=? "
                 "AND period=? AND number=?",
@@ -378,10 +401,14 @@ class Register:
             ).fetchone()
             if taken is not None:
                 ref = number_reference(wanted, series[2] or None, series[1], series[0])  # type: ignore[arg-type]
-                state = "was voided" if taken["status"] == "void" else "is already given"
-                raise DocgenError(
-                    f"number {ref} ({series[3] or 'no term'}) {state}; a number is given once."
+                message = (
+                    _("number {reference} ({period}) was voided; a number is given once.")
+                    if taken["status"] == "void"
+                    else _(
+                        "number {reference} ({period}) is already given; a number is given once."
+                    )
                 )
+                raise DocgenError(message.format(reference=ref, period=series[3] or _("no term")))
             number = wanted
         db.execute(
             "INSERT INTO entries (profile, issuer, type_code, period, number, date, document, "
@@ -409,8 +436,8 @@ class Register:
         sql = "SELECT * FROM entries WHERE profile=? AND issuer=? AND type_code=? AND number=?"
         args: list[object] = [
             profile,
-            _code(issuer, "issuer code"),
-            _code(type_code, "type code", allow_empty=True),
+            _code(issuer, _("issuer code")),
+            _code(type_code, _("type code"), allow_empty=True),
             number,
         ]
         if period is not None:
@@ -435,20 +462,31 @@ class Register:
         """Mark a given number void. It stays in the register and is never given again."""
         reason = nfc((reason or "").strip())
         if not reason:
-            raise DocgenError("say why the number is voided (--reason); the register keeps it.")
+            raise DocgenError(_("say why the number is voided (--reason); the register keeps it."))
         matches = self.find(issuer, type_code, profile, number, period)
         ref = number_reference(number, type_code or None, issuer, profile)
         if not matches:
-            where = f" in {period}" if period else ""
-            raise DocgenError(f"{ref}{where} is not in the register {self.path}.")
+            message = (
+                _("{reference} in {period} is not in the register {path}.")
+                if period
+                else _("{reference} is not in the register {path}.")
+            )
+            raise DocgenError(message.format(reference=ref, period=period, path=self.path))
         if len(matches) > 1:
-            periods = ", ".join(e.period or "(no term)" for e in matches)
+            periods = ", ".join(e.period or _("(no term)") for e in matches)
             raise DocgenError(
-                f"{ref} was given in several periods ({periods}); say which with --year or --term."
+                _(
+                    "{reference} was given in several periods ({periods}); say which with --year "
+                    "or --term."
+                ).format(reference=ref, periods=periods)
             )
         entry = matches[0]
         if entry.status == "void":
-            raise DocgenError(f"{ref} ({entry.period}) is already void: {entry.void_reason}")
+            raise DocgenError(
+                _("{reference} ({period}) is already void: {reason}").format(
+                    reference=ref, period=entry.period, reason=entry.void_reason
+                )
+            )
         now = dt.datetime.now().isoformat(timespec="seconds")
         try:
             with self._write() as db:
