@@ -250,3 +250,59 @@ def library_reason(exc: BaseException) -> str:
     return _("the file is damaged or was not saved by an office program ({kind})").format(
         kind=type(exc).__name__
     )
+
+
+# --- Jinja ----------------------------------------------------------------------------------------
+
+# Jinja's messages about a template, the ones a clerk editing a Word template meets.
+_JINJA: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(p), m)
+    for p, m in [
+        (r"^'(?P<name>[^']+)' is undefined$", N_("'{name}' is undefined")),
+        (
+            r"^'(?P<owner>[^']+)' has no attribute '(?P<name>[^']+)'$",
+            N_("'{owner}' has no attribute '{name}'"),
+        ),
+        (
+            r"^unexpected '(?P<token>[^']+)'$",
+            N_("unexpected '{token}'"),
+        ),
+        (
+            r"^unexpected end of template, expected '(?P<expected>[^']+)'\.?$",
+            N_("unexpected end of template, expected '{expected}'"),
+        ),
+        (
+            r"^Unexpected end of template\. Jinja was looking for the following tags: "
+            r"(?P<tags>.+?)\. The innermost block that needs to be closed is '(?P<block>[^']+)'\.?$",
+            N_(
+                "Unexpected end of template. Jinja was looking for the following tags: {tags}. "
+                "The innermost block that needs to be closed is '{block}'"
+            ),
+        ),
+        (
+            r"^Encountered unknown tag '(?P<name>[^']+)'\..*$",
+            N_("Encountered unknown tag '{name}'"),
+        ),
+        (
+            r"^expected token '(?P<expected>[^']+)', got '(?P<got>[^']+)'$",
+            N_("expected token '{expected}', got '{got}'"),
+        ),
+        (r"^No filter named '(?P<name>[^']+)'\.?$", N_("No filter named '{name}'")),
+        (r"^No test named '(?P<name>[^']+)'\.?$", N_("No test named '{name}'")),
+        (
+            r"^access to attribute '(?P<name>[^']+)' of '(?P<owner>[^']+)' object is unsafe\.?$",
+            N_("access to attribute '{name}' of '{owner}' object is unsafe"),
+        ),
+        (r"^(?P<name>.+) is not safely callable$", N_("{name} is not safely callable")),
+    ]
+]
+
+
+def jinja_words(text: str) -> str:
+    """Jinja's message in the current language (Jinja's own English for one not listed)."""
+    first = text.strip()
+    for pattern, message in _JINJA:
+        found = pattern.match(first)
+        if found:
+            return _(message).format(**found.groupdict())
+    return text

@@ -24,7 +24,7 @@ from jinja2 import TemplateError
 from docgen import sandbox
 from docgen.errors import DocgenError
 from docgen.explain import library_reason
-from docgen.i18n import _
+from docgen.i18n import N_, _
 from docgen.safezip import DEFAULT_ZIP_LIMITS, open_docx_safely
 from docgen.templates_dir import TemplateSource
 
@@ -45,8 +45,11 @@ def _template_line(exc: BaseException) -> int | None:
 
 def _paragraph_texts(tpl: DocxTemplate) -> list[tuple[str, list[str]]]:
     """Each part's Jinja source split the way docxtpl splits it, as text per line."""
-    parts: list[tuple[str, str]] = [("the body", tpl.get_xml())]
-    for uri, label in ((tpl.HEADER_URI, "a page header"), (tpl.FOOTER_URI, "a page footer")):
+    parts: list[tuple[str, str]] = [(N_("the body"), tpl.get_xml())]
+    for uri, label in (
+        (tpl.HEADER_URI, N_("a page header")),
+        (tpl.FOOTER_URI, N_("a page footer")),
+    ):
         for _key, part in tpl.get_headers_footers(uri):
             parts.append((label, tpl.get_part_xml(part)))
     out = []
@@ -71,7 +74,9 @@ def _locate(tpl: DocxTemplate, exc: BaseException) -> str:
                 # The failing tag can sit at the start of the next paragraph's line.
                 text = next((t.strip() for t in lines[line:] if t.strip()), "")
             if text:
-                return f"\n  in {label}, in the paragraph “{text[:160]}”"
+                return "\n  " + _("in {part}, in the paragraph “{text}”").format(
+                    part=_(label), text=text[:160]
+                )
     return ""
 
 
@@ -233,7 +238,7 @@ class TemplateStore:
             # words of the paragraph, which only the template itself can give back.
             original = error.__context__
             where = ""
-            if isinstance(original, TemplateError) and "near:" not in str(error):
+            if isinstance(original, TemplateError) and not getattr(error, "quoted", False):
                 where = _locate(tpl, original)
             hint = _(
                 "Run `docgen templates check` on the templates folder for every problem at once."

@@ -60,6 +60,8 @@ from jinja2.utils import Namespace
 from markupsafe import Markup, escape
 
 from docgen.errors import DocgenError
+from docgen.explain import jinja_words, library_reason
+from docgen.i18n import _
 
 
 @dataclass(frozen=True)
@@ -108,12 +110,16 @@ class _Budget:
         self.steps += 1
         if self.steps > self.limits.max_steps:
             raise TemplateLimitError(
-                f"the template repeats too much work (more than {self.limits.max_steps:,} loop "
-                "steps and calls); a loop inside a loop over a large range is the usual cause"
+                _(
+                    "the template repeats too much work (more than {limit:,} loop steps and "
+                    "calls); a loop inside a loop over a large range is the usual cause"
+                ).format(limit=self.limits.max_steps)
             )
         if time.monotonic() > self.deadline:
             raise TemplateLimitError(
-                f"the template ran for more than {self.limits.deadline:g} seconds and was stopped"
+                _("the template ran for more than {seconds:g} seconds and was stopped").format(
+                    seconds=self.limits.deadline
+                )
             )
 
 
@@ -133,8 +139,9 @@ def _budget(limits: Limits) -> _Budget:
 def _check_size(value: Any, limits: Limits, what: str) -> Any:
     if isinstance(value, str | bytes | list | tuple | dict) and len(value) > limits.max_value:
         raise TemplateLimitError(
-            f"{what} made a value of {len(value):,} characters or items "
-            f"(the limit is {limits.max_value:,})"
+            _(
+                "{what} made a value of {size:,} characters or items (the limit is {limit:,})"
+            ).format(what=what, size=len(value), limit=limits.max_value)
         )
     return value
 
@@ -142,7 +149,9 @@ def _check_size(value: Any, limits: Limits, what: str) -> Any:
 def _check_width(width: Any, limits: Limits, what: str) -> None:
     if isinstance(width, int) and not isinstance(width, bool) and width > limits.max_width:
         raise TemplateLimitError(
-            f"{what} asks for a width of {width:,} (the limit is {limits.max_width:,})"
+            _("{what} asks for a width of {width:,} (the limit is {limit:,})").format(
+                what=what, width=width, limit=limits.max_width
+            )
         )
 
 
@@ -156,7 +165,9 @@ def _check_format_string(text: Any, limits: Limits, what: str) -> None:
     for match in _PERCENT_WIDTH.finditer(text):
         for group in match.groups():
             if group == "*":
-                raise TemplateLimitError(f"{what}: '*' widths are not allowed in templates")
+                raise TemplateLimitError(
+                    _("{what}: '*' widths are not allowed in templates").format(what=what)
+                )
             if group is not None:
                 _check_width(int(group), limits, what)
     for match in _BRACE_WIDTH.finditer(text):
@@ -182,14 +193,16 @@ def _limited_filter(name: str, func: Callable[..., Any], limits: Limits) -> Call
         params = [*args[skip:], *kwargs.values()]
         if name in _WIDTH_FILTERS:
             for param in params:
-                _check_width(param, limits, f"the filter '{name}'")
+                _check_width(param, limits, _("the filter '{name}'").format(name=name))
         elif name == "format" and len(args) >= skip:
-            _check_format_string(args[skip - 1], limits, "the filter 'format'")
+            _check_format_string(args[skip - 1], limits, _("the filter '{name}'").format(name=name))
         elif name == "join" and len(args) > skip and isinstance(args[skip], str):
             value = args[skip - 1]
             if hasattr(value, "__len__") and len(value) * len(args[skip]) > limits.max_value:
-                raise TemplateLimitError("the filter 'join' would make too long a text")
-        return _check_size(func(*args, **kwargs), limits, f"the filter '{name}'")
+                raise TemplateLimitError(_("the filter 'join' would make too long a text"))
+        return _check_size(
+            func(*args, **kwargs), limits, _("the filter '{name}'").format(name=name)
+        )
 
     return limited
 
@@ -200,7 +213,9 @@ class _LimitedNamespace(Namespace):
     limits: Limits = DEFAULT_LIMITS
 
     def __setitem__(self, name: str, value: Any) -> None:
-        _check_size(value, type(self).limits, f"setting namespace attribute '{name}'")
+        _check_size(
+            value, type(self).limits, _("setting namespace attribute '{name}'").format(name=name)
+        )
         super().__setitem__(name, value)
 
 
@@ -244,7 +259,9 @@ class _LimitedTemplate(Template):
                 size += len(chunk)
                 if size > limits.max_output:
                     raise TemplateLimitError(
-                        f"the template produced more than {limits.max_output:,} characters"
+                        _("the template produced more than {limit:,} characters").format(
+                            limit=limits.max_output
+                        )
                     )
                 parts.append(chunk)
             return "".join(parts)
@@ -311,8 +328,10 @@ class DocgenSandbox(ImmutableSandboxedEnvironment):
         tree = super()._parse(source, name, filename)
         for node in tree.find_all((nodes.Import, nodes.FromImport, nodes.Include, nodes.Extends)):
             raise TemplateSyntaxError(
-                f"{_describe(node)} is not allowed: a docgen template is one self-contained "
-                "file and cannot load another",
+                _(
+                    "{tag} is not allowed: a docgen template is one self-contained file and "
+                    "cannot load another"
+                ).format(tag=_describe(node)),
                 node.lineno,
                 name,
                 filename,
@@ -348,8 +367,9 @@ class DocgenSandbox(ImmutableSandboxedEnvironment):
         rng = range(*args)
         if len(rng) > self.limits.max_range:
             raise TemplateLimitError(
-                f"range() of {len(rng):,} numbers is larger than the limit of "
-                f"{self.limits.max_range:,}"
+                _("range() of {count:,} numbers is larger than the limit of {limit:,}").format(
+                    count=len(rng), limit=self.limits.max_range
+                )
             )
         return rng
 
@@ -361,7 +381,7 @@ class DocgenSandbox(ImmutableSandboxedEnvironment):
             for param in (*args, *kwargs.values()):
                 _check_width(param, limits, f"str.{__obj.__name__}()")
         result = super().call(__context, __obj, *args, **kwargs)
-        return _check_size(result, limits, "a call")
+        return _check_size(result, limits, _("a call"))
 
     def wrap_str_format(self, value: Any) -> Callable[..., str] | None:
         # Jinja >= 3.1.5 sandboxes str.format at attribute access rather than in call().
@@ -385,19 +405,22 @@ class DocgenSandbox(ImmutableSandboxedEnvironment):
                 if isinstance(seq, str | list | tuple) and isinstance(count, int):
                     if len(seq) * count > limits.max_value:
                         raise TemplateLimitError(
-                            f"repeating a value {count:,} times would make "
-                            f"{len(seq) * count:,} characters or items "
-                            f"(the limit is {limits.max_value:,})"
+                            _(
+                                "repeating a value {count:,} times would make {size:,} "
+                                "characters or items (the limit is {limit:,})"
+                            ).format(count=count, size=len(seq) * count, limit=limits.max_value)
                         )
         elif operator_ == "**":
             if isinstance(left, int | float) and isinstance(right, int | float):
                 if abs(right) > 64 and abs(left) > 1:
-                    raise TemplateLimitError(f"{left} ** {right} is too large a number")
+                    raise TemplateLimitError(
+                        _("{left} ** {right} is too large a number").format(left=left, right=right)
+                    )
         elif operator_ == "%":
-            _check_format_string(left, limits, "the % operator")
+            _check_format_string(left, limits, _("the % operator"))
         result = super().call_binop(context, operator_, left, right)
         if isinstance(result, int) and result.bit_length() > 4096:
-            raise TemplateLimitError("the template computed too large a number")
+            raise TemplateLimitError(_("the template computed too large a number"))
         return _check_size(result, limits, f"the {operator_} operator")
 
 
@@ -458,21 +481,23 @@ def _explain(exc: BaseException) -> str:
     if isinstance(exc, TemplateLimitError):
         return str(exc).rstrip(".")
     if isinstance(exc, TemplateSyntaxError):
-        return str(exc.message).rstrip(".")
+        return jinja_words(str(exc.message)).rstrip(".")
     if isinstance(exc, SecurityError):
-        return (
-            f"{str(exc).rstrip('.')}. Templates are data, not code: they may use the fields given to them, "
+        return _(
+            "{reason}. Templates are data, not code: they may use the fields given to them, "
             "filters and loops, but not Python's internals"
-        )
+        ).format(reason=jinja_words(str(exc)).rstrip("."))
     if isinstance(exc, UndefinedError):
-        return f"{str(exc.message).rstrip('.')} (check the spelling of the field name)"
+        return _("{reason} (check the spelling of the field name)").format(
+            reason=jinja_words(str(exc.message)).rstrip(".")
+        )
     if isinstance(exc, RecursionError):
-        return "a macro calls itself too deeply"
+        return _("a macro calls itself too deeply")
     if isinstance(exc, MemoryError):
-        return "the template tried to build a value too large for memory"
+        return _("the template tried to build a value too large for memory")
     if isinstance(exc, TypeError) and "no loader" in str(exc):
-        return "a template cannot load another template"
-    return f"{type(exc).__name__}: {str(exc).rstrip('.')}"
+        return _("a template cannot load another template")
+    return f"{type(exc).__name__}: {jinja_words(str(exc)).rstrip('.')}"
 
 
 def template_error(exc: BaseException, what: str, source: str | None = None) -> DocgenError:
@@ -483,7 +508,7 @@ def template_error(exc: BaseException, what: str, source: str | None = None) -> 
     line = getattr(exc, "lineno", None)
     if line is None:
         line = _template_line(exc)
-    where = f"{what}, line {line}" if line else what
+    where = _("{what}, line {line}").format(what=what, line=line) if line else what
     quote = ""
     lines: list[str] = []
     if source is not None and line:
@@ -495,8 +520,16 @@ def template_error(exc: BaseException, what: str, source: str | None = None) -> 
         lines = [re.sub(r"<[^>]+>", "", part) for part in lines]
     text = " ".join(part.strip() for part in lines).strip()
     if text:
-        quote = f"\n  near: {text[:160]}{'…' if len(text) > 160 else ''}"
-    return DocgenError(f"{where}: the template was stopped — {_explain(exc)}.{quote}")
+        quote = "\n  " + _("near: {text}").format(
+            text=text[:160] + ("…" if len(text) > 160 else "")
+        )
+    error = DocgenError(
+        _("{where}: the template was stopped — {reason}.").format(where=where, reason=_explain(exc))
+        + quote
+    )
+    # Whether the paragraph is already quoted, so that a caller does not quote it again.
+    error.quoted = bool(quote)  # type: ignore[attr-defined]
+    return error
 
 
 _TEXT_ENVIRONMENTS: dict[Limits, DocgenSandbox] = {}
@@ -558,8 +591,10 @@ def render_docx(
         docinfo = etree.fromstring(data, safe_parser()).getroottree().docinfo
         if docinfo.doctype or docinfo.internalDTD is not None:
             raise DocgenError(
-                f"{what}: the template declares a DOCTYPE or XML entities, which Word never "
-                "writes; it is refused as unsafe. Save the template again from Word."
+                _(
+                    "{what}: the template declares a DOCTYPE or XML entities, which Word never "
+                    "writes; it is refused as unsafe. Save the template again from Word."
+                ).format(what=what)
             )
         return original_fix_tables(xml)
 
@@ -570,9 +605,11 @@ def render_docx(
         raise
     except etree.XMLSyntaxError as exc:
         raise DocgenError(
-            f"{what}: the template produced text that is not valid Word XML ({exc}). A field "
-            "marked '|safe' or a tag split across runs is the usual cause; remove '|safe' or "
-            "retype the {{ … }} tag in one go."
+            _(
+                "{what}: the template produced text that is not valid Word XML ({reason}). A "
+                "field marked '|safe' or a tag split across runs is the usual cause; remove "
+                "'|safe' or retype the {{{{ … }}}} tag in one go."
+            ).format(what=what, reason=library_reason(exc))
         ) from None
     except Exception as exc:
         raise template_error(exc, what) from None
