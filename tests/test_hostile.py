@@ -80,6 +80,8 @@ HEADER_FIELDS: list[FieldPath] = [
     ("conclusion", "directives", 0, "task"),
     ("meeting", "place"),
 ]
+#: Header fields the model reads as running text (a line break inside is allowed).
+PARAGRAPH_HEADER_FIELDS = {("conclusion", "directives", 0, "task")}
 
 # ---------------------------------------------------------------------------------------------
 # Hostile text
@@ -216,7 +218,8 @@ def write_meeting(folder: Path, changes: dict[FieldPath, str]) -> Path:
 def expected_text(path: FieldPath, value: str) -> str | None:
     """What the field holds after the model's cleaning, or None if the model must refuse it."""
     try:
-        cleaned = clean_text(value, multiline=LITERAL_FIELDS.get(path, False))
+        multiline = LITERAL_FIELDS.get(path, path in PARAGRAPH_HEADER_FIELDS)
+        cleaned = clean_text(value, multiline=multiline)
     except ValueError:
         return None
     return cleaned or None
