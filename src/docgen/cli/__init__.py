@@ -4,15 +4,16 @@ Each sub-command lives in its own module so that a reader finds ``docgen build``
 ``cli/build.py``, and is imported only when it runs. Errors of type :class:`~docgen.errors.DocgenError` become a message on
 stderr and exit status 2, never a traceback.
 
-Language: ``--lang`` is an eager option of the group, so it is settled before a sub-command's
-module is imported — and that module's help texts, written ``help=_("…")``, are translated
-as it loads. Only the group itself exists before ``--lang`` is read: its own texts are kept
-in English (:func:`~docgen.i18n.N_`) and translated when the help is shown.
-
 Exit statuses: 0 done, 1 problems found (a check that reports them), 2 bad input, 3 a fault
 in docgen itself. A clerk cannot act on a traceback, so an unexpected exception becomes one
 paragraph naming the step that failed and the log file holding the details (``--debug``
 prints the traceback instead, for whoever fixes docgen).
+
+Language: ``--lang`` is an eager option of the group, so it is settled before a sub-command's
+module is imported — and that module's help texts, written ``help=_("…")``, are translated
+as it loads. Only the group itself exists before ``--lang`` is read: its own texts (and the
+command summaries it lists) are kept in English (:func:`~docgen.i18n.N_`) and translated when
+the help is shown.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ import traceback
 from pathlib import Path
 
 import click
+from click.utils import make_default_short_help
 
 from docgen import __version__
 from docgen.errors import DocgenError
@@ -33,20 +35,45 @@ from docgen.i18n import LANGUAGES, N_, _, ngettext, set_language
 
 INTERNAL_ERROR = 3
 
-# Command name → the module defining it (as an attribute of that name). Modules are imported
-# only when their command runs, so `docgen pdf` does not pay for the build and certificate
-# machinery it never uses.
-COMMAND_MODULES = {
-    "validate": "docgen.cli.meeting",
-    "new": "docgen.cli.meeting",
-    "build": "docgen.cli.build",
-    "templates": "docgen.cli.templates",
-    "pdf": "docgen.cli.pdf",
-    "doctor": "docgen.cli.pdf",
-    "certificates": "docgen.cli.certificates",
-    "awards": "docgen.cli.certificates",
-    "register": "docgen.cli.register",
+# Command name → the module defining it (as an attribute of that name), and the first
+# paragraph of its help, which `docgen --help` lists. Modules are imported only when their
+# command runs, so `docgen pdf` does not pay for the build and certificate machinery it never
+# uses, and `docgen --help` imports none of them (a test keeps each summary equal to its
+# command's own help).
+COMMANDS = {
+    "validate": ("docgen.cli.meeting", N_("Check MEETING.yaml and print what it holds.")),
+    "new": (
+        "docgen.cli.meeting",
+        N_("Write a commented skeleton meeting file to PATH, ready to fill in."),
+    ),
+    "build": (
+        "docgen.cli.build",
+        N_("Make the minutes, the conclusion notice, and a decision and a list per award group."),
+    ),
+    "templates": (
+        "docgen.cli.templates",
+        N_("List, copy and check the Word templates of the documents."),
+    ),
+    "pdf": ("docgen.cli.pdf", N_("Convert DOCX FILES to PDF.")),
+    "doctor": (
+        "docgen.cli.pdf",
+        N_("Show which fonts the PDF engine uses and whether LibreOffice is available."),
+    ),
+    "certificates": (
+        "docgen.cli.certificates",
+        N_("Print a bằng khen / giấy khen for every award recipient of MEETING.yaml."),
+    ),
+    "awards": ("docgen.cli.certificates", N_("Award lists kept in spreadsheets.")),
+    "register": (
+        "docgen.cli.register",
+        N_("The register of outgoing documents (sổ đăng ký văn bản đi)."),
+    ),
+    "check": (
+        "docgen.cli.check",
+        N_("Check the format of Word documents (.docx) against the official rules."),
+    ),
 }
+COMMAND_MODULES = {name: module for name, (module, _summary) in COMMANDS.items()}
 
 # Click's modules say "Usage:", "Error: …", "No such option …" through the stdlib's global
 # gettext, whose language comes from the environment, not from --lang. Pointing their
@@ -187,6 +214,15 @@ class DocgenGroup(click.Group):
             if param.name in OPTION_HELP and isinstance(param, click.Option):
                 param.help = _(OPTION_HELP[param.name])
         super().format_help(ctx, formatter)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The command list from :data:`COMMANDS`, laid out as Click would, importing none."""
+        names = self.list_commands(ctx)
+        limit = formatter.width - 6 - max(len(name) for name in names)
+        rows = [(name, make_default_short_help(_(COMMANDS[name][1]), limit)) for name in names]
+        # Click's own heading, in the catalogue Click's messages go through (see above).
+        with formatter.section(_("Commands")):
+            formatter.write_dl(rows)
 
     def invoke(self, ctx: click.Context):  # type: ignore[override]
         try:

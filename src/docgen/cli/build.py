@@ -6,11 +6,11 @@ from pathlib import Path
 
 import click
 
-from docgen.build import CERTIFICATE_MODES, PDF_ENGINES
-from docgen.build import build as run_build
+from docgen.certificates import MODES as CERTIFICATE_MODES
 from docgen.cli.options import echo_backups, echo_warning, force_option
 from docgen.context import DOCUMENTS
 from docgen.i18n import _, ngettext
+from docgen.pdf import ENGINES as PDF_ENGINES
 
 
 @click.command(
@@ -84,6 +84,8 @@ def build(
     register: Path | None,
     force: bool,
 ) -> None:
+    from docgen.build import build as run_build
+
     result = run_build(
         meeting,
         output=output,

@@ -6,12 +6,8 @@ from pathlib import Path
 
 import click
 
-from docgen import templatecheck
-from docgen.context import context_for, known_variables
 from docgen.errors import DocgenError
 from docgen.i18n import _, ngettext
-from docgen.loader import load_meeting
-from docgen.outputs import atomic_write
 from docgen.templates_dir import (
     DESCRIPTIONS,
     PROFILES,
@@ -61,6 +57,8 @@ def _builtin_files() -> list[Path]:
 )
 @click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
 def init(folder: Path) -> None:
+    from docgen.outputs import atomic_write
+
     root = builtin_dir()
     files = _builtin_files()
     existing = [folder / rel for rel in files if (folder / rel).exists()]
@@ -126,6 +124,11 @@ def _document_of(path: Path) -> str | None:
     ),
 )
 def check(folder: Path | None, meeting: Path | None) -> None:
+    # Imported here: `templates list` and `init` need neither the checker nor the model.
+    from docgen import templatecheck
+    from docgen.context import context_for, known_variables
+    from docgen.loader import load_meeting
+
     if folder is not None and not Path(folder).is_dir():
         raise DocgenError(
             _("{folder}: no such folder; give the folder that holds your templates.").format(
