@@ -133,6 +133,25 @@ def test_messages_are_literal_text_babel_can_extract() -> None:
     assert not bad, "message built at run time inside _():\n" + "\n".join(bad)
 
 
+def test_every_literal_message_reaches_the_catalogue(extracted) -> None:
+    """Babel skips calls it cannot see, such as ``_("…")`` inside an f-string: none may hide."""
+    found = {m[0] if isinstance(m, tuple) else m for m, _location, _comment in extracted}
+    hidden = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Name)
+                and node.func.id in ("_", "ngettext", "N_")
+                and node.args
+                and isinstance(node.args[0], ast.Constant)
+                and isinstance(node.args[0].value, str)
+                and node.args[0].value not in found
+            ):
+                hidden.append(f"{path.relative_to(ROOT)}:{node.lineno}: {node.args[0].value!r}")
+    assert not hidden, "never extracted (take the call out of the f-string):\n" + "\n".join(hidden)
+
+
 def test_vietnamese_catalogue_is_nfc() -> None:
     import unicodedata
 

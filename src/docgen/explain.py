@@ -306,3 +306,41 @@ def jinja_words(text: str) -> str:
         if found:
             return _(message).format(**found.groupdict())
     return text
+
+
+# --- places in a Word document ---------------------------------------------------------------
+
+# The words of a place docgen names in English inside its code ("section 2 body table 1 row 3
+# paragraph 1", "header (first page)"), where they also sort and compare, put into the reader's
+# language only when shown.
+_PLACE_WORDS = {
+    "body": N_("body"),
+    "header": N_("header"),
+    "footer": N_("footer"),
+    "footnotes": N_("footnotes"),
+    "first page": N_("first page"),
+    "even pages": N_("even pages"),
+    "nested table": N_("nested table"),
+}
+_PLACE_NUMBERED = {
+    "section": N_("section {number}"),
+    "table": N_("table {number}"),
+    "row": N_("row {number}"),
+    "cell": N_("cell {number}"),
+    "paragraph": N_("paragraph {number}"),
+}
+_PLACE = re.compile(
+    r"\b(?:(?P<what>section|table|row|cell|paragraph) (?P<number>\d+)|"
+    r"first page|even pages|nested table|footnotes|header|footer|body)\b"
+)
+
+
+def word_place(text: str) -> str:
+    """A place in a Word document, written by docgen in English, in the current language."""
+
+    def one(found: re.Match[str]) -> str:
+        if found.group("what"):
+            return _(_PLACE_NUMBERED[found.group("what")]).format(number=found.group("number"))
+        return _(_PLACE_WORDS[found.group(0)])
+
+    return _PLACE.sub(one, text)

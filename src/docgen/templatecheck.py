@@ -42,7 +42,7 @@ from jinja2.meta import find_undeclared_variables
 from lxml import etree
 
 from docgen.errors import DocgenError
-from docgen.explain import jinja_words, library_reason
+from docgen.explain import jinja_words, library_reason, word_place
 from docgen.i18n import N_, _
 from docgen.safezip import DEFAULT_ZIP_LIMITS, check_zip, parse_xml
 
@@ -77,28 +77,10 @@ _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 # Public API
 
 
-# The words of a part's label ("header (section 2, first page)"), kept in English inside the
-# checker (they sort the parts) and put into the reader's language when shown.
-_PART_WORDS = {
-    "body": N_("body"),
-    "header": N_("header"),
-    "footer": N_("footer"),
-    "footnotes": N_("footnotes"),
-    "first page": N_("first page"),
-    "even pages": N_("even pages"),
-}
-_PART_WORD = re.compile(r"\b(?:first page|even pages|section (\d+)|footnotes|header|footer|body)\b")
-
-
 def part_label(part: str) -> str:
-    """A part's label ("header (first page)") in the current language."""
-
-    def word(found: re.Match[str]) -> str:
-        if found.group(1) is not None:
-            return _("section {number}").format(number=found.group(1))
-        return _(_PART_WORDS[found.group(0)])
-
-    return _PART_WORD.sub(word, part)
+    """A part's label ("header (first page)"), kept in English inside the checker (the labels
+    sort the parts), in the current language."""
+    return word_place(part)
 
 
 @dataclass(frozen=True)

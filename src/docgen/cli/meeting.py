@@ -36,7 +36,7 @@ def summary(record: MeetingRecord) -> str:
         when = f"{m.session} {when}"
     if m.start:
         when += f", {m.start:%H:%M}" + (f"–{m.end:%H:%M}" if m.end else "")
-    rows = [(_("Date"), when), (_("Venue"), m.venue), (_("Issuers"), "")]
+    rows = [(_("Date and time"), when), (_("Venue"), m.venue), (_("Issuers"), "")]
     for key, body in record.bodies.items():
         rows.append(("", f"  {key}: {body.name} [{body.code}] — {_(PROFILE_NAMES[body.profile])}"))
     rows.append((_("Chair"), ", ".join(record.person(k).name for k in record.roles.chairs)))

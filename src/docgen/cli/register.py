@@ -79,7 +79,7 @@ def _type(value: str) -> str | None:
     return None if value in ("-", "") else nfc(value)
 
 
-def _line(entry: Entry) -> str:
+def _line(entry: Entry, widths: tuple[int, int, int, int] = (18, 10, 10, 8)) -> str:
     period = entry.period or "—"
     status = (
         _("VOID: {reason}").format(reason=entry.void_reason or "")
@@ -87,8 +87,11 @@ def _line(entry: Entry) -> str:
         else _("issued")
     )
     what = " · ".join(x for x in (entry.document, entry.file) if x) or ""
+    date = format_date_short(entry.date)
+    number_w, period_w, date_w, status_w = widths
     return (
-        f"{entry.reference:<18} {period:<10} {format_date_short(entry.date)}  {status:<8}  {what}"
+        f"{entry.reference:<{number_w}} {period:<{period_w}} {date:<{date_w}}  "
+        f"{status:<{status_w}}  {what}"
     )
 
 
@@ -134,12 +137,20 @@ def list_command(
     if not entries:
         click.echo(_("{path}: no numbers match.").format(path=path))
         return
+    heads = (_("Number"), _("Period"), _("Date"), _("Status"))
+    # The columns widen to the headings' length in the language they are written in.
+    widths = tuple(
+        max(least, len(head)) for least, head in zip((18, 10, 10, 8), heads, strict=True)
+    )
     click.echo(
-        f"{_('Number'):<18} {_('Period'):<10} {_('Date'):<10}  {_('Status'):<8}  "
+        "".join(
+            f"{head:<{w}}{gap}"
+            for head, w, gap in zip(heads, widths, (" ", " ", "  ", "  "), strict=True)
+        )
         + _("Document · file")
     )
     for entry in entries:
-        click.echo(_line(entry))
+        click.echo(_line(entry, widths))  # type: ignore[arg-type]
     void = sum(e.status == "void" for e in entries)
     click.echo(
         "\n"

@@ -22,6 +22,8 @@ from pathlib import Path
 from lxml import etree
 
 from docgen.errors import DocgenError
+from docgen.explain import library_reason
+from docgen.i18n import _
 from docgen.safezip import DEFAULT_ZIP_LIMITS, check_zip, parse_xml
 
 LIMITS = DEFAULT_ZIP_LIMITS
@@ -88,13 +90,17 @@ def _read_package(
         try:
             data = source.read_bytes()
         except OSError as exc:
-            raise DocgenError(f"{what}: cannot be read ({exc.strerror}).") from None
+            raise DocgenError(
+                _("{file}: cannot be read ({reason}).").format(file=what, reason=exc.strerror)
+            ) from None
     members = {i.filename: i for i in check_zip(data, what=what, limits=LIMITS)}
     missing = [name for name in _REQUIRED if name not in members]
     if missing:
         raise DocgenError(
-            f"{what}: not a Word document (it lacks {', '.join(missing)}). "
-            "Save it from Word or LibreOffice as “Word document (.docx)”."
+            _(
+                "{file}: not a Word document (it lacks {parts}). "
+                "Save it from Word or LibreOffice as “Word document (.docx)”."
+            ).format(file=what, parts=", ".join(missing))
         )
     return zipfile.ZipFile(io.BytesIO(data)), members
 
@@ -318,16 +324,26 @@ class DocxPackage:
         cap = LIMITS.max_xml_part_bytes if _is_xml(name) else LIMITS.max_member_bytes
         if info.file_size > cap:
             raise DocgenError(
-                f"{self.path}: the part {name!r} is larger than {cap // 2**20} MB; "
-                "refusing it as unsafe to open."
+                _(
+                    "{file}: the part {part!r} is larger than {limit} MB; refusing it as unsafe "
+                    "to open."
+                ).format(file=self.path, part=name, limit=cap // 2**20)
             )
         try:
             with self._zip.open(info) as member:
                 data = member.read(cap + 1)  # zipfile also stops at the declared size
         except (zipfile.BadZipFile, zlib.error, OSError, EOFError) as exc:
-            raise DocgenError(f"{self.path}: the DOCX file is damaged ({exc}).") from None
+            raise DocgenError(
+                _("{file}: the DOCX file is damaged ({reason}).").format(
+                    file=self.path, reason=library_reason(exc)
+                )
+            ) from None
         if len(data) > cap:
-            raise DocgenError(f"{self.path}: the part {name!r} unpacks beyond its limit.")
+            raise DocgenError(
+                _("{file}: the part {part!r} unpacks beyond its limit.").format(
+                    file=self.path, part=name
+                )
+            )
         self._bytes[name] = data
         return data
 
@@ -395,7 +411,7 @@ class DocxPackage:
     def body(self) -> etree._Element:
         b = self.document.find(w("body"))
         if b is None:
-            raise DocgenError(f"{self.path}: word/document.xml has no w:body.")
+            raise DocgenError(_("{file}: word/document.xml has no w:body.").format(file=self.path))
         return b
 
     def sections(self) -> list[Section]:

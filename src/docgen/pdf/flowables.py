@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 from reportlab.lib.colors import HexColor
 from reportlab.platypus import Flowable, Paragraph
 
+from docgen.explain import word_place
+from docgen.i18n import _
 from docgen.pdf.bidi import reorder, reorder_pieces
 from docgen.pdf.styles import Border
 
@@ -362,7 +364,11 @@ class DocTable(Flowable):
             if availHeight < m.frame_height - 1e-3:
                 return []
             g += 1  # a row taller than a page: place it alone, clipped
-            m.warn(f"a table row taller than the page is clipped ({m.where})")
+            m.warn(
+                _("a table row taller than the page is clipped ({place})").format(
+                    place=word_place(m.where)
+                )
+            )
         rows: list[RowLayout] = list(m.header_rows())
         for k in range(self.first, g):
             rows.extend(m.take(k))

@@ -26,6 +26,8 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, Image, PageBreak, Spacer
 
+from docgen.explain import word_place
+from docgen.i18n import _
 from docgen.pdf.bidi import has_rtl
 from docgen.pdf.docx_reader import (
     NS,
@@ -195,12 +197,16 @@ class Builder:
             try:
                 f = resolve_family(family, self.font_dirs)
             except LookupError:
-                self.warn(f"no font for {family!r} and no fallback font installed")
+                self.warn(
+                    _("no font for {family!r} and no fallback font installed").format(family=family)
+                )
                 raise
             if f.substituted and f.family.lower().startswith("dejavu"):
                 self.warn(
-                    f"font {family!r} is not installed; using {f.family} "
-                    "(its widths differ, so lines may break differently)"
+                    _(
+                        "font {family!r} is not installed; using {substitute} "
+                        "(its widths differ, so lines may break differently)"
+                    ).format(family=family, substitute=f.family)
                 )
             self._faces[family] = f
         return self._faces[family]
@@ -270,7 +276,11 @@ class Builder:
                 if fb is not None:
                     yield from self._block_children(fb, where)
             elif tag not in _SILENT:
-                self.warn(f"unsupported element {child.prefix}:{tag} in {where}; skipped")
+                self.warn(
+                    _("unsupported element {element} in {place}; skipped").format(
+                        element=f"{child.prefix}:{tag}", place=word_place(where)
+                    )
+                )
 
     def _keep_next(self, flows: list[Flowable]) -> list[Flowable]:
         """Insert a KeepNext check before each run of keep-with-next paragraphs."""
@@ -437,9 +447,17 @@ class Builder:
                 if fb is not None:
                     self._walk_inline(fb, para_rpr, tokens, state, where)
             elif tag in ("oMath", "oMathPara"):
-                self.warn(f"unsupported element m:{tag} (equation) in {where}; skipped")
+                self.warn(
+                    _("unsupported element {element} (equation) in {place}; skipped").format(
+                        element=f"m:{tag}", place=word_place(where)
+                    )
+                )
             elif tag not in _SILENT:
-                self.warn(f"unsupported element {child.prefix}:{tag} in {where}; skipped")
+                self.warn(
+                    _("unsupported element {element} in {place}; skipped").format(
+                        element=f"{child.prefix}:{tag}", place=word_place(where)
+                    )
+                )
 
     def _run_props(self, r: etree._Element, para_rpr: Props) -> Props:
         rpr_el = r.find(w("rPr"))
@@ -501,7 +519,11 @@ class Builder:
                 if typ == "page":
                     tokens.append(Token("page"))
                 elif typ == "column":
-                    self.warn(f"column break treated as a line break in {where}")
+                    self.warn(
+                        _("column break treated as a line break in {place}").format(
+                            place=word_place(where)
+                        )
+                    )
                     tokens.append(Token("br", fmt=fmt))
                 else:
                     tokens.append(Token("br", fmt=fmt))
@@ -519,9 +541,17 @@ class Builder:
             elif tag == "drawing":
                 self._drawing(child, tokens, where)
             elif tag in ("footnoteReference", "endnoteReference"):
-                self.warn(f"unsupported element w:{tag} (footnotes are not rendered) in {where}")
+                self.warn(
+                    _(
+                        "unsupported element {element} (footnotes are not rendered) in {place}"
+                    ).format(element=f"w:{tag}", place=word_place(where))
+                )
             elif tag in ("pict", "object"):
-                self.warn(f"unsupported element w:{tag} (VML/OLE object) in {where}; skipped")
+                self.warn(
+                    _("unsupported element {element} (VML/OLE object) in {place}; skipped").format(
+                        element=f"w:{tag}", place=word_place(where)
+                    )
+                )
             elif tag == "AlternateContent":
                 fb = child.find("mc:Fallback", NS)
                 ch = child.find("mc:Choice", NS)
@@ -529,7 +559,11 @@ class Builder:
                 for d in src.iterfind(".//w:drawing", NS) if src is not None else []:
                     self._drawing(d, tokens, where)
             elif tag not in _SILENT:
-                self.warn(f"unsupported element {child.prefix}:{tag} in {where}; skipped")
+                self.warn(
+                    _("unsupported element {element} in {place}; skipped").format(
+                        element=f"{child.prefix}:{tag}", place=word_place(where)
+                    )
+                )
 
     def _field_token(self, fld: list[str], rp: Props, tokens: list[Token]) -> None:
         instr = fld[0].strip().split()
@@ -544,18 +578,28 @@ class Builder:
         if container is None:
             container = d.find(f"{{{WP}}}anchor")
             if container is not None:
-                self.warn(f"floating image placed inline in {where}")
+                self.warn(
+                    _("floating image placed inline in {place}").format(place=word_place(where))
+                )
         if container is None:
             return
         ext = container.find(f"{{{WP}}}extent")
         blip = container.find(".//a:blip", NS)
         if ext is None or blip is None:
-            self.warn(f"unsupported drawing (shape or chart, not a picture) in {where}")
+            self.warn(
+                _("unsupported drawing (shape or chart, not a picture) in {place}").format(
+                    place=word_place(where)
+                )
+            )
             return
         rid = blip.get(f"{{{R}}}embed") or ""
         data = self.pkg.image_bytes(rid, self._part_rels)
         if data is None:
-            self.warn(f"image {rid} not found in the package ({where})")
+            self.warn(
+                _("image {image} not found in the package ({place})").format(
+                    image=rid, place=word_place(where)
+                )
+            )
             return
         kind = (
             "png"
@@ -563,7 +607,11 @@ class Builder:
             else ("jpg" if data[:2] == b"\xff\xd8" else None)
         )
         if kind is None:
-            self.warn(f"unsupported image format (not PNG/JPEG) in {where}; skipped")
+            self.warn(
+                _("unsupported image format (not PNG/JPEG) in {place}; skipped").format(
+                    place=word_place(where)
+                )
+            )
             return
         self._img_n += 1
         path = self.tmpdir / f"img{self._img_n}.{kind}"
@@ -769,8 +817,15 @@ class Builder:
             self._missing.add(key)
             if not has_glyph(fmt.face, ch):
                 self.warn(
-                    f"character U+{ord(ch):04X} {unicodedata.name(ch, '?')} is not in font "
-                    f"{fmt.faces.family} (first in {self.where}); it will not print"
+                    _(
+                        "character {code} {name} is not in font {font} (first in {place}); it "
+                        "will not print"
+                    ).format(
+                        code=f"U+{ord(ch):04X}",
+                        name=unicodedata.name(ch, "?"),
+                        font=fmt.faces.family,
+                        place=word_place(self.where),
+                    )
                 )
 
     # ------------------------------------------------------------------ tables

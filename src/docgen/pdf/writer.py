@@ -16,6 +16,7 @@ from lxml import etree
 from reportlab.platypus import BaseDocTemplate, Frame, NextPageTemplate, PageBreak, PageTemplate
 
 from docgen.errors import DocgenError
+from docgen.i18n import _
 from docgen.pdf.docx_reader import DocxPackage, Section, w
 from docgen.pdf.layout import Builder
 
@@ -140,7 +141,11 @@ class _Renderer:
                 if sec.start_type != "continuous":
                     story.append(PageBreak())
                 else:
-                    b.warn(f"continuous section break {i} starts a new page here")
+                    b.warn(
+                        _("continuous section break {number} starts a new page here").format(
+                            number=i
+                        )
+                    )
                     story.append(PageBreak())
             body = groups[i] if i < len(groups) else []
             story.extend(
