@@ -316,7 +316,7 @@ def test_validate_ok_in_both_languages(sample_path) -> None:
     assert "Thời gian:" in vi.output and "Cơ quan ban hành:" in vi.output
     assert f"{sample_path}: hợp lệ." in vi.output
     en = _invoke("en", "validate", str(sample_path))
-    assert "Date:" in en.output and f"{sample_path}: valid." in en.output
+    assert "Date and time:" in en.output and f"{sample_path}: valid." in en.output
 
 
 def test_yaml_syntax_error_with_its_line_in_both_languages(tmp_path) -> None:
@@ -346,3 +346,84 @@ def test_schema_errors_are_told_in_vietnamese_not_in_pydantics_english(tmp_path,
     en = _invoke("en", "validate", str(bad))
     assert '"venu" is not a known key. Did you mean "venue"?' in en.output
     assert "'trưa' is not allowed here" in en.output
+
+
+def test_build_summary_in_both_languages(tmp_path, sample_path) -> None:
+    args = ["build", str(sample_path), "--format", "docx", "--certificates", "none"]
+    vi = _invoke("vi", *args, "-o", str(tmp_path / "vi"))
+    assert vi.exit_code == 0, vi.output
+    assert "Mẫu văn bản: bộ mẫu có sẵn của docgen" in vi.output
+    assert f"Đã ghi 10 tệp vào thư mục {tmp_path / 'vi'}:" in vi.output
+    en = _invoke("en", *args, "-o", str(tmp_path / "en"))
+    assert f"Wrote 10 files to {tmp_path / 'en'}:" in en.output
+
+
+def test_template_problem_in_both_languages(tmp_path) -> None:
+    from docx import Document
+
+    folder = tmp_path / "mau"
+    assert _invoke("vi", "templates", "init", str(folder)).exit_code == 0
+    path = folder / "state" / "decision.docx"
+    document = Document(str(path))
+    paragraph = next(p for p in document.paragraphs if "{{" in p.text)
+    paragraph.runs[0].text = "{{ nam }} " + paragraph.runs[0].text
+    document.save(str(path))
+
+    vi = _invoke("vi", "templates", "check", str(folder))
+    assert vi.exit_code == 1
+    assert "decision.docx, phần thân văn bản, đoạn " in vi.output
+    assert "{{ nam }} dùng tên 'nam', văn bản này không có tên đó" in vi.output
+    assert f"Có 1 lỗi trong thư mục {folder}." in vi.output
+    en = _invoke("en", "templates", "check", str(folder))
+    assert "decision.docx, body, paragraph " in en.output
+    assert "uses the variable 'nam', which this document does not provide" in en.output
+
+
+def test_awards_check_in_both_languages(tmp_path) -> None:
+    table = tmp_path / "ds.csv"
+    table.write_text(
+        "Tên tập thể / Họ và tên,Loại\nPhòng Văn hóa,Tập thể\nNguyễn Văn An,Ca nhan x\n",
+        encoding="utf-8",
+    )
+    vi = _invoke("vi", "awards", "check", str(table))
+    assert vi.exit_code == 2
+    assert f"Tệp {table} có 1 lỗi:" in vi.output
+    assert f"{table}, hàng 3, cột B (Loại): 'Ca nhan x' không phải là loại đối tượng" in vi.output
+    en = _invoke("en", "awards", "check", str(table))
+    assert f"{table}, row 3, column B (Loại): 'Ca nhan x' is not a kind of recipient" in en.output
+
+    table.write_text("Họ và tên,Loại\nNguyễn Văn An,Cá nhân\n", encoding="utf-8")
+    ok = _invoke("vi", "awards", "check", str(table))
+    assert ok.exit_code == 0 and "hàng tiêu đề là hàng 1" in ok.output
+    assert f"{table}: hợp lệ." in ok.output
+
+
+def test_register_in_both_languages(tmp_path) -> None:
+    register = str(tmp_path / "so.sqlite")
+    common = ["UBND", "QĐ", "--profile", "state", "--date", "2022-12-08", "--register", register]
+    nxt = _invoke("vi", "register", "next", *common)
+    assert nxt.exit_code == 0 and "Số: 01/QĐ-UBND  (2022; chưa lấy số)" in nxt.output
+    assert _invoke("vi", "register", "assign", *common).exit_code == 0
+    listed = _invoke("vi", "register", "list", "--register", register)
+    assert listed.output.startswith("Số, ký hiệu")
+    assert "đã cấp" in listed.output and "1 số, 0 số đã hủy." in listed.output
+    en = _invoke("en", "register", "list", "--register", register)
+    assert en.output.startswith("Number") and "1 number, 0 void." in en.output
+    void = _invoke("vi", "register", "void", "01/QĐ-UBND", "--register", register)
+    assert void.exit_code == 2 and "Còn thiếu tùy chọn '--reason'." in void.output
+
+
+def test_pdf_warning_in_both_languages(tmp_path) -> None:
+    from docx import Document
+
+    source = tmp_path / "thu.docx"
+    document = Document()
+    document.add_paragraph("Kính gửi \U0001f600 các đồng chí")
+    document.save(str(source))
+    vi = _invoke("vi", "pdf", str(source), "-o", str(tmp_path / "vi"))
+    assert vi.exit_code == 0, vi.output
+    assert "Cảnh báo: thu.docx: ký tự U+1F600" in vi.output
+    assert "phần thân văn bản đoạn 1" in vi.output and "sẽ không in ra" in vi.output
+    en = _invoke("en", "pdf", str(source), "-o", str(tmp_path / "en"))
+    assert "warning: thu.docx: character U+1F600" in en.output
+    assert "body paragraph 1" in en.output and "it will not print" in en.output
