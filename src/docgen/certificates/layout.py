@@ -26,6 +26,7 @@ from reportlab.lib.pagesizes import A3, A4, A5
 from docgen import templates_dir
 from docgen.certificates import LAYOUT_FOR_FORM, MODES, Mode
 from docgen.errors import DocgenError
+from docgen.explain import jinja_words
 from docgen.i18n import _
 from docgen.loader import (
     FieldPath,
@@ -58,8 +59,10 @@ def _check_color(value: str) -> str:
         colors.toColor(value)
     except ValueError:
         raise ValueError(
-            f"{value!r} is not a colour; write #RRGGBB (e.g. #C8102E for red) or a name such as "
-            "black, red, darkred, navy"
+            _(
+                "{value!r} is not a colour; write #RRGGBB (e.g. #C8102E for red) or a name such "
+                "as black, red, darkred, navy"
+            ).format(value=value)
         ) from None
     return value
 
@@ -236,8 +239,13 @@ def layout_path(form: str, layouts_dir: Path | None = None) -> Path:
     for folder in (layouts_dir, builtin_dir()):
         if folder is not None and (folder / f"{stem}.yaml").is_file():
             return folder / f"{stem}.yaml"
-    where = f"{layouts_dir} nor in {builtin_dir()}" if layouts_dir else str(builtin_dir())
-    raise DocgenError(f"no certificate layout {stem}.yaml for {form} in {where}.")
+    if layouts_dir:
+        message = _("no certificate layout {file} for {form} in {folder} nor in {builtin}.")
+    else:
+        message = _("no certificate layout {file} for {form} in {builtin}.")
+    raise DocgenError(
+        message.format(file=f"{stem}.yaml", form=form, folder=layouts_dir, builtin=builtin_dir())
+    )
 
 
 def load_layout(path: str | Path) -> LoadedLayout:
@@ -250,7 +258,11 @@ def load_layout(path: str | Path) -> LoadedLayout:
 def parse_layout(text: str, source: str = "<layout>", path: Path | None = None) -> LoadedLayout:
     data, values, keys = parse_yaml(text, source)
     if not isinstance(data, dict):
-        raise DocgenError(f"{source}, line 1: a layout is a block of keys: page, font, fields …")
+        raise DocgenError(
+            _("{file}, line {line}: a layout is a block of keys: page, font, fields …").format(
+                file=source, line=1
+            )
+        )
     spec = validate_located(Layout, data, values, keys, source)
     raise_located(source, values, _layout_problems(spec))
     layout = LoadedLayout(spec, source, path)
@@ -268,36 +280,59 @@ def _layout_problems(spec: Layout) -> list[tuple[FieldPath, str]]:
     for i, f in enumerate(spec.fields):
         loc: FieldPath = ("fields", i)
         if f.name in seen:
-            problems.append(((*loc, "name"), f'"{f.name}" is already field {seen[f.name] + 1}.'))
+            problems.append(
+                (
+                    (*loc, "name"),
+                    _('"{name}" is already field {number}.').format(
+                        name=f.name, number=seen[f.name] + 1
+                    ),
+                )
+            )
         seen.setdefault(f.name, i)
         if f.x + f.width > width + 1e-6:
             problems.append(
                 (
                     (*loc, "width"),
-                    f"the box runs off the paper: x {f.x:g} + width {f.width:g} = "
-                    f"{f.x + f.width:g} mm, the page is {width:g} mm wide.",
+                    _(
+                        "the box runs off the paper: x {x:g} + width {width:g} = {right:g} mm, "
+                        "the page is {page:g} mm wide."
+                    ).format(x=f.x, width=f.width, right=f.x + f.width, page=width),
                 )
             )
         if f.y > height:
-            problems.append(((*loc, "y"), f"{f.y:g} mm is below the page ({height:g} mm)."))
+            problems.append(
+                (
+                    (*loc, "y"),
+                    _("{y:g} mm is below the page ({page:g} mm).").format(y=f.y, page=height),
+                )
+            )
         try:
             names = jinja2.meta.find_undeclared_variables(env.parse(f.text))
         except jinja2.TemplateSyntaxError as exc:
             problems.append(
                 (
                     (*loc, "text"),
-                    f"the template cannot be read: {str(exc.message).rstrip('.')} (line {exc.lineno}).",
+                    _("the template cannot be read: {reason} (line {line}).").format(
+                        reason=jinja_words(str(exc.message)).rstrip("."), line=exc.lineno
+                    ),
                 )
             )
             continue
         for name in sorted(names - known):
             near = get_close_matches(name, sorted(known), n=1)
-            hint = f' Did you mean "{near[0]}"?' if near else ""
+            hint = " " + _('Did you mean "{near}"?').format(near=near[0]) if near else ""
             problems.append(
                 (
                     (*loc, "text"),
-                    f'"{name}" is not a name a field can use.{hint} The names are '
-                    f"{', '.join(CONTEXT_NAMES)} and the helpers {', '.join(HELPERS)}.",
+                    _(
+                        '"{name}" is not a name a field can use.{hint} The names are {names} and '
+                        "the helpers {helpers}."
+                    ).format(
+                        name=name,
+                        hint=hint,
+                        names=", ".join(CONTEXT_NAMES),
+                        helpers=", ".join(HELPERS),
+                    ),
                 )
             )
     return problems
@@ -314,12 +349,20 @@ def _trial_render(layout: LoadedLayout) -> list[tuple[FieldPath, str]]:
                 template.render(ctx)
             except jinja2.UndefinedError as exc:
                 problems.append(
-                    (("fields", i, "text"), f"{str(exc).rstrip('.')}. {_attribute_hint(ctx)}")
+                    (
+                        ("fields", i, "text"),
+                        f"{jinja_words(str(exc)).rstrip('.')}. {_attribute_hint(ctx)}",
+                    )
                 )
                 break
             except Exception as exc:  # a filter given the wrong type, a sandbox refusal …
                 problems.append(
-                    (("fields", i, "text"), f"the template fails: {str(exc).rstrip('.')}.")
+                    (
+                        ("fields", i, "text"),
+                        _("the template fails: {reason}.").format(
+                            reason=jinja_words(str(exc)).rstrip(".")
+                        ),
+                    )
                 )
                 break
     return problems
@@ -330,5 +373,5 @@ def _attribute_hint(ctx: dict[str, Any]) -> str:
     for name in ("recipient", "award"):
         value = ctx[name]
         keys = value.keys() if isinstance(value, dict) else []
-        parts.append(f"{name} has {', '.join(keys)}")
-    return "; ".join(parts) + "; meeting and issuer are the meeting file's blocks."
+        parts.append(_("{name} has {keys}").format(name=name, keys=", ".join(keys)))
+    return "; ".join(parts) + _("; meeting and issuer are the meeting file's blocks.")

@@ -31,6 +31,8 @@ from reportlab.pdfgen.canvas import Canvas
 
 from docgen.certificates.layout import MM, FieldSpec, LoadedLayout, Mode
 from docgen.errors import DocgenError
+from docgen.explain import jinja_words
+from docgen.i18n import _
 from docgen.pdf.fonts import resolve_family
 
 Warn = Callable[[str], None]
@@ -163,7 +165,7 @@ def _wrap(
     if len(lines) <= 1 or len(lines) > max_lines:
         return lines
     lo, hi = max(widths), limit
-    for _ in range(12):
+    for _attempt in range(12):
         mid = (lo + hi) / 2
         if len(_greedy(words, widths, space, mid)) <= len(lines):
             hi = mid
@@ -235,8 +237,10 @@ class Renderer:
                 faces = resolve_family(family)
             except LookupError:
                 raise DocgenError(
-                    f"{layout.source}: field {f.name!r} — no font found for {family!r} nor any "
-                    "substitute (Liberation Serif, DejaVu Serif); install one of them."
+                    _(
+                        "{file}: field {field!r} — no font found for {family!r} nor any "
+                        "substitute (Liberation Serif, DejaVu Serif); install one of them."
+                    ).format(file=layout.source, field=f.name, family=family)
                 ) from None
             fields.append(
                 _Field(
@@ -256,7 +260,9 @@ class Renderer:
             background = layout.background_path
             if background is not None and not background.is_file():
                 raise DocgenError(
-                    f"{layout.source}: background — the image {background} does not exist."
+                    _("{file}: background — the image {image} does not exist.").format(
+                        file=layout.source, image=background
+                    )
                 )
         prepared = _Layout(layout, spec.page.points, fields, background=background)
         self._layouts[id(layout)] = prepared
@@ -274,7 +280,9 @@ class Renderer:
         except jinja2.TemplateError as exc:
             who = context.get("recipient", {}).get("name", "")
             raise DocgenError(
-                f"{layout.source}: field {f.spec.name!r} cannot be written for {who!r}: {exc}."
+                _("{file}: field {field!r} cannot be written for {who!r}: {reason}.").format(
+                    file=layout.source, field=f.spec.name, who=who, reason=jinja_words(str(exc))
+                )
             ) from None
         # Templates join optional parts; collapse what empty parts leave behind.
         return " ".join(text.split())
@@ -394,17 +402,21 @@ class Renderer:
             if progress is not None:
                 progress(1)
         if count == 0:
-            raise DocgenError("there are no certificates to print (no recipients).")
+            raise DocgenError(_("there are no certificates to print (no recipients)."))
         c.save()
         self._report_condensed()
         return buffer.getvalue()
 
     def _report_condensed(self) -> None:
         for (layout, name), who in self._condensed.items():
-            shown = ", ".join(who[:3]) + (f" and {len(who) - 3} more" if len(who) > 3 else "")
+            shown = ", ".join(who[:3])
+            if len(who) > 3:
+                shown += " " + _("and {count} more").format(count=len(who) - 3)
             self.warn(
-                f"{layout}: field {name!r} is too long even at its min_size and was condensed "
-                f"to fit its box for {shown}; check these pages, or give the field more width, "
-                "a smaller min_size or more max_lines."
+                _(
+                    "{file}: field {field!r} is too long even at its min_size and was condensed "
+                    "to fit its box for {who}; check these pages, or give the field more width, "
+                    "a smaller min_size or more max_lines."
+                ).format(file=layout, field=name, who=shown)
             )
         self._condensed.clear()
