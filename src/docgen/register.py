@@ -44,7 +44,7 @@ from typing import TYPE_CHECKING, Literal
 from docgen import formats
 from docgen.context import TYPE_CODES
 from docgen.errors import DocgenError
-from docgen.i18n import _
+from docgen.i18n import _, language
 from docgen.vietnamese import nfc, number_reference
 
 if TYPE_CHECKING:
@@ -236,8 +236,10 @@ class Register:
             return self._db
         if not self.path.parent.exists():
             raise DocgenError(
-                f"{self.path}: the folder {self.path.parent} does not exist; create it or give "
-                "another --register path."
+                _(
+                    "{path}: the folder {folder} does not exist; create it or give "
+                    "another --register path."
+                ).format(path=self.path, folder=self.path.parent)
             )
         try:
             db = sqlite3.connect(self.path, timeout=self.busy_timeout, isolation_level=None)
@@ -314,15 +316,23 @@ class Register:
         text = str(exc)
         if "locked" in text or "busy" in text:
             return DocgenError(
-                f"{self.path}: the register is in use by another docgen and stayed locked for "
-                f"{self.busy_timeout:g} s. Try again in a moment."
+                _(
+                    "{path}: the register is in use by another docgen and stayed locked for "
+                    "{seconds:g} s. Try again in a moment."
+                ).format(path=self.path, seconds=self.busy_timeout)
             )
         if "not a database" in text or "malformed" in text:
             return DocgenError(
-                f"{self.path} is not a docgen register (or is damaged): {text}. Restore it from "
-                "a backup, or give another file with --register."
+                _(
+                    "{path} is not a docgen register (or is damaged). Restore it from a backup, "
+                    "or give another file with --register."
+                ).format(path=self.path)
             )
-        return DocgenError(f"{self.path}: the register cannot be used ({text}).")
+        return DocgenError(
+            _("{path}: the register cannot be used ({reason}).").format(
+                path=self.path, reason=text if language() == "en" else type(exc).__name__
+            )
+        )
 
     def close(self) -> None:
         if self._db is not None:
