@@ -33,3 +33,10 @@ needs_pdftotext = pytest.mark.skipif(
 @pytest.fixture
 def sample_path() -> Path:
     return SAMPLE
+
+
+@pytest.fixture(autouse=True)
+def _english_again():
+    """A test that switches to Vietnamese (``--lang vi``) leaves English for the next one."""
+    yield
+    set_language("en")

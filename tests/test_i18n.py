@@ -427,3 +427,17 @@ def test_pdf_warning_in_both_languages(tmp_path) -> None:
     en = _invoke("en", "pdf", str(source), "-o", str(tmp_path / "en"))
     assert "warning: thu.docx: character U+1F600" in en.output
     assert "body paragraph 1" in en.output and "it will not print" in en.output
+
+
+def test_one_process_shows_help_in_either_language() -> None:
+    """A server or a test switches language between commands: help follows, though the
+    command's module was imported (and its help written) in the other language."""
+    for first, second in (("vi", "en"), ("en", "vi")):
+        for lang in (first, second, first):
+            shown = _invoke(lang, "build", "--help").output
+            if lang == "vi":
+                assert shown.startswith("Cách dùng:") and "Thư mục ghi kết quả" in shown
+                assert "Xem hướng dẫn này rồi thoát." in shown and "THƯ_MỤC" in shown
+            else:
+                assert shown.startswith("Usage:") and "Folder to write to" in shown
+                assert "Show this message and exit." in shown and "FOLDER" in shown

@@ -120,6 +120,32 @@ def ngettext(singular: str, plural: str, n: int) -> str:
     return _current.ngettext(singular, plural, n)
 
 
+_reverse: dict[str, dict[str, str]] = {}
+
+
+def retranslate(text: str | None) -> str | None:
+    """``text``, already translated into any of docgen's languages, in the current one.
+
+    For words fixed when a module was imported — a command's ``help`` — shown later in another
+    language by the same process (tests, a server): the catalogue finds the English they came
+    from. Text no catalogue knows comes back as it is.
+    """
+    if not text:
+        return text
+    for lang in LANGUAGES:
+        if lang not in _reverse:
+            catalog = getattr(translations(lang), "_catalog", {})
+            _reverse[lang] = {
+                value: key
+                for key, value in catalog.items()
+                if isinstance(key, str) and key and isinstance(value, str)
+            }
+        msgid = _reverse[lang].get(text)
+        if msgid is not None:
+            return _(msgid)
+    return _(text)
+
+
 def N_(message: str) -> str:
     """Mark ``message`` for the catalogue without translating it yet.
 

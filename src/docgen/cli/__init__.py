@@ -31,7 +31,7 @@ from click.utils import make_default_short_help
 
 from docgen import __version__
 from docgen.errors import DocgenError
-from docgen.i18n import LANGUAGES, N_, _, ngettext, set_language
+from docgen.i18n import LANGUAGES, N_, _, ngettext, retranslate, set_language
 
 INTERNAL_ERROR = 3
 
@@ -118,6 +118,42 @@ def _choose_language(ctx: click.Context, param: click.Parameter, value: str | No
     set_language(value)
 
 
+def _speak_usage(command: click.Command) -> None:
+    """Click's fixed English in a usage line ("[OPTIONS]", "COMMAND [ARGS]...") and the metavar
+    of a path option (Click shows the type's name in capitals, "THƯ MỤC" with a space) in the
+    current language, for ``command`` and the commands under it."""
+    # Help texts were translated when their module was imported, perhaps in another language.
+    command.help = retranslate(command.help)
+    for param in (*command.params, getattr(command, "_help_option", None)):
+        if isinstance(param, click.Option):
+            param.help = retranslate(param.help)
+    command.options_metavar = _("[OPTIONS]")
+    if isinstance(command, click.Group):
+        command.subcommand_metavar = _("COMMAND [ARGS]...")
+        for sub in command.commands.values():
+            _speak_usage(sub)
+    for param in command.params:
+        if not isinstance(param, click.Option) or param.is_flag:
+            continue
+        if param.metavar is not None and not getattr(param, "_docgen_metavar", False):
+            continue  # the command chose its own
+        kind = param.type
+        if isinstance(kind, click.Path):
+            if not kind.dir_okay:
+                param.metavar = _("FILE")
+            elif not kind.file_okay:
+                param.metavar = _("FOLDER")
+            else:
+                param.metavar = _("PATH")
+        elif isinstance(kind, click.types.IntParamType):
+            param.metavar = _("NUMBER")
+        elif isinstance(kind, click.types.StringParamType):
+            param.metavar = _("TEXT")
+        else:
+            continue
+        param._docgen_metavar = True  # type: ignore[attr-defined]
+
+
 def _step(exc: BaseException) -> str:
     """The pipeline step the exception came from: the innermost docgen module on its traceback.
 
@@ -199,6 +235,7 @@ class DocgenGroup(click.Group):
             return None
         command = getattr(importlib.import_module(module), cmd_name)
         assert isinstance(command, click.Command), f"{module}.{cmd_name} is not a command"
+        _speak_usage(command)
         return command
 
     def get_help_option(self, ctx: click.Context) -> click.Option | None:
@@ -210,6 +247,8 @@ class DocgenGroup(click.Group):
     def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         # The group was made before --lang was read: put its own words in the language now.
         self.help = _(GROUP_HELP)
+        self.options_metavar = _("[OPTIONS]")
+        self.subcommand_metavar = _("COMMAND [ARGS]...")
         for param in self.params:
             if param.name in OPTION_HELP and isinstance(param, click.Option):
                 param.help = _(OPTION_HELP[param.name])

@@ -30,7 +30,7 @@ from docgen.pdf import ENGINES as PDF_ENGINES
 )
 @click.option(
     "--only",
-    metavar="LIST",
+    metavar=_("LIST"),
     help=_("Comma-separated documents to make: {documents} (default: all).").format(
         documents=",".join(DOCUMENTS)
     ),
@@ -38,7 +38,7 @@ from docgen.pdf import ENGINES as PDF_ENGINES
 @click.option(
     "--format",
     "formats",
-    metavar="LIST",
+    metavar=_("LIST"),
     help=_("Comma-separated formats: docx,pdf (default: both)."),
 )
 @click.option(

@@ -73,7 +73,7 @@ def _progress(total: int, label: str) -> Iterator[Callable[[int], None]]:
         "PDF file (default: output/calibration.pdf)."
     ),
 )
-@click.option("--award", metavar="KEY", help=_("Only the award group with this key."))
+@click.option("--award", metavar=_("KEY"), help=_("Only the award group with this key."))
 @click.option(
     "--mode",
     type=click.Choice(MODES),
