@@ -56,6 +56,7 @@ def _kinds() -> list[str]:
 def check(
     files: tuple[Path, ...], profile: str, kind: str | None, output: str, fix: bool, force: bool
 ) -> None:
+    """``docgen check FILE.docx…``: findings per file, and with --fix a corrected copy."""
     from docgen.check import check_file, fix_file
     from docgen.check.report import json_report, text_report
 
@@ -83,7 +84,9 @@ def check(
         click.echo(json_report(results))
     else:
         click.echo("\n\n".join(text_report(r) for r in results))
-    failed = any(r.left if r.fixed is not None else r.errors for r in results)
+    # With --fix, what counts is what is left in the corrected copy (or the file, if none).
     if fix:
         failed = any(any(f.severity == "error" for f in r.left) for r in results)
+    else:
+        failed = any(r.errors for r in results)
     sys.exit(1 if failed else 0)
