@@ -100,6 +100,24 @@ _YAML_PROBLEMS: list[tuple[re.Pattern[str], str]] = [
 ]
 
 
+# PyYAML's names for what it met instead, as they appear in its messages.
+_YAML_TOKENS = {
+    "'<stream end>'": N_("the end of the file"),
+    "'<document end>'": N_("the end of the file"),
+    "'<scalar>'": N_("a value"),
+    "'<block end>'": N_("the end of a block"),
+    "'<block mapping start>'": N_("the start of a block of keys"),
+    "'<block sequence start>'": N_("the start of a list"),
+    "'<block entry>'": N_("a list item ('- ')"),
+    "'<key>'": N_("a key"),
+    "'<value>'": N_("a colon ':'"),
+    "'<alias>'": N_("an alias"),
+    "'<anchor>'": N_("an anchor"),
+    "'<flow mapping end>'": N_("'}}'"),
+    "'<flow sequence end>'": N_("']'"),
+}
+
+
 def yaml_words(text: str | None) -> str | None:
     """PyYAML's problem or context text in the current language; None for one no pattern knows
     (outside English), so that the caller writes its general sentence instead."""
@@ -108,7 +126,10 @@ def yaml_words(text: str | None) -> str | None:
     for pattern, message in _YAML_PROBLEMS:
         found = pattern.match(text)
         if found:
-            return _(message).format(**found.groupdict())
+            parts = found.groupdict()
+            if "token" in parts and parts["token"] in _YAML_TOKENS:
+                parts["token"] = _(_YAML_TOKENS[parts["token"]]).format()
+            return _(message).format(**parts)
     return text if language() == "en" else None
 
 
