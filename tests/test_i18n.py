@@ -441,3 +441,15 @@ def test_one_process_shows_help_in_either_language() -> None:
             else:
                 assert shown.startswith("Usage:") and "Folder to write to" in shown
                 assert "Show this message and exit." in shown and "FOLDER" in shown
+
+
+def test_a_tag_the_value_does_not_fit_is_a_located_error(tmp_path) -> None:
+    bad = tmp_path / "hop.yaml"
+    bad.write_text("meeting: !!int x\n", encoding="utf-8")
+    vi = _invoke("vi", "validate", str(bad))
+    assert vi.exit_code == 2
+    assert (
+        f"{bad}, dòng 1, cột 10: meeting — giá trị 'x' không đọc được theo kiểu !!int" in vi.output
+    )
+    en = _invoke("en", "validate", str(bad))
+    assert en.exit_code == 2 and "cannot be read as !!int" in en.output

@@ -154,7 +154,23 @@ def parse_yaml(text: str, source: str) -> tuple[Any, dict[FieldPath, Mark], dict
             return out
         if isinstance(n, yaml.SequenceNode):
             return [build(item, (*path, i)) for i, item in enumerate(n.value)]
-        return loader.construct_object(n, deep=True)
+        try:
+            return loader.construct_object(n, deep=True)
+        except (ValueError, TypeError, OverflowError):
+            # An explicit tag the text does not fit ("!!int x", "!!float ."): PyYAML's
+            # constructors raise plain Python errors, with no place.
+            at = Mark.of(n)
+            raise DocgenError(
+                _(
+                    "{where}: {field} — the value {value!r} cannot be read as {tag}; remove the "
+                    "tag or correct the value."
+                ).format(
+                    where=_at(source, at.line, at.column),
+                    field=_dotted(path),
+                    value=n.value,
+                    tag=n.tag.replace("tag:yaml.org,2002:", "!!"),
+                )
+            ) from None
 
     if node is None:
         raise DocgenError(
