@@ -70,7 +70,7 @@ COMMANDS = {
     ),
     "serve": (
         "docgen.cli.serve",
-        "Edit, check and build the meetings of FOLDER (default: here) in the browser.",
+        N_("Edit, check and build the meetings of FOLDER (default: here) in the browser."),
     ),
     "check": (
         "docgen.cli.check",
