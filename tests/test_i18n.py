@@ -237,6 +237,8 @@ COMMANDS = [
     ["register", "next"],
     ["register", "assign"],
     ["register", "void"],
+    ["check"],
+    ["serve"],
 ]
 
 
