@@ -165,9 +165,9 @@ def _check_format_string(text: Any, limits: Limits, what: str) -> None:
         _check_width(int(match.group(1)), limits, what)
     if _NESTED_WIDTH.search(text.replace("{{", "").replace("}}", "")):
         raise TemplateLimitError(
-            _("{what}: widths given as arguments ('{{0:{{1}}}}') are not allowed in templates").format(
-                what=what
-            )
+            _(
+                "{what}: widths given as arguments ('{{0:{{1}}}}') are not allowed in templates"
+            ).format(what=what)
         )
 
 
@@ -526,10 +526,10 @@ class DocgenSandbox(ImmutableSandboxedEnvironment):
             if isinstance(left, str | list | tuple) and isinstance(right, str | list | tuple):
                 if len(left) + len(right) > limits.max_value:
                     raise TemplateLimitError(
-                        _("the + operator would make a value of {size:,} characters or items "
-                          "(the limit is {limit:,})").format(
-                            size=len(left) + len(right), limit=limits.max_value
-                        )
+                        _(
+                            "the + operator would make a value of {size:,} characters or items "
+                            "(the limit is {limit:,})"
+                        ).format(size=len(left) + len(right), limit=limits.max_value)
                     )
         result = super().call_binop(context, operator_, left, right)
         if isinstance(result, int) and result.bit_length() > 4096:

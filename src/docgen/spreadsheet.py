@@ -19,15 +19,18 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import posixpath
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator
+import zipfile
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from docgen.errors import DocgenError
-from docgen.safezip import ZipLimits, open_xlsx_safely
+from docgen.i18n import _, ngettext
+from docgen.safezip import ZipLimits, open_xlsx_safely, parse_xml, read_untrusted, refuse_ole
 from docgen.vietnamese import clean_text, format_counts
 
 if TYPE_CHECKING:
@@ -45,6 +48,31 @@ HEADER_SEARCH_ROWS = 20  # the header row must be among the first rows
 #: Excel files formatted "to the bottom" hold a million empty rows; a run this long of empty
 #: rows ends the table rather than costing a minute of reading nothing.
 EMPTY_RUN_END = 1000
+#: A sheet whose XML unpacks beyond this holds far more rows than an award list (10,000 rows of
+#: six columns are ~3 MB); it is refused as "too many rows" before anything is parsed.
+MAX_SHEET_XML_BYTES = 30 * 2**20
+#: Problems listed in one message; a sheet of 200,000 bad rows is summed up, not printed.
+MAX_PROBLEMS_SHOWN = 50
+#: What Excel shows in a cell whose formula failed; such a cell holds no name.
+ERROR_VALUES = frozenset(
+    {
+        "#NULL!",
+        "#DIV/0!",
+        "#VALUE!",
+        "#REF!",
+        "#NAME?",
+        "#NUM!",
+        "#N/A",
+        "#GETTING_DATA",
+        "#SPILL!",
+        "#CALC!",
+        "#FIELD!",
+        "#BLOCKED!",
+        "#UNKNOWN!",
+        "#CONNECT!",
+        "#BUSY!",
+    }
+)
 
 
 def fold(text: str) -> str:
@@ -188,19 +216,66 @@ def _check_size(path: Path, display: str) -> None:
         )
 
 
-def _xlsx_sheets(path: Path, display: str) -> tuple[Any, list[str]]:
-    """Open an .xlsx read-only after checking it is safe to; return (workbook, sheet names)."""
-    with open(path, "rb") as fh:
-        magic = fh.read(8)
-    if magic.startswith(b"\xd0\xcf\x11\xe0"):
-        raise DocgenError(
-            f"{display}: this is an old Excel 97–2003 (.xls) file; open it in Excel or "
-            "LibreOffice and save it as .xlsx (Excel Workbook)."
-        )
+_SHEET_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
+
+
+def _sheet_names_by_part(archive: zipfile.ZipFile, display: str) -> dict[str, str]:
+    """Worksheet part name → the sheet's name as the clerk sees it on its tab."""
+    try:
+        book = parse_xml(archive.read("xl/workbook.xml"), what=display)
+        rels = parse_xml(archive.read("xl/_rels/workbook.xml.rels"), what=display)
+    except (KeyError, zipfile.BadZipFile, OSError, EOFError, DocgenError):
+        return {}
+    targets = {
+        rel.get("Id"): posixpath.normpath(posixpath.join("xl", rel.get("Target", "")))
+        for rel in rels.iter(f"{{{_PKG_REL_NS}}}Relationship")
+    }
+    names = {}
+    for sheet in book.iter(f"{{{_SHEET_NS}}}sheet"):
+        target = targets.get(sheet.get(f"{{{_REL_NS}}}id"))
+        if target:
+            names[target.lstrip("/")] = sheet.get("name", "")
+    return names
+
+
+def _refuse_huge_sheets(data: bytes, display: str) -> None:
+    """A sheet of a million rows is "too many rows", not an unsafe file."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        return  # open_xlsx_safely says what is wrong with the package
+    with archive:
+        huge = [
+            info
+            for info in archive.infolist()
+            if info.filename.startswith("xl/worksheets/")
+            and info.filename.endswith(".xml")
+            and info.file_size > MAX_SHEET_XML_BYTES
+        ]
+        if not huge:
+            return
+        names = _sheet_names_by_part(archive, display)
+    sheet = names.get(huge[0].filename, posixpath.basename(huge[0].filename))
+    raise DocgenError(
+        _(
+            '{file}, sheet "{sheet}": too many rows — the sheet holds far more than the '
+            "{limit:,} rows an award list may have ({size} MB of cells). Keep only the award "
+            "table: delete the rows below it (or copy the table to a new workbook) and save."
+        ).format(file=display, sheet=sheet, limit=MAX_ROWS, size=huge[0].file_size // 2**20)
+    )
+
+
+def _xlsx_sheets(path: Path, display: str) -> tuple[Any, list[str], bytes]:
+    """Open an .xlsx read-only after checking it is safe to; return (workbook, names, bytes)."""
+    data = read_untrusted(path, what=display, max_bytes=MAX_FILE_BYTES)
+    refuse_ole(data, display, "Excel")
+    _refuse_huge_sheets(data, display)
     # Zip bombs, overlapping members, passwords and DOCTYPE/entity tricks (XXE) are refused by
     # the shared checker before openpyxl sees a byte; the bytes checked are the bytes read.
     limits = ZipLimits(max_file_bytes=MAX_FILE_BYTES, max_total_bytes=MAX_UNPACKED_BYTES)
-    data = open_xlsx_safely(path, what=display, limits=limits)
+    data = open_xlsx_safely(data, what=display, limits=limits)
     import openpyxl  # slow to import; only spreadsheet users pay for it
 
     try:
@@ -211,18 +286,115 @@ def _xlsx_sheets(path: Path, display: str) -> tuple[Any, list[str]]:
     if len(names) > MAX_SHEETS:
         workbook.close()
         raise DocgenError(f"{display}: {len(names)} sheets; at most {MAX_SHEETS} are read.")
-    return workbook, names
+    return workbook, names, data
 
 
-def _xlsx_rows(workbook: Any, sheet: str) -> Iterator[tuple[Any, ...]]:
+def _damaged_cell(exc: BaseException) -> tuple[str | None, str | None]:
+    """(cell reference, row number) as written in the XML of the cell openpyxl choked on.
+
+    openpyxl reads a read-only sheet lazily and raises plain IndexError/ValueError from deep
+    inside; the element it was reading is the only record of where, so it is taken from the
+    failing frame.
+    """
+    cell = row = None
+    tb = exc.__traceback__
+    while tb is not None:
+        if "openpyxl" in tb.tb_frame.f_code.co_filename:
+            for element in (tb.tb_frame.f_locals.get("element"), tb.tb_frame.f_locals.get("row")):
+                tag = getattr(element, "tag", None)
+                if not isinstance(tag, str) or element.get("r") is None:
+                    continue
+                if tag.endswith("}c"):
+                    cell = str(element.get("r"))
+                elif tag.endswith("}row"):
+                    row = str(element.get("r"))
+        tb = tb.tb_next
+    return cell, row
+
+
+def _damage_problem(exc: BaseException, where: Where, last_row: int) -> str:
+    cell, row = _damaged_cell(exc)
+    place: Where | str = Where(where.file, where.sheet, last_row + 1)
+    ref = cell or (f"row {row}" if row else None)
+    match = re.fullmatch(r"([A-Z]{1,3})([0-9]{1,7})", cell or "")
+    if match:
+        from openpyxl.utils import column_index_from_string
+
+        place = Where(
+            where.file, where.sheet, int(match.group(2)), column_index_from_string(match.group(1))
+        )
+        ref = None
+    elif ref is not None:
+        place = f"{Where(where.file, where.sheet)}, after row {last_row}"
+    detail = (
+        str(exc)
+        if not isinstance(exc, IndexError)
+        else _("it refers to a text that is not in the file")
+    )
+    if ref is not None:
+        detail = _("the cell or row written as {ref!r}: {detail}").format(ref=ref, detail=detail)
+    return _(
+        "{where}: the file is damaged here and cannot be read on ({detail}). It was probably "
+        "not saved by Excel. Open it in Excel or LibreOffice, check this cell, and save it "
+        "again as .xlsx."
+    ).format(where=place, detail=detail)
+
+
+def _xlsx_rows(
+    workbook: Any, sheet: str, where: Where, out: RecipientList
+) -> Iterator[tuple[Any, ...]]:
     ws = workbook[sheet]
     # The stored dimension is often wrong in files written by other programs; ignore it.
     ws.reset_dimensions()
-    yield from ws.iter_rows(max_col=MAX_COLUMNS, values_only=True)
+    rows = ws.iter_rows(max_col=MAX_COLUMNS, values_only=True)
+    number = 0
+    while True:
+        try:
+            values = next(rows)
+        except StopIteration:
+            return
+        except Exception as exc:  # openpyxl's lazy reader: a damaged cell, row or reference
+            out.problems.append(_damage_problem(exc, where, number))
+            return
+        number += 1
+        yield values
+
+
+def _formula_finder(data: bytes, sheet: str) -> Callable[[int, int], str | None]:
+    """Look up the formula of a cell, reading the sheet's formulas once, on first use.
+
+    Read with cached values only, a formula Excel never calculated (a file written by a
+    program, not saved by Excel) reads as an empty cell; a clerk should hear "formula".
+    """
+    found: dict[tuple[int, int], str] | None = None
+
+    def formula_at(row: int, column: int) -> str | None:
+        nonlocal found
+        if found is None:
+            import openpyxl
+
+            found = {}
+            try:
+                book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+                try:
+                    ws = book[sheet]
+                    ws.reset_dimensions()
+                    for cells in ws.iter_rows(max_col=MAX_COLUMNS, max_row=MAX_ROWS * 2):
+                        for cell in cells:
+                            value = getattr(cell, "value", None)
+                            if isinstance(value, str) and value.startswith("="):
+                                found[(cell.row, cell.column)] = value
+                finally:
+                    book.close()
+            except Exception:  # noqa: BLE001 — only a better wording is lost
+                pass
+        return found.get((row, column))
+
+    return formula_at
 
 
 def _csv_rows(path: Path, display: str) -> list[tuple[Any, ...]]:
-    raw = path.read_bytes()
+    raw = read_untrusted(path, what=display, max_bytes=MAX_FILE_BYTES)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -257,6 +429,13 @@ def _cell_text(value: Any) -> str:
         value = int(value)
     if isinstance(value, dt.datetime | dt.date):
         return f"{value:%d/%m/%Y}"
+    if isinstance(value, str) and value.strip().upper() in ERROR_VALUES:
+        raise ValueError(
+            _(
+                "the cell shows the Excel error {error}: its formula failed, so it holds no "
+                "value. Correct the formula, or type the value itself."
+            ).format(error=value.strip())
+        )
     text = str(value)
     # Alt+Enter inside an Excel cell is a line break the clerk meant as a space.
     text = text.replace("\r\n", " ").replace("\n", " ").replace("\r", " ")
@@ -288,6 +467,18 @@ def _header_roles(cells: list[str]) -> tuple[dict[str, int], list[str]] | None:
     return (roles, ignored) if "name" in roles else None
 
 
+#: The columns whose cells must hold text: a date or TRUE/FALSE there is a typing slip.
+_TEXT_ROLES = ("name", "position", "unit", "kind")
+
+
+def _not_text(value: Any) -> str | None:
+    if isinstance(value, bool):
+        return _("a TRUE/FALSE value")
+    if isinstance(value, dt.datetime | dt.date | dt.time):
+        return _("a date or time")
+    return None
+
+
 def _read_table(
     rows: Iterable[tuple[Any, ...]],
     where: Where,
@@ -295,6 +486,7 @@ def _read_table(
     out: RecipientList,
     *,
     required: bool,
+    formula_at: Callable[[int, int], str | None] | None = None,
 ) -> None:
     """Read one sheet (or a CSV) into ``out``; problems are appended, never raised."""
     report = SheetReport(where.sheet, None)
@@ -335,6 +527,22 @@ def _read_table(
             report.header_row = number
             report.columns = {role: cells[i] for role, i in roles.items()}
             continue
+        for role in _TEXT_ROLES:
+            col = roles.get(role)
+            kind_of = _not_text(values[col]) if col is not None and col < len(values) else None
+            if kind_of is not None:
+                bad = True
+                out.problems.append(
+                    _(
+                        "{where}: the cell holds {kind} ({value}), not text. Excel turned what "
+                        "was typed into another kind of value; format the cell as Text and "
+                        "type it again."
+                    ).format(
+                        where=Where(where.file, where.sheet, number, col + 1, report.columns[role]),
+                        kind=kind_of,
+                        value=cells[col],
+                    )
+                )
         if bad:
             continue
         report.rows += 1
@@ -345,7 +553,16 @@ def _read_table(
             )
             break
         section = _row(
-            cells, number, roles, report, section, sheet_kind, where, out, unknown_kind_rows
+            cells,
+            number,
+            roles,
+            report,
+            section,
+            sheet_kind,
+            where,
+            out,
+            unknown_kind_rows,
+            formula_at,
         )
     if roles is None:
         if required:
@@ -382,6 +599,7 @@ def _row(
     where: Where,
     out: RecipientList,
     unknown_kind_rows: list[int],
+    formula_at: Callable[[int, int], str | None] | None = None,
 ) -> Kind | None:
     """Interpret one filled row below the header; return the section in force after it."""
 
@@ -402,6 +620,16 @@ def _row(
     name = get("name")
     if not name:
         col = roles["name"]
+        formula = formula_at(number, col + 1) if formula_at is not None else None
+        if formula is not None:
+            out.problems.append(
+                _(
+                    "{where}: the name is a formula ({formula}) whose result was never saved "
+                    "in the file, so there is no name to read. Open the file in Excel, let it "
+                    "calculate, and save it; or replace the formula by the name itself."
+                ).format(where=at(number, col, "name"), formula=formula[:80])
+            )
+            return section
         out.problems.append(
             f"{at(number, col, 'name')}: the name is empty, but the row holds "
             f"{', '.join(repr(c) for c in filled[:3])}. Fill in the name or delete the row."
@@ -511,7 +739,7 @@ def read_recipients(
             raise DocgenError(f"{display}: a .csv file has no sheets; remove the sheet names.")
         _read_table(_csv_rows(path, display), Where(display), None, out, required=True)
     else:
-        workbook, names = _xlsx_sheets(path, display)
+        workbook, names, data = _xlsx_sheets(path, display)
         try:
             plan: list[tuple[str, Kind | None, bool]] = []
             if collectives_sheet:
@@ -525,7 +753,14 @@ def read_recipients(
                 plan = [(name, None, False) for name in names]
             for name, kind, required in plan:
                 where = Where(display, name)
-                _read_table(_xlsx_rows(workbook, name), where, kind, out, required=required)
+                _read_table(
+                    _xlsx_rows(workbook, name, where, out),
+                    where,
+                    kind,
+                    out,
+                    required=required,
+                    formula_at=_formula_finder(data, name),
+                )
         finally:
             workbook.close()
         if not out.sheets and not out.problems:
@@ -538,8 +773,23 @@ def read_recipients(
         out.problems.append(f"{display}: the table holds no recipients.")
     if out.problems:
         n = len(out.problems)
-        raise DocgenError(f"{display} has {n} problem{'s' if n > 1 else ''}:", out.problems)
+        raise DocgenError(
+            f"{display} has {n} problem{'s' if n > 1 else ''}:", cap_problems(out.problems)
+        )
     return out
+
+
+def cap_problems(problems: list[str], limit: int = MAX_PROBLEMS_SHOWN) -> list[str]:
+    """The first ``limit`` problems and a line counting the rest: a report a clerk can read."""
+    if len(problems) <= limit:
+        return problems
+    rest = len(problems) - limit
+    return [
+        *problems[:limit],
+        ngettext("… and {count:,} more problem.", "… and {count:,} more problems.", rest).format(
+            count=rest
+        ),
+    ]
 
 
 def fill_recipients(record: MeetingRecord, base_dir: str | Path, source: str = "") -> None:

@@ -27,6 +27,7 @@ fetches nothing.
 from __future__ import annotations
 
 import difflib
+import io
 import posixpath
 import re
 import unicodedata
@@ -41,7 +42,13 @@ from jinja2.meta import find_undeclared_variables
 from lxml import etree
 
 from docgen.errors import DocgenError
-from docgen.safezip import DEFAULT_ZIP_LIMITS, check_zip, parse_xml
+from docgen.safezip import (
+    DEFAULT_ZIP_LIMITS,
+    open_docx_safely,
+    parse_xml,
+    read_untrusted,
+    refuse_ole,
+)
 
 __all__ = ["Location", "Problem", "check_template", "check_folder"]
 
@@ -67,7 +74,6 @@ _ALTERNATE = f"{{{_MC}}}AlternateContent"
 _CHOICE = f"{{{_MC}}}Choice"
 # Elements that only wrap rows, cells or paragraphs (content controls, custom XML).
 _BLOCK_WRAPPERS = {_w("sdt"), _w("sdtContent"), _w("customXml"), _ALTERNATE, _CHOICE}
-_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
 # --------------------------------------------------------------------------------------------
@@ -191,22 +197,19 @@ def _too_large(name: str) -> str:
 
 class _Package:
     def __init__(self, path: Path) -> None:
+        what = str(path)
+
+        def unreadable(exc: DocgenError) -> _Unreadable:
+            # Problem puts the file name in front already.
+            return _Unreadable(str(exc).removeprefix(f"{what}: ").rstrip("."))
+
         try:
-            with path.open("rb") as handle:
-                magic = handle.read(8)
-        except FileNotFoundError:
-            raise _Unreadable("no such file") from None
-        except IsADirectoryError:
-            raise _Unreadable("is a folder, not a .docx template") from None
-        except OSError as exc:
-            raise _Unreadable(f"cannot be read ({exc.strerror or exc})") from None
-        if magic == _OLE_MAGIC:
-            raise _Unreadable(
-                "is an old Word 97-2003 document or a password-protected file; "
-                "open it in Word and save it as a Word Document (.docx) without a password"
-            )
+            data = read_untrusted(path, what=what, max_bytes=_LIMITS.max_file_bytes)
+            refuse_ole(data, what, "Word")
+        except DocgenError as exc:
+            raise unreadable(exc) from None
         try:
-            self.zip = zipfile.ZipFile(path)
+            self.zip = zipfile.ZipFile(io.BytesIO(data))
         except (zipfile.BadZipFile, OSError, ValueError):
             raise _Unreadable(
                 "is not a Word document (.docx); expected a file saved by Word or LibreOffice "
@@ -219,12 +222,12 @@ class _Package:
             xml = info.filename.lower().endswith((".xml", ".rels", ".vml"))
             if xml and info.file_size > MAX_PART_BYTES:
                 raise _Unreadable(_too_large(info.filename))
-        what = str(path)
         try:
-            check_zip(path, what=what, limits=_LIMITS)
+            # The build's own reader, so that the check refuses exactly what the build refuses:
+            # zip bombs, damaged data in any part, a missing [Content_Types].xml, DOCTYPEs.
+            open_docx_safely(data, what=what, limits=_LIMITS)
         except DocgenError as exc:
-            # Problem puts the file name in front already.
-            raise _Unreadable(str(exc).removeprefix(f"{what}: ")) from None
+            raise unreadable(exc) from None
         self.names = {info.filename: info for info in infos}
         self.read_total = 0
 

@@ -22,7 +22,7 @@ from pathlib import Path
 from lxml import etree
 
 from docgen.errors import DocgenError
-from docgen.safezip import DEFAULT_ZIP_LIMITS, check_zip, parse_xml
+from docgen.safezip import DEFAULT_ZIP_LIMITS, check_zip, parse_xml, read_untrusted, refuse_ole
 
 LIMITS = DEFAULT_ZIP_LIMITS
 
@@ -80,11 +80,9 @@ def _read_package(path: Path) -> tuple[zipfile.ZipFile, dict[str, zipfile.ZipInf
     decompressed only when asked for (:meth:`DocxPackage.part`).
     """
     what = str(path)
-    check_zip(path, what=what, limits=LIMITS)  # refuses a huge file before it is read
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise DocgenError(f"{what}: cannot be read ({exc.strerror}).") from None
+    # A regular file within the size bound (not a FIFO or a device), read once.
+    data = read_untrusted(path, what=what, max_bytes=LIMITS.max_file_bytes)
+    refuse_ole(data, what, "Word")  # a password-protected .docx is not "not a zip"
     members = {i.filename: i for i in check_zip(data, what=what, limits=LIMITS)}
     missing = [name for name in _REQUIRED if name not in members]
     if missing:

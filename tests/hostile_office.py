@@ -1,0 +1,115 @@
+"""Builders of damaged and extreme Office files for the hostile-input tests.
+
+Each builder starts from a file a real library wrote and changes one thing, so that a test
+fails for the one reason it is about.
+"""
+
+from __future__ import annotations
+
+import io
+import struct
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+
+from openpyxl import Workbook
+
+SHEET = "xl/worksheets/sheet1.xml"
+
+
+def xlsx_bytes(rows: list[list[object]], title: str = "Tập thể") -> bytes:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = title
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def award_xlsx(names: list[str] | None = None) -> bytes:
+    """A small collectives list; openpyxl writes its text cells inline (t="inlineStr")."""
+    names = names or ["Phòng A", "Phòng B"]
+    rows: list[list[object]] = [["STT", "Tên tập thể", "Đơn vị"]]
+    rows += [[i, name, "Sở X"] for i, name in enumerate(names, start=1)]
+    return xlsx_bytes(rows)
+
+
+def rewrite_member(data: bytes, member: str, change: Callable[[str], str]) -> bytes:
+    """The zip ``data`` with the text of ``member`` passed through ``change``."""
+    out = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(data)) as source,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target,
+    ):
+        for info in source.infolist():
+            content = source.read(info)
+            if info.filename == member:
+                changed = change(content.decode("utf-8"))
+                assert changed != content.decode("utf-8"), f"{member} was not changed"
+                content = changed.encode("utf-8")
+            target.writestr(info.filename, content)
+    return out.getvalue()
+
+
+def replace_cell(data: bytes, ref: str, cell_xml: str) -> bytes:
+    """Replace the XML of cell ``ref`` (as openpyxl wrote it) by ``cell_xml``."""
+    import re
+
+    def change(xml: str) -> str:
+        return re.sub(rf'<c r="{ref}"[^>]*>.*?</c>', cell_xml, xml, count=1)
+
+    return rewrite_member(data, SHEET, change)
+
+
+def corrupt_deflate(data: bytes, member: str) -> bytes:
+    """``data`` with the compressed stream of ``member`` made undecodable (not just a bad CRC)."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        info = archive.getinfo(member)
+    assert info.compress_type == zipfile.ZIP_DEFLATED, f"{member} is not deflated"
+    header = data[info.header_offset : info.header_offset + 30]
+    name_len, extra_len = struct.unpack("<HH", header[26:30])
+    start = info.header_offset + 30 + name_len + extra_len
+    # 0xFF: a final block of the reserved type 3, which zlib refuses at once.
+    return data[:start] + b"\xff" * 8 + data[start + 8 :]
+
+
+def encrypted_office_file() -> bytes:
+    """The outline of a password-protected .docx/.xlsx: an OLE container whose directory
+    names the ``EncryptionInfo`` and ``EncryptedPackage`` streams (as Office writes them)."""
+    header = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504
+    directory = b""
+    for name in ("Root Entry", "EncryptionInfo", "EncryptedPackage"):
+        encoded = name.encode("utf-16-le") + b"\0\0"
+        directory += encoded.ljust(64, b"\0") + struct.pack("<H", len(encoded)) + b"\0" * 62
+    return header + directory.ljust(512, b"\0") + b"\0" * 1024
+
+
+def old_office_file() -> bytes:
+    """An OLE file with no encrypted package: a Word/Excel 97–2003 document."""
+    header = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504
+    name = "WordDocument".encode("utf-16-le") + b"\0\0"
+    return header + name.ljust(512, b"\0") + b"\0" * 1024
+
+
+def million_row_xlsx(rows: int = 1_000_000) -> bytes:
+    """A workbook whose one sheet holds ``rows`` filled rows (written directly: openpyxl
+    would take a minute)."""
+    base = award_xlsx()
+
+    def change(xml: str) -> str:
+        head, _, _ = xml.partition("<sheetData>")
+        _, _, tail = xml.partition("</sheetData>")
+        body = "".join(
+            f'<row r="{r}"><c r="A{r}" t="inlineStr"><is><t>Phòng {r}</t></is></c></row>'
+            for r in range(1, rows + 1)
+        )
+        return f"{head}<sheetData>{body}</sheetData>{tail}"
+
+    return rewrite_member(base, SHEET, change)
+
+
+def write(path: Path, data: bytes) -> Path:
+    path.write_bytes(data)
+    return path
