@@ -5,7 +5,8 @@ is *computed* — a number line, a date, a count, an upper-cased heading, a sort
 sentence whose shape depends on the data (one chair or two, a co-chair or none) — is made here,
 in Python, with the rules of :mod:`docgen.vietnamese`, and handed over as plain strings and
 lists. Profile-specific *words* (``TM.`` or ``T/M``, ``Số:`` or ``Số``, the ``Lưu`` line) are
-chosen here too; profile-specific *sizes and layout* live in the per-profile templates.
+chosen here too, from the format rules (:mod:`docgen.formats`); profile-specific *sizes and
+layout* live in the per-profile templates, generated from the same rules.
 
 :func:`context_for` builds the context of one document; :data:`VARIABLES` says, for each
 document, which names it provides and what they hold (``templates check`` uses it to flag a
@@ -18,6 +19,7 @@ import datetime as dt
 import re
 from typing import Any
 
+from docgen import formats
 from docgen.errors import DocgenError
 from docgen.model import AwardGroup, Body, DocumentSettings, MeetingRecord, Person, Signer
 from docgen.vietnamese import (
@@ -39,12 +41,6 @@ DOCUMENTS = ("minutes", "notice", "decision", "list")
 
 TYPE_CODES = {"minutes": "BB", "notice": "TB", "decision": "QĐ"}
 
-# How each profile writes the signing authority [ND30] / [HD36]. The Party guide has no
-# Q. or TUQ.; the state form is used for them rather than inventing one.
-SIGNER_PREFIXES = {
-    "state": {"TM": "TM.", "KT": "KT.", "TL": "TL.", "Q": "Q.", "TUQ": "TUQ."},
-    "party": {"TM": "T/M", "KT": "K/T", "TL": "T/L", "Q": "Q.", "TUQ": "TUQ."},
-}
 
 _COMMON = {
     "profile": "the issuer's format profile: 'state' or 'party'",
@@ -192,7 +188,7 @@ def signer_lines(record: MeetingRecord, signer: Signer | None, profile: str) -> 
         return {"signer_prefix_line": "", "signer_position": "", "signer_name": ""}
     prefix = ""
     if signer.prefix:
-        prefix = SIGNER_PREFIXES[profile][signer.prefix]
+        prefix = formats.profile(profile).signer.prefixes[signer.prefix]
         if signer.on_behalf_of:
             prefix = f"{prefix} {upper(signer.on_behalf_of)}"
     if signer.person:
@@ -231,11 +227,9 @@ def recipients(items: list[str], body: Body) -> list[str]:
         if key not in seen:
             seen.add(key)
             unique.append(text)
-    if body.profile == "state":
-        archive = archive or f"Lưu: VT, {body.code}"
-        return [f"- {item};" for item in unique] + [f"- {archive}."]
-    archive = archive or f"Lưu Văn phòng {_short_name(body)}"
-    return [f"- {item}," for item in unique] + [f"- {archive}."]
+    form = formats.profile(body.profile).recipients
+    archive = archive or form.archive.format(code=body.code, body=_short_name(body))
+    return [f"- {item}{form.item_end}" for item in unique] + [f"- {archive}."]
 
 
 def _meeting_common(record: MeetingRecord) -> dict[str, str]:

@@ -34,7 +34,10 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from functools import lru_cache
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from docgen.formats import NumberForm
 
 __all__ = [
     "DATE_BLANK",
@@ -96,8 +99,14 @@ def format_date(d: datetime.date | None) -> str:
     if d is None:
         return f"ngày{DATE_BLANK}tháng{DATE_BLANK}năm{DATE_BLANK}"
     _check_date(d)
-    month = f"{d.month:02d}" if d.month <= 2 else str(d.month)
-    return f"ngày {d.day:02d} tháng {month} năm {d.year}"
+    # Imported here: the rules are validated data, read only when a date is first written.
+    from docgen import formats
+
+    rule = formats.rules().date
+    width = len(str(rule.day_pad_below))
+    day = f"{d.day:0{width}d}"
+    month = f"{d.month:0{width}d}" if d.month in rule.padded_months else str(d.month)
+    return f"ngày {day} tháng {month} năm {d.year}"
 
 
 def format_date_short(d: datetime.date | None) -> str:
@@ -143,7 +152,7 @@ def _check_code(value: str, what: str) -> str:
     return value
 
 
-def _number_digits(number: int | None) -> str:
+def _number_digits(number: int | None, form: NumberForm) -> str:
     if number is None:
         return NUMBER_BLANK
     # bool is an int subclass; True would otherwise print as "01".
@@ -151,7 +160,7 @@ def _number_digits(number: int | None) -> str:
         raise TypeError(f"the document number must be an int or None, got {number!r}")
     if number < 1:
         raise ValueError(f"the document number must be 1 or more, got {number}")
-    return f"{number:02d}"
+    return form.digits(number)
 
 
 def number_reference(
@@ -166,17 +175,16 @@ def number_reference(
     code then carries the drafting unit), ``15-TB/TU`` (party). ``number=None`` leaves
     :data:`NUMBER_BLANK` for the number: ``"      /QĐ-UBND"``.
     """
-    digits = _number_digits(number)
+    from docgen import formats
+
+    form = formats.profile(profile).number
+    digits = _number_digits(number, form)
     issuer = _check_code(issuer_code, "issuer code")
     code = None if type_code is None else _check_code(type_code, "type code")
-    if profile == "state":
-        return f"{digits}/{issuer}" if code is None else f"{digits}/{code}-{issuer}"
-    if profile == "party":
-        if code is None:
-            # [HD36] gives every Party text a type code; a Party công văn uses "CV".
-            raise ValueError("a Party document number needs a type code (use 'CV' for công văn)")
-        return f"{digits}-{code}/{issuer}"
-    raise ValueError(f"unknown format profile {profile!r}; expected 'state' or 'party'")
+    if code is None and form.form_without_type is None:
+        # [HD36] gives every Party text a type code; a Party công văn uses "CV".
+        raise ValueError("a Party document number needs a type code (use 'CV' for công văn)")
+    return form.reference(digits, code, issuer)
 
 
 def document_number(
@@ -191,9 +199,10 @@ def document_number(
     write in: ``"Số:       /TB-UBND"``, ``"Số       -TB/TU"``.
     """
     reference = number_reference(number, type_code, issuer_code, profile)
+    from docgen import formats
+
     # [ND30] puts a colon after "Số"; [HD36] does not.
-    prefix = "Số:" if profile == "state" else "Số"
-    return f"{prefix} {reference}"
+    return f"{formats.profile(profile).number.prefix} {reference}"
 
 
 def count2(n: int) -> str:

@@ -3,17 +3,30 @@
 Each sub-command lives in its own module so that a reader finds ``docgen build`` in
 ``cli/build.py``, and is imported only when it runs. Errors of type :class:`~docgen.errors.DocgenError` become a message on
 stderr and exit status 2, never a traceback.
+
+Exit statuses: 0 done, 1 problems found (a check that reports them), 2 bad input, 3 a fault
+in docgen itself. A clerk cannot act on a traceback, so an unexpected exception becomes one
+paragraph naming the step that failed and the log file holding the details (``--debug``
+prints the traceback instead, for whoever fixes docgen).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import importlib
+import os
 import sys
+import tempfile
+import traceback
+from pathlib import Path
 
 import click
 
 from docgen import __version__
 from docgen.errors import DocgenError
+from docgen.i18n import _
+
+INTERNAL_ERROR = 3
 
 # Command name → the module defining it (as an attribute of that name). Modules are imported
 # only when their command runs, so `docgen pdf` does not pay for the build and certificate
@@ -29,6 +42,77 @@ COMMAND_MODULES = {
     "awards": "docgen.cli.certificates",
     "register": "docgen.cli.register",
 }
+
+
+def _step(exc: BaseException) -> str:
+    """The pipeline step the exception came from: the innermost docgen module on its traceback.
+
+    Longest prefix first, so ``docgen.certificates.layout`` is a layout and not a certificate.
+    """
+    steps = {
+        "docgen.loader": _("reading the meeting file"),
+        "docgen.model": _("reading the meeting file"),
+        "docgen.vietnamese": _("reading the meeting file"),
+        "docgen.spreadsheet": _("reading the recipients' spreadsheet"),
+        "docgen.context": _("preparing the documents' contents"),
+        "docgen.render": _("filling in the templates"),
+        "docgen.sandbox": _("filling in the templates"),
+        "docgen.templatecheck": _("checking the templates"),
+        "docgen.templates_dir": _("finding the templates"),
+        "docgen.safezip": _("opening a Word or Excel file"),
+        "docgen.pdf": _("making the PDF files"),
+        "docgen.certificates.layout": _("reading the certificate layout"),
+        "docgen.certificates": _("making the certificates"),
+        "docgen.register": _("numbering the documents (register)"),
+        "docgen.outputs": _("writing the files"),
+        "docgen.build": _("building the documents"),
+    }
+    module = ""
+    for frame, _line in traceback.walk_tb(exc.__traceback__):
+        name = frame.f_globals.get("__name__", "")
+        if name.startswith("docgen.") and not name.startswith("docgen.cli"):
+            module = name
+    for prefix in sorted(steps, key=len, reverse=True):
+        if module == prefix or module.startswith(prefix + "."):
+            return steps[prefix]
+    return _("running the command")
+
+
+def _save_details(exc: BaseException, argv: list[str]) -> Path | None:
+    """Write the traceback to a log file in the temporary folder; its path, or None."""
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    text = (
+        f"docgen {__version__}, Python {sys.version.split()[0]}, {sys.platform}\n"
+        f"command: docgen {' '.join(argv)}\n\n" + "".join(traceback.format_exception(exc))
+    )
+    try:
+        fd, name = tempfile.mkstemp(prefix=f"docgen-error-{stamp}-", suffix=".log")
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+    except OSError:
+        return None
+    return Path(name)
+
+
+def internal_error_message(exc: BaseException, argv: list[str]) -> str:
+    """The paragraph a clerk reads when docgen itself failed."""
+    log = _save_details(exc, argv)
+    where = (
+        _("The details were saved in {log}; send that file to whoever looks after docgen.").format(
+            log=log
+        )
+        if log
+        else _("The details could not be saved; run the command again with --debug to see them.")
+    )
+    return " ".join(
+        [
+            _(
+                "docgen stopped because of a fault in docgen itself, not in your files, while "
+                "{step} ({kind}). Nothing was written."
+            ).format(step=_step(exc), kind=type(exc).__name__),
+            where,
+        ]
+    )
 
 
 class DocgenGroup(click.Group):
@@ -49,11 +133,28 @@ class DocgenGroup(click.Group):
         except DocgenError as exc:
             click.echo(f"docgen: {exc}", err=True)
             sys.exit(2)
+        except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+            raise
+        except Exception as exc:
+            if ctx.params.get("debug"):
+                raise
+            argv = list(ctx.meta.get("docgen.argv", sys.argv[1:]))
+            click.echo(f"docgen: {internal_error_message(exc, argv)}", err=True)
+            sys.exit(INTERNAL_ERROR)
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        ctx.meta["docgen.argv"] = list(args)
+        return super().parse_args(ctx, args)
 
 
 @click.group(cls=DocgenGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="docgen")
-def main() -> None:
+@click.option(
+    "--debug",
+    is_flag=True,
+    help="On a fault in docgen itself, print the full technical details (traceback).",
+)
+def main(debug: bool) -> None:
     """Official documents of a Vietnamese meeting, from one YAML record.
 
     Start with `docgen new cuoc-hop.yaml`, fill it in, check it with `docgen validate`.
