@@ -12,6 +12,10 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+
+from docgen.cli import main
+from docgen.errors import DocgenError
+from docgen.spreadsheet import MAX_PROBLEMS_SHOWN, read_recipients
 from hostile_office import (
     award_xlsx,
     corrupt_deflate,
@@ -23,10 +27,6 @@ from hostile_office import (
     write,
     xlsx_bytes,
 )
-
-from docgen.cli import main
-from docgen.errors import DocgenError
-from docgen.spreadsheet import MAX_PROBLEMS_SHOWN, read_recipients
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "seeds" / "lang-son-2022.yaml"
