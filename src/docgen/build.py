@@ -19,9 +19,10 @@ from docgen import templatecheck
 from docgen.certificates import render_certificates
 from docgen.context import DOCUMENTS, context_for
 from docgen.errors import DocgenError
+from docgen.identity import meeting_key, register_key
 from docgen.loader import load_meeting
 from docgen.model import AwardGroup, MeetingRecord
-from docgen.outputs import safe_filename, transaction
+from docgen.outputs import default_output_folder, safe_filename, transaction
 from docgen.pdf import docx_to_pdf, find_soffice, libreoffice_convert
 from docgen.register import Register, assign_numbers, register_path
 from docgen.render import render_docx
@@ -176,9 +177,8 @@ def check_templates(jobs: list[Job], contexts: list[dict[str, Any]]) -> None:
 
 
 def default_output(meeting: Path, cwd: Path | None = None) -> Path:
-    """``output/<meeting file name>/`` in the current folder."""
-    stem = safe_filename(meeting.stem, default="cuoc-hop")
-    return (cwd or Path.cwd()) / "output" / stem
+    """``output/<meeting file name>/`` in the current folder (``-2``… if another meeting's)."""
+    return default_output_folder(meeting, cwd)
 
 
 def _numbered(
@@ -197,7 +197,8 @@ def _numbered(
             files.setdefault(f"award:{job.group.key}", None)
     terms = {key: body.term for key, body in record.bodies.items() if body.term}
     with Register(register_path(register)) as book:
-        return assign_numbers(record, book, files, terms=terms, meeting_id=meeting.stem)
+        meeting_id = register_key(meeting, record.meeting.date)
+        return assign_numbers(record, book, files, terms=terms, meeting_id=meeting_id)
 
 
 def build(
@@ -248,7 +249,7 @@ def build(
     check_templates(jobs, contexts)
 
     result = BuildResult(folder, source, jobs, chosen_formats)
-    with transaction(folder, force=force) as out:
+    with transaction(folder, force=force, owner=meeting_key(meeting)) as out:
         rendered = [
             (job.stem, render_docx(job.template, context))
             for job, context in zip(jobs, contexts, strict=True)
@@ -267,4 +268,5 @@ def build(
             )
     result.written = sorted(folder / name for name in out.staged)
     result.backups = list(out.backups)
+    result.warnings.extend(out.warnings)
     return result

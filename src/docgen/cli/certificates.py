@@ -20,8 +20,9 @@ from docgen.certificates import (
 )
 from docgen.cli.options import echo_backups, echo_warning, force_option
 from docgen.errors import DocgenError
+from docgen.identity import meeting_key
 from docgen.loader import load_meeting
-from docgen.outputs import safe_filename, transaction
+from docgen.outputs import default_output_folder, transaction
 from docgen.spreadsheet import describe, read_recipients
 
 
@@ -116,7 +117,7 @@ def certificates(
     if meeting is None:
         raise DocgenError("give the meeting file: docgen certificates MEETING.yaml")
     record = load_meeting(meeting)
-    folder = output or Path.cwd() / "output" / safe_filename(meeting.stem, default="cuoc-hop")
+    folder = output if output is not None else default_output_folder(meeting)
     suffix = f"{mode}-preview" if preview else mode
     stem = f"certificates-{award}-{suffix}" if award else f"certificates-{suffix}"
     if preview and mode == "full":
@@ -129,12 +130,15 @@ def certificates(
         for g in record.awards
         if award is None or g.key == award
     )
-    with transaction(folder, force=force) as out:
+    with transaction(folder, force=force, owner=meeting_key(meeting)) as out:
         with _progress(total, "Certificates") as progress:
             if per_recipient:
                 files = render_per_recipient(
                     record, progress=progress, warn=echo_warning, **options
                 )
+                # The folder holds this list's certificates only: those of a recipient since
+                # removed (and the old numbering) go.
+                out.own_folder(stem)
                 for name, data in files:
                     out.add(f"{stem}/{name}", data)
             else:
@@ -143,6 +147,8 @@ def certificates(
                     render_certificates(record, progress=progress, warn=echo_warning, **options),
                 )
     echo_backups(out.backups)
+    for warning in out.warnings:
+        echo_warning(warning)
     if per_recipient:
         click.echo(f"Wrote {len(out.staged)} certificate(s) to {folder / stem}/")
     else:

@@ -7,7 +7,9 @@ from pathlib import Path
 
 import click
 
+from docgen.cli.options import echo_backups, echo_warning, force_option
 from docgen.errors import DocgenError
+from docgen.i18n import _
 
 
 @click.command("pdf")
@@ -34,39 +36,101 @@ from docgen.errors import DocgenError
     type=click.Path(path_type=Path),
     help="Extra folder to search for fonts (repeatable).",
 )
+@force_option
 def pdf(
-    files: tuple[Path, ...], out_dir: Path | None, pdf_engine: str, font_dirs: tuple[Path, ...]
+    files: tuple[Path, ...],
+    out_dir: Path | None,
+    pdf_engine: str,
+    font_dirs: tuple[Path, ...],
+    force: bool,
 ) -> None:
-    """Convert DOCX FILES to PDF."""
-    from docgen.outputs import atomic_write
+    """Convert DOCX FILES to PDF.
+
+    PDFs are written as a build writes its files: all of a folder's or none, and a PDF edited
+    by hand since docgen wrote it is kept unless --force (which first keeps a backup).
+    """
+    from docgen.outputs import check_output_folder, check_output_name, transaction
     from docgen.pdf import docx_to_pdf, libreoffice_to_pdf
 
-    problems = []
-    for src in files:
-        if not src.exists():
-            problems.append(f"{src}: no such file.")
-        elif src.suffix.lower() != ".docx":
-            problems.append(f"{src}: not a .docx file.")
-    if problems:
-        raise DocgenError("Nothing was converted.", problems)
+    folders = _targets(files, out_dir)
+    for folder in folders:
+        check_output_folder(folder)
+    made: dict[Path, dict[str, bytes]] = {}
     with tempfile.TemporaryDirectory(prefix="docgen-pdf-") as tmp:
-        for src in files:
-            dst = (out_dir or src.parent) / (src.stem + ".pdf")
-            # Made aside and renamed into place: an interrupted run never leaves half a PDF
-            # where the previous one was.
+        for n, (folder, name, src) in enumerate(
+            (folder, name, src) for folder, items in folders.items() for name, src in items
+        ):
+            # Each input in its own scratch folder: two inputs may share a stem.
+            scratch = Path(tmp) / str(n)
+            scratch.mkdir()
             if pdf_engine == "libreoffice":
-                made = libreoffice_to_pdf(src, Path(tmp))
+                pdf_file = libreoffice_to_pdf(src, scratch)
             else:
-                made = Path(tmp) / dst.name
+                pdf_file = scratch / name
                 docx_to_pdf(
                     src,
-                    made,
+                    pdf_file,
                     font_dirs=font_dirs,
-                    warn=lambda m, s=src: click.echo(f"warning: {s.name}: {m}", err=True),
+                    warn=lambda m, s=src: echo_warning(f"{s.name}: {m}"),
                 )
-            atomic_write(dst, made.read_bytes())
-            made.unlink()
-            click.echo(str(dst))
+            made.setdefault(folder, {})[check_output_name(name)] = pdf_file.read_bytes()
+    for folder, pdfs in made.items():
+        with transaction(folder, force=force) as out:
+            for name, data in pdfs.items():
+                out.add(name, data)
+        echo_backups(out.backups)
+        for warning in out.warnings:
+            echo_warning(warning)
+        for name in pdfs:
+            click.echo(str(folder / name))
+
+
+def _targets(files: tuple[Path, ...], out_dir: Path | None) -> dict[Path, list[tuple[str, Path]]]:
+    """Output folder → [(PDF name, DOCX)], refusing bad inputs and two inputs for one PDF."""
+    from docgen.outputs import check_output_name
+
+    if out_dir is not None and not str(out_dir).strip():
+        raise DocgenError(_("-o/--output-dir is empty; give a folder name, or leave -o out."))
+    problems: list[str] = []
+    folders: dict[Path, list[tuple[str, Path]]] = {}
+    claimed: dict[tuple[Path, str], Path] = {}
+    for src in files:
+        if not src.is_file():
+            problems.append(_("{file}: no such file.").format(file=src))
+            continue
+        if src.suffix.lower() != ".docx":
+            problems.append(_("{file}: not a .docx file.").format(file=src))
+            continue
+        folder = out_dir if out_dir is not None else src.parent
+        name = src.stem + ".pdf"
+        try:
+            check_output_name(name)
+        except ValueError:
+            problems.append(
+                _(
+                    "{file}: the name cannot be used for a PDF on every system (a leading dot, "
+                    "a reserved or too long name, or a character Windows forbids); rename the "
+                    "file."
+                ).format(file=src)
+            )
+            continue
+        # Case-insensitive: on Windows and macOS BB.pdf and bb.pdf are one file.
+        key = (folder, name.casefold())
+        other = claimed.get(key)
+        if other is not None:
+            if other.resolve() != src.resolve():
+                problems.append(
+                    _(
+                        "{first} and {second} would both be written as {target}; convert them "
+                        "into different folders (-o) or rename one."
+                    ).format(first=other, second=src, target=folder / name)
+                )
+            continue
+        claimed[key] = src
+        folders.setdefault(folder, []).append((name, src))
+    if problems:
+        raise DocgenError(_("Nothing was converted."), problems)
+    return folders
 
 
 @click.command("doctor")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import click
@@ -10,7 +9,9 @@ import click
 from docgen import templatecheck
 from docgen.context import context_for, known_variables
 from docgen.errors import DocgenError
+from docgen.i18n import _
 from docgen.loader import load_meeting
+from docgen.outputs import atomic_write
 from docgen.templates_dir import (
     DESCRIPTIONS,
     PROFILES,
@@ -67,10 +68,24 @@ def init(folder: Path) -> None:
             f"{folder} already holds templates, so nothing was copied:\n{listing}\n"
             "Choose an empty folder, or move these files away first."
         )
-    for rel in files:
-        target = folder / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(root / rel, target)
+    copied: list[Path] = []
+    try:
+        for rel in files:
+            target = folder / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            atomic_write(target, (root / rel).read_bytes())
+            copied.append(target)
+    except (OSError, DocgenError) as exc:
+        # All or nothing: a half-copied folder would make `build` mix built-in templates in.
+        for target in copied:
+            target.unlink(missing_ok=True)
+        if isinstance(exc, DocgenError):
+            raise
+        raise DocgenError(
+            _("{path}: cannot create the folder ({reason}); no template was copied.").format(
+                path=exc.filename or folder, reason=exc.strerror or exc
+            )
+        ) from None
     click.echo(f"Copied {len(files)} file(s) to {folder}:")
     for rel in files:
         click.echo(f"  {rel.as_posix()}")
@@ -98,6 +113,12 @@ def check(folder: Path | None, meeting: Path | None) -> None:
     Reports Jinja syntax errors, unknown variables, tags Word split across runs and
     unbalanced {%tr %} / {%p %} blocks, each with where to find it. Exit status 1 if any.
     """
+    if folder is not None and not Path(folder).is_dir():
+        raise DocgenError(
+            _("{folder}: no such folder; give the folder that holds your templates.").format(
+                folder=folder
+            )
+        )
     root = Path(folder) if folder is not None else resolve(None).folder
 
     record = load_meeting(meeting) if meeting is not None else None
