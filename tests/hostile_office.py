@@ -113,3 +113,41 @@ def million_row_xlsx(rows: int = 1_000_000) -> bytes:
 def write(path: Path, data: bytes) -> Path:
     path.write_bytes(data)
     return path
+
+
+def _png_chunk(kind: bytes, body: bytes) -> bytes:
+    import zlib
+
+    return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+
+
+def png_declaring(width: int, height: int) -> bytes:
+    """A few hundred bytes of PNG whose header declares ``width`` × ``height`` pixels."""
+    import zlib
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + _png_chunk(b"IHDR", header)
+        + _png_chunk(b"IDAT", zlib.compress(b"\0" * 64))
+        + _png_chunk(b"IEND", b"")
+    )
+
+
+def real_png(width: int = 64, height: int = 48) -> bytes:
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (width, height), (200, 30, 30)).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def truncated_png() -> bytes:
+    """A real picture cut off in the middle of its pixel data."""
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    # Noise does not compress, so half the file is half the pixels.
+    Image.effect_noise((200, 200), 64).convert("RGB").save(buffer, "PNG")
+    data = buffer.getvalue()
+    return data[: len(data) // 2]

@@ -38,6 +38,7 @@ template means no output at all.
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
 import functools
 import re
@@ -97,21 +98,38 @@ class TemplateLimitError(SecurityError):
 
 
 class _Budget:
-    __slots__ = ("limits", "steps", "deadline")
+    __slots__ = ("limits", "steps", "deadline", "parent", "what")
 
-    def __init__(self, limits: Limits) -> None:
+    def __init__(self, limits: Limits, parent: _Budget | None = None, what: str = "") -> None:
         self.limits = limits
         self.steps = 0
         self.deadline = time.monotonic() + limits.deadline
+        self.parent = parent
+        self.what = what
 
     def step(self) -> None:
+        if self.parent is not None:
+            self.parent.step()
         self.steps += 1
         if self.steps > self.limits.max_steps:
+            if self.what:
+                raise TemplateLimitError(
+                    _(
+                        "{what} together repeat too much work (more than {limit:,} loop steps "
+                        "and calls in one run); a loop in a field is the usual cause"
+                    ).format(what=self.what, limit=self.limits.max_steps)
+                )
             raise TemplateLimitError(
                 f"the template repeats too much work (more than {self.limits.max_steps:,} loop "
                 "steps and calls); a loop inside a loop over a large range is the usual cause"
             )
         if time.monotonic() > self.deadline:
+            if self.what:
+                raise TemplateLimitError(
+                    _(
+                        "{what} together ran for more than {seconds:g} seconds and were stopped"
+                    ).format(what=self.what, seconds=self.limits.deadline)
+                )
             raise TemplateLimitError(
                 f"the template ran for more than {self.limits.deadline:g} seconds and was stopped"
             )
@@ -120,6 +138,29 @@ class _Budget:
 _BUDGET: contextvars.ContextVar[_Budget | None] = contextvars.ContextVar(
     "docgen_template_budget", default=None
 )
+_RUN_BUDGET: contextvars.ContextVar[_Budget | None] = contextvars.ContextVar(
+    "docgen_run_budget", default=None
+)
+
+
+class RunBudget:
+    """One budget for many renders: a batch of certificates, not each field of each page.
+
+    Per-render limits bound one template; a field that loops 900,000 times stays within them
+    yet costs 0.3 s on every page, hours over thousands of recipients. Renders made while
+    :meth:`active` is entered also count against this budget, which stops the whole run.
+    """
+
+    def __init__(self, limits: Limits, what: str) -> None:
+        self.budget = _Budget(limits, what=what)
+
+    @contextlib.contextmanager
+    def active(self) -> Iterator[None]:
+        token = _RUN_BUDGET.set(self.budget)
+        try:
+            yield
+        finally:
+            _RUN_BUDGET.reset(token)
 
 
 def _budget(limits: Limits) -> _Budget:
@@ -381,7 +422,7 @@ class _LimitedTemplate(Template):
     def render(self, *args: Any, **kwargs: Any) -> str:
         env = self.environment
         limits: Limits = getattr(env, "limits", DEFAULT_LIMITS)
-        token = _BUDGET.set(_Budget(limits))
+        token = _BUDGET.set(_Budget(limits, _RUN_BUDGET.get()))
         try:
             parts: list[str] = []
             size = 0
@@ -729,6 +770,7 @@ __all__ = [
     "DEFAULT_LIMITS",
     "DocgenSandbox",
     "Limits",
+    "RunBudget",
     "TemplateLimitError",
     "make_environment",
     "render_docx",

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from difflib import get_close_matches
 from functools import lru_cache
-from pathlib import Path
+from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Annotated, Any, Literal
 
 import jinja2
@@ -25,6 +25,7 @@ from reportlab.lib.pagesizes import A3, A4, A5
 
 from docgen import templates_dir
 from docgen.errors import DocgenError
+from docgen.i18n import _
 from docgen.loader import FieldPath, parse_yaml, raise_located, validate_located
 from docgen.sandbox import make_environment
 from docgen.vietnamese import (
@@ -47,6 +48,8 @@ CONTEXT_NAMES = ("recipient", "award", "meeting", "issuer")
 LAYOUT_FOR_FORM = {"Bằng khen": "bang-khen", "Giấy khen": "giay-khen"}
 
 _PAGE_SIZES = {"A3": A3, "A4": A4, "A5": A5}
+#: A layout is a page of YAML; anything far larger is not one.
+MAX_LAYOUT_BYTES = 1 * 2**20
 
 
 def _check_color(value: str) -> str:
@@ -64,7 +67,8 @@ Color = Annotated[str, AfterValidator(_check_color)]
 
 
 class Spec(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # nan and inf would pass "ge=0" checks as written and reach the PDF as "nan" operators.
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class Page(Spec):
@@ -192,6 +196,7 @@ class LoadedLayout:
         if not self.spec.background:
             return None
         base = self.path.parent if self.path else Path(".")
+        # Checked on load (_layout_problems): relative, inside the layout's folder.
         return base / self.spec.background
 
 
@@ -229,6 +234,15 @@ def builtin_dir() -> Path:
 def layout_path(form: str, layouts_dir: Path | None = None) -> Path:
     """The layout file for an award form, looked up in ``layouts_dir`` first."""
     stem = LAYOUT_FOR_FORM[form]
+    if layouts_dir is not None and not Path(layouts_dir).is_dir():
+        # Falling back to the built-in layouts here would print on the wrong stock.
+        raise DocgenError(
+            _(
+                "--layouts {folder}: no such folder. Give the folder that holds your "
+                "bang-khen.yaml / giay-khen.yaml, or leave --layouts out to use the built-in "
+                "layouts."
+            ).format(folder=layouts_dir)
+        )
     for folder in (layouts_dir, builtin_dir()):
         if folder is not None and (folder / f"{stem}.yaml").is_file():
             return folder / f"{stem}.yaml"
@@ -239,10 +253,12 @@ def layout_path(form: str, layouts_dir: Path | None = None) -> Path:
 def load_layout(path: str | Path) -> LoadedLayout:
     """Read and check a layout file; raise :class:`DocgenError` with every located problem."""
     path = Path(path)
+    if not path.exists():
+        raise DocgenError(f"{path}: no such layout file.")
+    from docgen.safezip import read_untrusted  # a FIFO or a device named .yaml is refused
+
     try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except FileNotFoundError:
-        raise DocgenError(f"{path}: no such layout file.") from None
+        text = read_untrusted(path, what=str(path), max_bytes=MAX_LAYOUT_BYTES).decode("utf-8-sig")
     except UnicodeDecodeError:
         raise DocgenError(f"{path}: the layout is not UTF-8 text; save it as UTF-8.") from None
     except OSError as exc:
@@ -261,10 +277,70 @@ def parse_layout(text: str, source: str = "<layout>", path: Path | None = None) 
     return layout
 
 
+def _outside_folder(name: str) -> bool:
+    """A file name that leaves the layout's folder: absolute, a drive, or through '..'."""
+    pure = PureWindowsPath(name)
+    return (
+        name.startswith(("/", "\\"))
+        or bool(pure.drive)
+        or ".." in PurePosixPath(name.replace("\\", "/")).parts
+    )
+
+
+def _font_problem(name: str) -> str | None:
+    if "/" in name or "\\" in name or name.lower().endswith((".ttf", ".otf", ".ttc")):
+        return _(
+            "{name!r} looks like a file; a font is named by its family, such as Times New "
+            "Roman, and found among the installed fonts (or docgen pdf --font-dir)."
+        ).format(name=name)
+    return None
+
+
 def _layout_problems(spec: Layout) -> list[tuple[FieldPath, str]]:
     problems: list[tuple[FieldPath, str]] = []
     width, height = spec.page.points
     width, height = width / MM, height / MM
+    if spec.background and _outside_folder(spec.background):
+        problems.append(
+            (
+                ("background",),
+                _(
+                    "{name!r} is outside the layout's folder; put the image beside the layout "
+                    "file and give its name alone (or a sub-folder of it)."
+                ).format(name=spec.background),
+            )
+        )
+    for loc, font in [(("font",), spec.font)] + [
+        (("fields", i, "font"), f.font) for i, f in enumerate(spec.fields) if f.font
+    ]:
+        problem = _font_problem(font)
+        if problem:
+            problems.append((loc, problem))
+    for i, rule in enumerate(spec.rules):
+        for axis, limit in (("x1", width), ("x2", width), ("y1", height), ("y2", height)):
+            value = getattr(rule, axis)
+            if not 0 <= value <= limit:
+                problems.append(
+                    (
+                        ("rules", i, axis),
+                        _("{value:g} mm is off the paper (0 to {limit:g} mm).").format(
+                            value=value, limit=limit
+                        ),
+                    )
+                )
+    if spec.frame is not None:
+        half = min(width, height) / 2
+        for key in ("inset", "inner_inset"):
+            value = getattr(spec.frame, key)
+            if value is not None and value >= half:
+                problems.append(
+                    (
+                        ("frame", key),
+                        _(
+                            "{value:g} mm leaves no paper inside the frame (at most {limit:g})."
+                        ).format(value=value, limit=half),
+                    )
+                )
     env = environment()
     known = set(CONTEXT_NAMES) | set(env.globals)
     seen: dict[str, int] = {}
