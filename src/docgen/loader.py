@@ -8,11 +8,16 @@ expected``. All problems of a file are reported at once.
 The YAML dialect is deliberately plain: safe loading only, dates and times are kept as text
 for the model to parse (YAML 1.1 would turn ``8:30`` into 510 and reject ``2022-13-45`` with
 no line), and a key given twice is an error rather than a silent overwrite.
+
+Files are bounded before anything is built from them (size, nesting, alias expansion), and
+parsed with libyaml where PyYAML has it; a file libyaml refuses is parsed again in pure Python
+so that every message is PyYAML's, as the tests expect.
 """
 
 from __future__ import annotations
 
 import re
+import stat
 import types
 import typing
 from collections.abc import Iterable
@@ -25,6 +30,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from docgen.errors import DocgenError
+from docgen.i18n import _
 from docgen.model import MeetingRecord, reference_problems
 
 FieldPath = tuple[str | int, ...]
@@ -47,38 +53,66 @@ class _Loader(yaml.SafeLoader):
     yaml_implicit_resolvers: dict = {}
 
 
-for _first, _resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items():
-    _Loader.yaml_implicit_resolvers[_first] = [
-        (tag, regexp)
-        for tag, regexp in _resolvers
-        if tag
-        not in ("tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float")
-    ]
-# Plain decimal integers and floats only: '08:00' and '1_000' stay text.
-_Loader.add_implicit_resolver(
-    "tag:yaml.org,2002:int", re.compile(r"^[-+]?(0|[1-9][0-9]*)$"), list("-+0123456789")
-)
-_Loader.add_implicit_resolver(
-    "tag:yaml.org,2002:float",
-    re.compile(r"^[-+]?([0-9]+\.[0-9]*|\.[0-9]+)$"),
-    list("-+0123456789."),
-)
+class _FastLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """The same dialect on libyaml (about 15× faster), where PyYAML was built with it.
+
+    libyaml words its errors differently and places some of them elsewhere, so a file it
+    refuses is parsed again by :class:`_Loader`: every message stays PyYAML's.
+    """
+
+    yaml_implicit_resolvers: dict = {}
+
+
+for _cls in (_Loader, _FastLoader):
+    for _first, _resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items():
+        _cls.yaml_implicit_resolvers[_first] = [
+            (tag, regexp)
+            for tag, regexp in _resolvers
+            if tag
+            not in (
+                "tag:yaml.org,2002:timestamp",
+                "tag:yaml.org,2002:int",
+                "tag:yaml.org,2002:float",
+            )
+        ]
+    # Plain decimal integers and floats only: '08:00' and '1_000' stay text.
+    _cls.add_implicit_resolver(
+        "tag:yaml.org,2002:int", re.compile(r"^[-+]?(0|[1-9][0-9]*)$"), list("-+0123456789")
+    )
+    _cls.add_implicit_resolver(
+        "tag:yaml.org,2002:float",
+        re.compile(r"^[-+]?([0-9]+\.[0-9]*|\.[0-9]+)$"),
+        list("-+0123456789."),
+    )
+
+# Bounds that no real meeting file or layout comes near, and that keep a hostile or broken
+# file from exhausting memory (aliases repeating aliases: 10 levels of 10 are 10¹⁰ values in
+# 17 KB), the stack (nesting: the C composer recurses without a limit) or time (size).
+MAX_YAML_BYTES = 5 * 1024 * 1024
+MAX_DEPTH = 64
+MAX_ALIAS_VALUES = 100_000
 
 
 def parse_yaml(text: str, source: str) -> tuple[Any, dict[FieldPath, Mark], dict[FieldPath, Mark]]:
     """Parse YAML text; return the data and where each value (and each key) stands."""
+    if len(text) > MAX_YAML_BYTES:
+        raise DocgenError(_too_big(len(text.encode("utf-8", "replace")), source))
     bad = [m for m in _NON_PRINTABLE.finditer(text)]
     if bad:
         raise DocgenError(_control_characters(text, bad, source))
-    loader = _Loader(text)
     try:
-        node = loader.get_single_node()
+        try:
+            _check_bounds(_FastLoader, text, source)
+            loader, node = _compose(_FastLoader, text)
+        except yaml.YAMLError:
+            # libyaml refused it: PyYAML says why in its own words (and checks the bounds again
+            # in case libyaml stopped earlier than PyYAML will).
+            _check_bounds(_Loader, text, source)
+            loader, node = _compose(_Loader, text)
     except yaml.MarkedYAMLError as exc:
         raise DocgenError(_yaml_error_message(exc, source)) from None
     except yaml.YAMLError as exc:
         raise DocgenError(f"{source}: this is not valid YAML ({exc}).") from None
-    finally:
-        loader.dispose()
     values: dict[FieldPath, Mark] = {}
     keys: dict[FieldPath, Mark] = {}
     duplicates: list[str] = []
@@ -123,6 +157,147 @@ def parse_yaml(text: str, source: str) -> tuple[Any, dict[FieldPath, Mark], dict
     if duplicates:
         raise DocgenError("", duplicates)
     return data, values, keys
+
+
+def _compose(loader_class: type, text: str) -> tuple[Any, yaml.Node | None]:
+    loader = loader_class(text)
+    try:
+        return loader, loader.get_single_node()
+    finally:
+        loader.dispose()
+
+
+def _check_bounds(loader_class: type, text: str, source: str) -> None:
+    """Refuse nesting deeper than MAX_DEPTH, aliases that contain themselves or repeat more
+    than MAX_ALIAS_VALUES values — from the event stream, before any node is built.
+
+    A syntax error ends the check quietly: composing the file reports it, with its place.
+    """
+    # One entry per open block: [anchor, values so far (aliases expanded), mark, is_mapping,
+    # children seen, last key] — the last three only to name the field in a message.
+    stack: list[list[Any]] = []
+    sizes: dict[str, int] = {}
+    repeated = 0
+    loader = loader_class(text)
+
+    def where(mark: yaml.Mark) -> str:
+        path: list[str | int] = []
+        for _anchor, _size, _mark, mapping, seen, key in stack:
+            if mapping:
+                if seen % 2 == 1 and key is not None:
+                    path.append(key)
+            else:
+                path.append(seen)
+        if len(path) > 8:  # a path 64 levels long helps nobody: its start and its end
+            field = f"{_dotted(tuple(path[:4]))} … {_dotted(tuple(path[-2:]))}"
+        else:
+            field = _dotted(tuple(path))
+        return f"{source}, line {mark.line + 1}, column {mark.column + 1}: {field}"
+
+    def add(value: Any, size: int) -> None:
+        if stack:
+            top = stack[-1]
+            top[1] += size
+            if top[3] and top[4] % 2 == 0:
+                top[5] = value if isinstance(value, str) else None
+            top[4] += 1
+
+    try:
+        while True:
+            event = loader.get_event()
+            if event is None or isinstance(event, yaml.StreamEndEvent):
+                return
+            if isinstance(event, yaml.ScalarEvent):
+                if event.anchor is not None:
+                    sizes[event.anchor] = 1
+                add(event.value, 1)
+            elif isinstance(event, yaml.CollectionStartEvent):
+                if len(stack) >= MAX_DEPTH:
+                    raise DocgenError(
+                        _(
+                            "{where} — the values are nested more than {limit} levels deep; a "
+                            "docgen file needs a few levels only. Check the indentation and the "
+                            "brackets."
+                        ).format(where=where(event.start_mark), limit=MAX_DEPTH)
+                    )
+                mapping = isinstance(event, yaml.MappingStartEvent)
+                stack.append([event.anchor, 1, event.start_mark, mapping, 0, None])
+            elif isinstance(event, yaml.CollectionEndEvent):
+                anchor, size = stack.pop()[:2]
+                if anchor is not None:
+                    sizes[anchor] = size
+                add(None, size)
+            elif isinstance(event, yaml.AliasEvent):
+                if any(entry[0] == event.anchor for entry in stack):
+                    raise DocgenError(
+                        _(
+                            "{where} — the alias *{name} stands inside the block it names "
+                            "(&{name}), so it would repeat itself without end; write the values "
+                            "out instead."
+                        ).format(where=where(event.start_mark), name=event.anchor)
+                    )
+                size = sizes.get(event.anchor, 1)  # an unknown alias: composing reports it
+                repeated += size
+                if repeated > MAX_ALIAS_VALUES:
+                    raise DocgenError(
+                        _(
+                            "{where} — the aliases (*{name} and the others) would repeat more "
+                            "than {limit:,} values; write the values out instead of repeating "
+                            "blocks with aliases."
+                        ).format(
+                            where=where(event.start_mark), name=event.anchor, limit=MAX_ALIAS_VALUES
+                        )
+                    )
+                add(None, size)
+    except yaml.YAMLError:
+        return
+    finally:
+        loader.dispose()
+
+
+def _too_big(size: int, source: str) -> str:
+    return _(
+        "{file}: the file is {size:.1f} MB; docgen reads YAML files of at most {limit} MB. Is "
+        "this the right file?"
+    ).format(file=source, size=size / 1024 / 1024, limit=MAX_YAML_BYTES // 1024 // 1024)
+
+
+def read_text_file(path: Path, what: str) -> str:
+    """The UTF-8 text of a YAML file docgen reads, refused above MAX_YAML_BYTES before reading.
+
+    ``what`` names the file a clerk should give instead, already translated
+    (``_("the meeting's .yaml file")``).
+    """
+    source = str(path)
+    try:
+        # Checked before opening: opening a pipe would wait for a writer for ever.
+        if not stat.S_ISREG(path.stat().st_mode) and not path.is_dir():
+            raise DocgenError(
+                _("{file}: this is not a regular file; give {what}.").format(file=source, what=what)
+            )
+        with open(path, "rb") as fh:
+            raw = fh.read(MAX_YAML_BYTES + 1)
+    except FileNotFoundError:
+        raise DocgenError(_("{file}: no such file.").format(file=source)) from None
+    except IsADirectoryError:
+        raise DocgenError(
+            _("{file}: this is a folder; give {what}.").format(file=source, what=what)
+        ) from None
+    except OSError as exc:
+        raise DocgenError(
+            _("{file}: cannot be read ({reason}).").format(file=source, reason=exc.strerror)
+        ) from None
+    if len(raw) > MAX_YAML_BYTES:
+        raise DocgenError(_too_big(path.stat().st_size, source))
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise DocgenError(
+            _(
+                "{file}, line {line}: the file is not UTF-8 text. Save it as UTF-8 (in Notepad: "
+                "Save As → Encoding: UTF-8)."
+            ).format(file=source, line=raw[: exc.start].count(b"\n") + 1)
+        ) from None
 
 
 # PyYAML accepts NEL and the Unicode line/paragraph separators as line breaks, silently cutting
@@ -285,22 +460,7 @@ def load_meeting(path: str | Path) -> MeetingRecord:
     """Read and validate one meeting file; raise :class:`DocgenError` listing every problem."""
     path = Path(path)
     source = str(path)
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise DocgenError(f"{source}: no such file.") from None
-    except IsADirectoryError:
-        raise DocgenError(f"{source}: this is a folder; give the meeting's .yaml file.") from None
-    except OSError as exc:
-        raise DocgenError(f"{source}: cannot be read ({exc.strerror}).") from None
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise DocgenError(
-            f"{source}, line {line}: the file is not UTF-8 text. Save it as UTF-8 "
-            "(in Notepad: Save As → Encoding: UTF-8)."
-        ) from None
+    text = read_text_file(path, _("the meeting's .yaml file"))
     record = parse_meeting(text, source)
     if any(group.recipients_from is not None for group in record.awards):
         # Imported here: only meetings that point at spreadsheets pay for openpyxl.

@@ -26,7 +26,13 @@ from reportlab.lib.pagesizes import A3, A4, A5
 from docgen import templates_dir
 from docgen.errors import DocgenError
 from docgen.i18n import _
-from docgen.loader import FieldPath, parse_yaml, raise_located, validate_located
+from docgen.loader import (
+    FieldPath,
+    parse_yaml,
+    raise_located,
+    read_text_file,
+    validate_located,
+)
 from docgen.sandbox import make_environment
 from docgen.vietnamese import (
     capitalize_first,
@@ -48,8 +54,6 @@ CONTEXT_NAMES = ("recipient", "award", "meeting", "issuer")
 LAYOUT_FOR_FORM = {"Bằng khen": "bang-khen", "Giấy khen": "giay-khen"}
 
 _PAGE_SIZES = {"A3": A3, "A4": A4, "A5": A5}
-#: A layout is a page of YAML; anything far larger is not one.
-MAX_LAYOUT_BYTES = 1 * 2**20
 
 
 def _check_color(value: str) -> str:
@@ -253,16 +257,7 @@ def layout_path(form: str, layouts_dir: Path | None = None) -> Path:
 def load_layout(path: str | Path) -> LoadedLayout:
     """Read and check a layout file; raise :class:`DocgenError` with every located problem."""
     path = Path(path)
-    if not path.exists():
-        raise DocgenError(f"{path}: no such layout file.")
-    from docgen.safezip import read_untrusted  # a FIFO or a device named .yaml is refused
-
-    try:
-        text = read_untrusted(path, what=str(path), max_bytes=MAX_LAYOUT_BYTES).decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise DocgenError(f"{path}: the layout is not UTF-8 text; save it as UTF-8.") from None
-    except OSError as exc:
-        raise DocgenError(f"{path}: cannot be read ({exc.strerror}).") from None
+    text = read_text_file(path, _("the layout's .yaml file"))
     return parse_layout(text, str(path), path)
 
 
