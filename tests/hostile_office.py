@@ -151,3 +151,122 @@ def truncated_png() -> bytes:
     Image.effect_noise((200, 200), 64).convert("RGB").save(buffer, "PNG")
     data = buffer.getvalue()
     return data[: len(data) // 2]
+
+
+# -- Word documents ---------------------------------------------------------------------------
+
+
+def _document():
+    from docx import Document
+
+    document = Document()
+    document.add_paragraph("Biên bản hội nghị")
+    return document
+
+
+def _saved(document, path: Path) -> Path:
+    document.save(path)
+    return path
+
+
+def _element(tag: str, **attrs: str):
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    el = OxmlElement(tag)
+    for key, value in attrs.items():
+        el.set(qn(key), value)
+    return el
+
+
+def docx_with_page(path: Path, **attrs: str) -> Path:
+    """A document whose ``w:pgSz``/``w:pgMar`` attributes are set as given (``pgSz_w="0"``)."""
+    from docx.oxml.ns import qn
+
+    document = _document()
+    sect = document.sections[0]._sectPr
+    for key, value in attrs.items():
+        element, attr = key.split("_")
+        sect.find(qn(f"w:{element}")).set(qn(f"w:{attr}"), value)
+    return _saved(document, path)
+
+
+def docx_with_font_size(path: Path, points: float) -> Path:
+    from docx.shared import Pt
+
+    document = _document()
+    document.add_paragraph().add_run("Chữ rất to").font.size = Pt(points)
+    return _saved(document, path)
+
+
+def docx_with_tall_row(path: Path, kind: str) -> Path:
+    """A table whose first row is taller than a page: ``exact``, ``atLeast``, ``cantSplit``
+    (text), ``header`` (a heading row of text) or ``long-name`` (one 2,250-character cell)."""
+    from docx.shared import Mm
+
+    document = _document()
+    table = document.add_table(rows=3, cols=2)
+    row = table.rows[0]
+    if kind in ("exact", "atLeast"):
+        row.height = Mm(400)
+        row._tr.get_or_add_trPr().find(
+            "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}trHeight"
+        ).set("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}hRule", kind)
+        table.cell(0, 0).text = "a"
+    elif kind in ("cantSplit", "header"):
+        row._tr.get_or_add_trPr().append(
+            _element("w:cantSplit" if kind == "cantSplit" else "w:tblHeader")
+        )
+        table.cell(0, 0).text = "\n".join(["Dòng"] * 120)
+    else:
+        table.cell(0, 1).text = ("Nguyễn Thị " * 250)[:2250]
+    table.cell(1, 0).text = "Hàng sau"
+    return _saved(document, path)
+
+
+def docx_with_grid_span(path: Path, span: int) -> Path:
+    document = _document()
+    table = document.add_table(rows=2, cols=3)
+    table.cell(1, 2).text = "ô cuối"
+    table.cell(0, 0)._tc.get_or_add_tcPr().append(_element("w:gridSpan", **{"w:val": str(span)}))
+    return _saved(document, path)
+
+
+def docx_with_nested_tables(path: Path, depth: int) -> Path:
+    document = _document()
+    cell = document.add_table(rows=1, cols=1).cell(0, 0)
+    for level in range(depth):
+        cell.text = f"Mức {level + 1}"
+        cell = cell.add_table(rows=1, cols=1).cell(0, 0)
+    cell.text = "Đáy"
+    return _saved(document, path)
+
+
+def docx_with_picture(path: Path, picture: bytes, extent_emu: int | None = None) -> Path:
+    """A document with one picture whose bytes are ``picture`` (python-docx is given a real
+    PNG, then the part is replaced), and optionally an extent of ``extent_emu`` each way."""
+    from docx.shared import Mm
+
+    document = _document()
+    document.add_picture(io.BytesIO(real_png()), width=Mm(50))
+    if extent_emu is not None:
+        extent = document.element.body.find(
+            ".//{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}extent"
+        )
+        extent.set("cx", str(extent_emu))
+        extent.set("cy", str(extent_emu))
+    buffer = io.BytesIO()
+    document.save(buffer)
+    data = buffer.getvalue()
+    out = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(data)) as source,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target,
+    ):
+        for info in source.infolist():
+            content = source.read(info)
+            if info.filename.startswith("word/media/"):
+                content = picture
+            target.writestr(info.filename, content)
+    path.write_bytes(out.getvalue())
+    return path
