@@ -750,6 +750,10 @@ def render_docx(
         return original_fix_tables(xml)
 
     template.fix_tables = strict_fix_tables
+    # docxtpl also runs the document properties (Title, Subject, …) as templates. They are not
+    # template text — a clerk never sees them while editing, and an error there was located
+    # "in a page header" — so they are left as they are (templates check reports tags there).
+    template.render_properties = lambda *_args, **_kwargs: None
     try:
         template.render(dict(context), jinja_env=env)
     except DocgenError:
@@ -764,6 +768,7 @@ def render_docx(
         raise template_error(exc, what) from None
     finally:
         del template.fix_tables
+        del template.render_properties
 
 
 __all__ = [

@@ -49,6 +49,8 @@ from docgen.safezip import (
     read_untrusted,
     refuse_ole,
 )
+from docgen.sandbox import DEFAULT_LIMITS
+from docgen.templatelimits import property_problems, static_refusals
 
 __all__ = ["Location", "Problem", "check_template", "check_folder"]
 
@@ -139,7 +141,7 @@ def check_template(
 
         environment = make_environment()
     try:
-        parts = _read_docx(path)
+        parts, properties = _read_docx(path)
     except _Unreadable as exc:
         return [Problem(path, None, str(exc))]
     found: list[tuple[tuple[int, int], Problem]] = []
@@ -152,6 +154,10 @@ def check_template(
     for _, problem in found:
         if problem not in unique:
             unique.append(problem)
+    unique.extend(
+        Problem(path, None, f"{label}: {message}")
+        for label, message in property_problems(properties)
+    )
     return unique
 
 
@@ -277,9 +283,11 @@ class _Package:
         return out
 
 
-def _read_docx(path: Path) -> list[tuple[str, etree._Element]]:
-    """(label, root element) of each part docxtpl renders: body, headers, footers, footnotes."""
+def _read_docx(path: Path) -> tuple[list[tuple[str, etree._Element]], etree._Element | None]:
+    """(label, root element) of each part docxtpl renders: body, headers, footers, footnotes;
+    and the core document properties (``docProps/core.xml``), which it does not."""
     package = _Package(path)
+    properties = package.xml("docProps/core.xml")
     main = "word/document.xml"
     for _, rel_type, target in package.rels(""):
         if rel_type.endswith("/officeDocument"):
@@ -324,7 +332,7 @@ def _read_docx(path: Path) -> list[tuple[str, etree._Element]]:
         root = package.xml(target)
         if root is not None:
             parts.append((label, root))
-    return parts
+    return parts, properties
 
 
 # --------------------------------------------------------------------------------------------
@@ -785,6 +793,10 @@ class _PartChecker:
                 return self.out
         names = _NameChecker(self, lines, ast)
         names.run()
+        # What the sandbox would stop while rendering, where the tree already shows it.
+        limits = getattr(self.env, "limits", None)
+        for node, needle, message in static_refusals(ast, limits or DEFAULT_LIMITS):
+            names.report(node, needle, message.replace("{", "{{").replace("}", "}}"))
         if not self.syntax_trouble and not names.unknown_callables:
             try:
                 # What parsing leaves to compile time (a block defined twice, …).
