@@ -354,7 +354,9 @@ def _open_office(
 def open_docx_safely(
     path: str | Path | bytes, *, what: str | None = None, limits: ZipLimits = DEFAULT_ZIP_LIMITS
 ) -> bytes:
-    """Check a DOCX from outside and return its bytes: ``Document(io.BytesIO(data))``.
+    """Check a DOCX from outside (a path, or bytes already read) and return its bytes.
+
+    Use them as ``Document(io.BytesIO(data))``.
 
     Raises DocgenError for a zip bomb, a password, a damaged package, a DOCTYPE/entity in any
     XML part (XXE, billion laughs) or a file that is not a Word document.

@@ -125,15 +125,20 @@ Known = Mapping[str, object] | Collection[str] | None
 
 
 def check_template(
-    path: Path, known: Known = None, *, environment: Environment | None = None
+    path: Path,
+    known: Known = None,
+    *,
+    environment: Environment | None = None,
+    data: bytes | None = None,
 ) -> list[Problem]:
     """Every problem found in the DOCX template at ``path``, in document order.
 
     ``known`` is the context the template will be rendered with: a mapping of sample values
     (then attribute and item access on them is checked too), or just the top-level names, or
     ``None`` to skip the unknown-variable check. ``environment`` supplies the filters and tests a
-    template may use (docgen's sandboxed environment by default). A file that is not a DOCX is a
-    problem, never an exception.
+    template may use (docgen's sandboxed environment by default). ``data``, when given, are the
+    file's bytes already read (a build checks the very bytes it renders); ``path`` then only
+    names the template. A file that is not a DOCX is a problem, never an exception.
     """
     path = Path(path)
     if environment is None:
@@ -141,7 +146,7 @@ def check_template(
 
         environment = make_environment()
     try:
-        parts, properties = _read_docx(path)
+        parts, properties = _read_docx(path, data)
     except _Unreadable as exc:
         return [Problem(path, None, str(exc))]
     found: list[tuple[tuple[int, int], Problem]] = []
@@ -202,7 +207,7 @@ def _too_large(name: str) -> str:
 
 
 class _Package:
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, data: bytes | None = None) -> None:
         what = str(path)
 
         def unreadable(exc: DocgenError) -> _Unreadable:
@@ -210,7 +215,8 @@ class _Package:
             return _Unreadable(str(exc).removeprefix(f"{what}: ").rstrip("."))
 
         try:
-            data = read_untrusted(path, what=what, max_bytes=_LIMITS.max_file_bytes)
+            if data is None:
+                data = read_untrusted(path, what=what, max_bytes=_LIMITS.max_file_bytes)
             refuse_ole(data, what, "Word")
         except DocgenError as exc:
             raise unreadable(exc) from None
@@ -283,10 +289,12 @@ class _Package:
         return out
 
 
-def _read_docx(path: Path) -> tuple[list[tuple[str, etree._Element]], etree._Element | None]:
+def _read_docx(
+    path: Path, data: bytes | None = None
+) -> tuple[list[tuple[str, etree._Element]], etree._Element | None]:
     """(label, root element) of each part docxtpl renders: body, headers, footers, footnotes;
     and the core document properties (``docProps/core.xml``), which it does not."""
-    package = _Package(path)
+    package = _Package(path, data)
     properties = package.xml("docProps/core.xml")
     main = "word/document.xml"
     for _, rel_type, target in package.rels(""):
