@@ -203,7 +203,9 @@ def test_bad_pasted_cells_are_located_by_row_and_column(client) -> None:
     cells = "Loại\tHọ và tên\nCá nhân\tVi Thị Lan\nNhóm\tLò Văn Hùng\n"
     reply = post_form(client, MEETING, {"_paste.awards.0": cells}, op="paste:awards.0")
     html = reply.get_data(as_text=True)
-    problem = re.search(r'<p class="problem" data-field="awards\.0">([^<]*)', html).group(1)
+    problem = re.search(
+        r'<p class="problem" data-field="awards\.0\._recipients">([^<]*)', html
+    ).group(1)
     assert "row 3" in problem and "column A" in problem and "Nhóm" in problem
 
 
@@ -517,6 +519,7 @@ def test_a_second_build_reuses_the_warm_renderer_and_matches_docgen_build(
         cwd=folder,
     )
     out = folder / "output" / "lang-son-2022"
+
     def members(data: bytes) -> dict[str, bytes]:
         # Zip entries carry the second they were written; what they hold must be the same.
         archive = zipfile.ZipFile(io.BytesIO(data))
