@@ -37,6 +37,7 @@ from pathlib import Path, PurePosixPath
 from lxml import etree
 
 from docgen.errors import DocgenError
+from docgen.explain import library_reason
 from docgen.i18n import _
 from docgen.outputs import safe_filename
 

@@ -62,6 +62,7 @@ from jinja2.utils import Namespace
 from markupsafe import Markup, escape
 
 from docgen.errors import DocgenError
+from docgen.explain import jinja_words, library_reason
 from docgen.i18n import _
 
 

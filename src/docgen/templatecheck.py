@@ -42,6 +42,8 @@ from jinja2.meta import find_undeclared_variables
 from lxml import etree
 
 from docgen.errors import DocgenError
+from docgen.explain import jinja_words, library_reason, word_place
+from docgen.i18n import N_, _
 from docgen.safezip import (
     DEFAULT_ZIP_LIMITS,
     open_docx_safely,

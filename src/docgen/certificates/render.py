@@ -32,6 +32,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from docgen.certificates.layout import MM, FieldSpec, LoadedLayout, Mode
 from docgen.errors import DocgenError
+from docgen.explain import jinja_words
 from docgen.i18n import _
 from docgen.pdf.fonts import has_glyph, resolve_family
 from docgen.pdf.images import BadImage, check_image

@@ -23,6 +23,8 @@ from pathlib import Path
 from lxml import etree
 
 from docgen.errors import DocgenError
+from docgen.explain import library_reason
+from docgen.i18n import _
 from docgen.safezip import DEFAULT_ZIP_LIMITS, check_zip, parse_xml, read_untrusted, refuse_ole
 
 LIMITS = DEFAULT_ZIP_LIMITS

@@ -19,8 +19,6 @@ from dataclasses import dataclass, field
 from reportlab.lib.colors import HexColor
 from reportlab.platypus import Flowable, Paragraph
 
-from docgen.explain import word_place
-from docgen.i18n import _
 from docgen.pdf.bidi import reorder, reorder_pieces
 from docgen.pdf.styles import Border
 
