@@ -142,11 +142,14 @@ def read_untrusted(path: str | Path, *, what: str, max_bytes: int) -> bytes:
             )
         if info.st_size > max_bytes:
             raise _refuse(
-                what, f"it is {_mb(info.st_size)}, more than the {_mb(max_bytes)} allowed"
+                what,
+                _("it is {size}, more than the {limit} allowed").format(
+                    size=_mb(info.st_size), limit=_mb(max_bytes)
+                ),
             )
         data = handle.read(max_bytes + 1)
     if len(data) > max_bytes:  # the file grew while it was read
-        raise _refuse(what, f"it is more than the {_mb(max_bytes)} allowed")
+        raise _refuse(what, _("it is more than the {limit} allowed").format(limit=_mb(max_bytes)))
     return data
 
 

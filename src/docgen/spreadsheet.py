@@ -504,7 +504,9 @@ def read_recipients(
     whole = False
     if suffix == ".csv":
         if sheet or collectives_sheet or individuals_sheet:
-            raise DocgenError(f"{display}: a .csv file has no sheets; remove the sheet names.")
+            raise DocgenError(
+                _("{file}: a .csv file has no sheets; remove the sheet names.").format(file=display)
+            )
         _read_table(csv_rows(path, display), Where(display), None, out, required=True)
     else:
         workbook, names, data = xlsx_sheets(path, display)
@@ -544,7 +546,10 @@ def read_recipients(
     if out.problems:
         n = len(out.problems)
         raise DocgenError(
-            f"{display} has {n} problem{'s' if n > 1 else ''}:", cap_problems(out.problems)
+            ngettext("{file} has {count} problem:", "{file} has {count} problems:", n).format(
+                file=display, count=n
+            ),
+            cap_problems(out.problems),
         )
     return out
 

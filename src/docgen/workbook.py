@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from docgen.errors import DocgenError
+from docgen.explain import library_reason
 from docgen.i18n import _
 from docgen.safezip import ZipLimits, open_xlsx_safely, parse_xml, read_untrusted, refuse_ole
 
@@ -57,11 +58,11 @@ class Where:
     def __str__(self) -> str:
         parts = [self.file]
         if self.sheet is not None:
-            parts.append(f'sheet "{self.sheet}"')
+            parts.append(_('sheet "{sheet}"').format(sheet=self.sheet))
         if self.row is not None:
-            parts.append(f"row {self.row}")
+            parts.append(_("row {row}").format(row=self.row))
         if self.column is not None:
-            col = f"column {column_letter(self.column)}"
+            col = _("column {column}").format(column=column_letter(self.column))
             parts.append(f"{col} ({self.header})" if self.header else col)
         return ", ".join(parts)
 
@@ -70,15 +71,21 @@ def check_size(path: Path, display: str) -> None:
     try:
         size = path.stat().st_size
     except FileNotFoundError:
-        raise DocgenError(f"{display}: no such file.") from None
+        raise DocgenError(_("{file}: no such file.").format(file=display)) from None
     except OSError as exc:
-        raise DocgenError(f"{display}: cannot be read ({exc.strerror}).") from None
+        raise DocgenError(
+            _("{file}: cannot be read ({reason}).").format(file=display, reason=exc.strerror)
+        ) from None
     if path.is_dir():
-        raise DocgenError(f"{display}: this is a folder; give the .xlsx or .csv file.")
+        raise DocgenError(
+            _("{file}: this is a folder; give the .xlsx or .csv file.").format(file=display)
+        )
     if size > MAX_FILE_BYTES:
         raise DocgenError(
-            f"{display}: the file is {size / 1e6:.0f} MB; an award list is expected to be under "
-            f"{MAX_FILE_BYTES // 2**20} MB. Remove pictures or unrelated sheets and save it again."
+            _(
+                "{file}: the file is {size:.0f} MB; an award list is expected to be under "
+                "{limit} MB. Remove pictures or unrelated sheets and save it again."
+            ).format(file=display, size=size / 1e6, limit=MAX_FILE_BYTES // 2**20)
         )
 
 
@@ -147,11 +154,19 @@ def xlsx_sheets(path: Path, display: str) -> tuple[Any, list[str], bytes]:
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for a malformed package
-        raise DocgenError(f"{display}: the workbook cannot be read ({exc}).") from None
+        raise DocgenError(
+            _("{file}: the workbook cannot be read ({reason}).").format(
+                file=display, reason=library_reason(exc)
+            )
+        ) from None
     names = list(workbook.sheetnames)
     if len(names) > MAX_SHEETS:
         workbook.close()
-        raise DocgenError(f"{display}: {len(names)} sheets; at most {MAX_SHEETS} are read.")
+        raise DocgenError(
+            _("{file}: {count} sheets; at most {limit} are read.").format(
+                file=display, count=len(names), limit=MAX_SHEETS
+            )
+        )
     return workbook, names, data
 
 
@@ -267,8 +282,10 @@ def csv_rows(path: Path, display: str) -> list[tuple[Any, ...]]:
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         raise DocgenError(
-            f"{display}, row {line}: the file is not UTF-8 text. In Excel use Save As → "
-            '"CSV UTF-8 (Comma delimited)", or save as .xlsx.'
+            _(
+                "{file}, row {row}: the file is not UTF-8 text. In Excel use Save As → "
+                '"CSV UTF-8 (Comma delimited)", or save as .xlsx.'
+            ).format(file=display, row=line)
         ) from None
     sample = text[:8192]
     try:
@@ -278,4 +295,8 @@ def csv_rows(path: Path, display: str) -> list[tuple[Any, ...]]:
     try:
         return [tuple(row[:MAX_COLUMNS]) for row in csv.reader(io.StringIO(text), dialect)]
     except csv.Error as exc:
-        raise DocgenError(f"{display}: the CSV cannot be read ({exc}).") from None
+        raise DocgenError(
+            _("{file}: the CSV cannot be read ({reason}).").format(
+                file=display, reason=library_reason(exc)
+            )
+        ) from None

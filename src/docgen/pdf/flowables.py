@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 from reportlab.lib.colors import HexColor
 from reportlab.platypus import Flowable, Paragraph
 
+from docgen.explain import word_place
+from docgen.i18n import _
 from docgen.pdf.bidi import reorder, reorder_pieces
 from docgen.pdf.styles import Border
 
@@ -272,8 +274,10 @@ class TableModel:
                     # Repeated on every page, heading rows this tall would leave no room for
                     # the table itself: they are printed once, as ordinary rows.
                     self.warn(
-                        f"the heading rows of a table take more than half a page; they are not "
-                        f"repeated on each page ({self.where})"
+                        _(
+                            "the heading rows of a table take more than half a page; they are not "
+                            "repeated on each page ({place})"
+                        ).format(place=word_place(self.where))
                     )
                     self.groups.insert(0, (0, self.header_count))
                     self.header_count = 0
@@ -377,9 +381,10 @@ class DocTable(Flowable):
                 return []
             g += 1  # a row taller than a page: place it alone, clipped
             m.warn(
-                f"a table row taller than the page is clipped ({m.where} row "
-                f"{m.groups[self.first][0] + 1}); shorten its text or let the row break "
-                "across pages in Word"
+                _(
+                    "a table row taller than the page is clipped ({place}); shorten its text or "
+                    "let the row break across pages in Word"
+                ).format(place=word_place(f"{m.where} row {m.groups[self.first][0] + 1}"))
             )
             clip = availHeight
         rows: list[RowLayout] = list(m.header_rows())

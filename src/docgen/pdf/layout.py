@@ -644,12 +644,18 @@ class Builder:
         try:
             check_image(data)
         except BadImage as exc:
-            self.warn(f"a picture is left out ({where}): {exc}")
+            self.warn(
+                _("a picture is left out ({place}): {reason}").format(
+                    place=word_place(where), reason=exc
+                )
+            )
             return
         wpt = (number(ext.get("cx")) or 0.0) / EMU_PER_PT
         hpt = (number(ext.get("cy")) or 0.0) / EMU_PER_PT
         if wpt <= 0 or hpt <= 0:
-            self.warn(f"a picture without a size is left out ({where})")
+            self.warn(
+                _("a picture without a size is left out ({place})").format(place=word_place(where))
+            )
             return
         # A picture never exceeds the page's text area: scaled down, its proportions kept.
         scale = min(1.0, self.frame_width / wpt, self.frame_height * 0.95 / hpt)
