@@ -514,10 +514,8 @@ def test_a_rebuild_of_the_same_meeting_gets_its_numbers_back_after_edits(tmp_pat
     meeting.write_text(text.replace("Hội nghị", "Hội nghị toàn thể", 1), "utf-8")
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
-    result = run(
-        "build", "../cuoc-hop.yaml", "-o", out, *QUICK, "--number", "auto", "--register", book,
-        cwd=elsewhere,
-    )
+    numbering = ("--number", "auto", "--register", book)
+    result = run("build", "../cuoc-hop.yaml", "-o", out, *QUICK, *numbering, cwd=elsewhere)
     assert result.exit_code == 0, result.output
     with Register(book) as reg:
         assert [(e.reference, e.document) for e in reg.list()] == given
@@ -698,3 +696,49 @@ def test_a_last_number_lowered_by_hand_is_a_clear_message(tmp_path: Path) -> Non
     with sqlite3.connect(book) as db:
         assert db.execute("SELECT count(*) FROM entries").fetchone()[0] == 3
     db.close()
+
+
+# ---------------------------------------------------------------------------------------------
+# Item 22: options that silently meant something else
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("args", "fragment"),
+    [
+        (("build", SAMPLE, "-o", ""), "-o"),
+        (("build", SAMPLE, "-o", "  "), "-o"),
+        (("build", SAMPLE, "--only", ""), "--only"),
+        (("build", SAMPLE, "--only", " , "), "--only"),
+        (("build", SAMPLE, "--format", ""), "--format"),
+        (("certificates", SAMPLE, "-o", ""), "-o"),
+        (("pdf", SAMPLE, "-o", ""), "-o"),
+    ],
+)
+def test_an_empty_option_is_an_error_not_everything(
+    tmp_path: Path, args: tuple, fragment: str
+) -> None:
+    result = run(*args, cwd=tmp_path)
+    assert_clean_failure(result, fragment, "empty")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_only_minutes_makes_only_the_minutes(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = run("build", SAMPLE, "-o", out, "--only", "minutes", "--format", "docx")
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) == [
+        "01-bien-ban.docx"
+    ]
+    # asked for, the certificates come too
+    asked = ("--only", "minutes", "--format", "docx", "--certificates", "overlay")
+    result = run("build", SAMPLE, "-o", out, *asked)
+    assert result.exit_code == 0, result.output
+    assert (out / "05-bang-khen-giay-khen-overlay.pdf").is_file()
+
+
+def test_templates_check_of_a_missing_folder_exits_2(tmp_path: Path) -> None:
+    missing = tmp_path / "mau-van-ban"
+    result = run("templates", "check", missing)
+    assert_clean_failure(result, str(missing))
+    assert not missing.exists()

@@ -8,7 +8,7 @@ import click
 
 from docgen.build import CERTIFICATE_MODES, PDF_ENGINES
 from docgen.build import build as run_build
-from docgen.cli.options import echo_backups, echo_warning, force_option
+from docgen.cli.options import OutputPath, echo_backups, echo_warning, force_option
 from docgen.context import DOCUMENTS
 
 
@@ -17,7 +17,7 @@ from docgen.context import DOCUMENTS
 @click.option(
     "-o",
     "--output",
-    type=click.Path(file_okay=False, path_type=Path),
+    type=OutputPath(file_okay=False, path_type=Path),
     help="Folder to write to (default: output/<meeting file name>/).",
 )
 @click.option(
@@ -48,7 +48,8 @@ from docgen.context import DOCUMENTS
     type=click.Choice([*CERTIFICATE_MODES, "none"]),
     default="overlay",
     show_default=True,
-    help="Add every recipient's certificate as one PDF: overlay (pre-printed stock) or full.",
+    help="Add every recipient's certificate as one PDF: overlay (pre-printed stock) or full. "
+    "With --only, only when this option is given.",
 )
 @click.option(
     "--number",
@@ -79,6 +80,10 @@ def build(
     All files are written, or none: a broken template or a bad field stops the build before
     anything changes on disk.
     """
+    source = click.get_current_context().get_parameter_source("certificates")
+    if only is not None and source is click.core.ParameterSource.DEFAULT:
+        # --only minutes asks for the minutes: not also a 52-page certificates PDF.
+        certificates = "none"
     result = run_build(
         meeting,
         output=output,

@@ -18,7 +18,7 @@ from docgen.certificates import (
     render_certificates,
     render_per_recipient,
 )
-from docgen.cli.options import echo_backups, echo_warning, force_option
+from docgen.cli.options import OutputPath, echo_backups, echo_warning, force_option
 from docgen.errors import DocgenError
 from docgen.identity import meeting_key
 from docgen.loader import load_meeting
@@ -60,7 +60,7 @@ def _progress(total: int, label: str) -> Iterator[Callable[[int], None]]:
 @click.option(
     "-o",
     "--output",
-    type=click.Path(path_type=Path),
+    type=OutputPath(path_type=Path),
     help="Folder to write to (default: output/<meeting file name>/); with --calibration, the "
     "PDF file (default: output/calibration.pdf).",
 )
