@@ -249,12 +249,23 @@ def test_every_file_docgen_creates_follows_the_umask(
 # ---------------------------------------------------------------------------------------------
 
 
-def test_pdf_into_a_read_only_folder(tmp_path: Path, read_only) -> None:
+@pytest.mark.parametrize("command", ["pdf", "build", "certificates"])
+def test_writing_into_a_read_only_folder(tmp_path: Path, read_only, command: str) -> None:
     docx = samples.minutes(tmp_path / "bb.docx", paragraphs=1)
     folder = read_only(tmp_path / "ro")
-    result = run("pdf", docx, "-o", folder)
+    args = {
+        "pdf": ("pdf", docx, "-o", folder),
+        "build": ("build", SAMPLE, "-o", folder, *QUICK),
+        "certificates": ("certificates", SAMPLE, "-o", folder, "--award", "bcd-ttdn-giay-khen"),
+    }[command]
+    result = run(*args)
     assert_clean_failure(result, str(folder))
     assert list(folder.iterdir()) == []
+    # and one level down: the output folder cannot even be made
+    sub = folder / "out"
+    result = run(*[sub if a == folder else a for a in args])
+    assert_clean_failure(result, str(sub))
+    assert not sub.exists()
 
 
 def test_pdf_into_an_existing_file(tmp_path: Path) -> None:
