@@ -41,6 +41,7 @@ COMMAND_MODULES = {
     "certificates": "docgen.cli.certificates",
     "awards": "docgen.cli.certificates",
     "register": "docgen.cli.register",
+    "check": "docgen.cli.check",
 }
 
 
