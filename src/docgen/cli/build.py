@@ -6,10 +6,10 @@ from pathlib import Path
 
 import click
 
-from docgen.build import CERTIFICATE_MODES, PDF_ENGINES
-from docgen.build import build as run_build
+from docgen.certificates import MODES as CERTIFICATE_MODES
 from docgen.cli.options import OutputPath, echo_backups, echo_warning, force_option
 from docgen.context import DOCUMENTS
+from docgen.pdf import ENGINES as PDF_ENGINES
 
 
 @click.command()
@@ -80,6 +80,8 @@ def build(
     All files are written, or none: a broken template or a bad field stops the build before
     anything changes on disk.
     """
+    from docgen.build import build as run_build
+
     source = click.get_current_context().get_parameter_source("certificates")
     if only is not None and source is click.core.ParameterSource.DEFAULT:
         # --only minutes asks for the minutes: not also a 52-page certificates PDF.

@@ -20,12 +20,16 @@ from pathlib import Path
 from docgen.errors import DocgenError
 
 __all__ = [
+    "ENGINES",
     "docx_to_pdf",
     "docx_bytes_to_pdf",
     "libreoffice_to_pdf",
     "libreoffice_convert",
     "find_soffice",
 ]
+
+ENGINES = ("builtin", "libreoffice")
+"""The PDF engines a build can use: docgen's own, or LibreOffice where installed."""
 
 
 def docx_to_pdf(
