@@ -352,3 +352,21 @@ def test_each_authority_line_of_a_double_prefix_is_checked(tmp_path) -> None:
     assert [(f.code, f.excerpt, f.where[0].paragraph) for f in result.findings] == [
         ("signer-prefix", "KT CHỦ TỊCH", 2)
     ]
+
+
+def test_title_and_motto_in_one_paragraph_with_a_line_break(tmp_path) -> None:
+    """Shift+Enter between the national title and the motto: two elements, each checked."""
+    path = make_state(tmp_path / "clean.docx")
+    doc = Document(str(path))
+    cell = doc.tables[0].cell(0, 1)
+    title, motto = cell.paragraphs[0], cell.paragraphs[1]
+    title.runs[0].add_break()
+    moved = title.add_run(motto.runs[0].text)
+    moved.bold, moved.font.size = True, motto.runs[0].font.size
+    motto._p.getparent().remove(motto._p)
+    doc.save(path)
+    assert check_file(path).findings == []
+    moved.font.size = title.runs[0].font.size  # the motto at 13 pt is still allowed …
+    moved.bold = False  # … but not in regular weight
+    doc.save(path)
+    assert [(f.code, f.element) for f in check_file(path).findings] == [("bold", "motto")]

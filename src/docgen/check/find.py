@@ -207,7 +207,7 @@ def find(doc: Document, profile: str | None = None, kind: str | None = None) -> 
 
     left_lines: list[Spot] = []
     for para in paras[:header_end]:
-        for start, end in lines(para):
+        for start, end in _header_lines(para, title_text, motto_text):
             text = squeeze(para.text[start:end])
             key = _key(text)
             spot = None
@@ -295,6 +295,37 @@ def _signature_region(paras: list[Para], start: int) -> list[Para]:
             break  # "DANH SÁCH ĐẠI BIỂU ĐƯỢC MỜI": the attached list's own title
         end += 1
     return paras[start:end]
+
+
+def _header_lines(para: Para, title: str, motto: str | None) -> list[tuple[int, int]]:
+    """Tab stretches, split again at line breaks when a break separates two header elements
+    (the title and the motto typed in one paragraph with Shift+Enter); an issuing body's name
+    broken over two lines stays one line."""
+    out = []
+    for start, end in lines(para):
+        parts = []
+        for m in re.finditer(r"[^\n]+", para.text[start:end]):
+            if m.group().strip():
+                lead = len(m.group()) - len(m.group().lstrip())
+                parts.append(
+                    (start + m.start() + lead, start + m.start() + len(m.group().rstrip()))
+                )
+
+        def known(a: int, b: int) -> bool:
+            text = squeeze(para.text[a:b])
+            key = _key(text)
+            return bool(
+                (title and title in key)
+                or (motto and motto in key)
+                or NUMBER_LINE.match(text)
+                or PLACE_DATE.match(text)
+            )
+
+        if len(parts) > 1 and any(known(a, b) for a, b in parts):
+            out.extend(parts)
+        else:
+            out.append((start, end))
+    return out
 
 
 _PLACE_WORDS = ("TỈNH ", "THÀNH PHỐ ", "HUYỆN ", "QUẬN ", "THỊ XÃ ", "XÃ ", "PHƯỜNG ", "THỊ TRẤN ")
