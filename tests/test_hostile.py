@@ -223,10 +223,14 @@ def expected_text(path: FieldPath, value: str) -> str | None:
 
 
 def printed_text(path: FieldPath, value: str) -> str | None:
-    """What the documents print for the field: a recipient's own trailing punctuation gives way
-    to the list's (';' or ',' then '.'), as docgen.context.recipients writes it."""
+    """What the documents print for the field: a recipient's, a ground's or a proposal's own
+    trailing punctuation gives way to the list's (';' or ',' then '.'), as docgen.context
+    writes them (``_strip_end``)."""
     cleaned = expected_text(path, value)
     if cleaned is not None and "recipients" in path:
+        # and a recipient's own leading dash or bullet gives way to the list's "- "
+        cleaned = cleaned.lstrip("-–• ").strip()
+    if cleaned is not None and {"recipients", "grounds", "proposal"} & set(map(str, path)):
         cleaned = cleaned.rstrip(" .;,:") or None
     return cleaned
 
