@@ -223,14 +223,19 @@ def expected_text(path: FieldPath, value: str) -> str | None:
 
 
 def printed_text(path: FieldPath, value: str) -> str | None:
-    """What the documents print for the field: a recipient's, a ground's or a proposal's own
-    trailing punctuation gives way to the list's (';' or ',' then '.'), as docgen.context
-    writes them (``_strip_end``)."""
+    """What the documents surely print for the field, without its trailing punctuation.
+
+    The context drops a field's own trailing punctuation so that the template or the list
+    decides how the line ends (docgen.context._strip_end: report titles, grounds, the
+    proposal, the reason, deadlines; a recipient's ';' or ',' gives way to the list's). So the
+    text is looked for without it — a value made only of dots or colons prints nothing of its
+    own, and is then not looked for.
+    """
     cleaned = expected_text(path, value)
     if cleaned is not None and "recipients" in path:
         # and a recipient's own leading dash or bullet gives way to the list's "- "
         cleaned = cleaned.lstrip("-–• ").strip()
-    if cleaned is not None and {"recipients", "grounds", "proposal"} & set(map(str, path)):
+    if cleaned is not None:
         cleaned = cleaned.rstrip(" .;,:") or None
     return cleaned
 
