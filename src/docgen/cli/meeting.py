@@ -9,6 +9,7 @@ import click
 
 from docgen.context import TYPE_CODES
 from docgen.errors import DocgenError
+from docgen.i18n import _
 from docgen.loader import load_meeting
 from docgen.model import MeetingRecord
 from docgen.outputs import atomic_write
@@ -65,8 +66,11 @@ def validate(meeting: Path) -> None:
 
     Every problem is reported with its line and field; the exit status is 2 when there is any.
     """
-    record = load_meeting(meeting)
+    notes: list[str] = []
+    record = load_meeting(meeting, notes)
     click.echo(summary(record))
+    for note in notes:
+        click.echo(_("note: {message}").format(message=note), err=True)
     click.echo(f"\n{meeting}: valid.")
 
 
