@@ -495,12 +495,12 @@ def test_pdf_format_uses_the_pdf_engine(tmp_path) -> None:
 
 
 def test_a_pdf_engine_failure_is_a_located_error_and_writes_nothing(tmp_path, monkeypatch) -> None:
-    import docgen.build as build_module
+    import docgen.pipeline as pipeline
 
-    def broken(src, dst, **_):
+    def broken(data, **_):
         raise RuntimeError("Flowable too large for the frame")
 
-    monkeypatch.setattr(build_module, "docx_to_pdf", broken)
+    monkeypatch.setattr(pipeline, "docx_bytes_to_pdf", broken)
     result = CliRunner().invoke(main, ["build", str(SAMPLE), "-o", str(tmp_path / "out")])
     assert result.exit_code == 2
     assert "01-bien-ban.pdf could not be made" in result.output

@@ -10,6 +10,7 @@ offending tag.
 from __future__ import annotations
 
 import re
+import threading
 import traceback
 import zipfile
 from io import BytesIO
@@ -22,7 +23,8 @@ from jinja2 import TemplateError
 
 from docgen import sandbox
 from docgen.errors import DocgenError
-from docgen.safezip import open_docx_safely
+from docgen.safezip import DEFAULT_ZIP_LIMITS, open_docx_safely
+from docgen.templates_dir import TemplateSource
 
 
 def _template_line(exc: BaseException) -> int | None:
@@ -90,37 +92,160 @@ def _adopt_core_properties(tpl: DocxTemplate) -> None:
             return
 
 
+class LoadedTemplate:
+    """One template file, read once: the bytes that are checked are the bytes rendered.
+
+    ``data`` is None when the file could not be read at all (missing, too large); the template
+    check then says why, in its own words, as it always has.
+    """
+
+    __slots__ = ("path", "data", "stamp", "_safe")
+
+    def __init__(self, path: Path, data: bytes | None, stamp: tuple[int, int, int]) -> None:
+        self.path = path
+        self.data = data
+        self.stamp = stamp
+        self._safe: bytes | None = None
+
+    def safe_data(self) -> bytes:
+        """The bytes, checked once (zip bombs, XXE) by :func:`docgen.safezip.open_docx_safely`."""
+        if self._safe is None:
+            what = f"Template {self.path}"
+            if self.data is None:
+                # Read again only to get the reader's own message (no such file, too large…).
+                self._safe = open_docx_safely(self.path, what=what)
+            else:
+                self._safe = open_docx_safely(self.data, what=what)
+        return self._safe
+
+
+def _stamp(path: Path) -> tuple[int, int, int] | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return (st.st_mtime_ns, st.st_size, st.st_ino)
+
+
+def _shape(value: Any, depth: int = 0) -> Any:
+    """What the template check looks at in a context: its keys, list items, types — not text.
+
+    Two contexts of one shape get the same check result, so a warm renderer checks a template
+    again only when a change of the record could change the answer.
+    """
+    if depth > 12:
+        return type(value).__name__
+    if isinstance(value, dict):
+        return ("dict", tuple((k, _shape(v, depth + 1)) for k, v in value.items()))
+    if isinstance(value, list | tuple):
+        items = {_shape(v, depth + 1) for v in value}
+        return ("list", len(value) > 0, tuple(sorted(items, key=repr)))
+    return type(value).__name__
+
+
+class TemplateStore:
+    """Templates read, safety-checked, checked against their context and compiled once.
+
+    A build makes one store, so a template shared by several documents (the decisions of a
+    meeting, its lists) costs one read, one check and one Jinja compile; a warm renderer keeps
+    its store between builds and reads a file again only when it changed on disk. Rendering
+    itself does no I/O: it takes the loaded bytes and returns the DOCX's bytes.
+    """
+
+    def __init__(
+        self,
+        source: TemplateSource | None = None,
+        environment: sandbox.DocgenSandbox | None = None,
+    ) -> None:
+        #: The folder the documents' templates come from (what :func:`docgen.pipeline.make`
+        #: plans with); a store used only through :meth:`load` needs none.
+        self.source = source
+        # One environment for every render: its compiled-template cache is what makes a
+        # second document of the same template cheap.
+        self.environment = environment or sandbox.make_environment()
+        self._loaded: dict[Path, LoadedTemplate] = {}
+        self._checked: dict[tuple[Path, tuple[int, int, int], Any], list[Any]] = {}
+        self._lock = threading.Lock()
+
+    def load(self, path: Path) -> LoadedTemplate:
+        """The template at ``path``, read again only when its modification time or size changed."""
+        path = Path(path)
+        stamp = _stamp(path) or (0, -1, 0)
+        with self._lock:
+            loaded = self._loaded.get(path)
+            if loaded is not None and loaded.stamp == stamp:
+                return loaded
+        data = None
+        if stamp[1] >= 0 and stamp[1] <= DEFAULT_ZIP_LIMITS.max_file_bytes:
+            try:
+                data = path.read_bytes()
+            except OSError:
+                data = None
+        loaded = LoadedTemplate(path, data, stamp)
+        with self._lock:
+            self._loaded[path] = loaded
+        return loaded
+
+    def problems(self, template: LoadedTemplate, context: dict[str, Any]) -> list[Any]:
+        """``templates check``'s problems of ``template`` against ``context`` (memoised)."""
+        from docgen import templatecheck
+
+        key = (template.path, template.stamp, _shape(context))
+        with self._lock:
+            found = self._checked.get(key)
+        if found is None:
+            found = templatecheck.check_template(
+                template.path, context, environment=self.environment, data=template.data
+            )
+            with self._lock:
+                self._checked[key] = found
+        return found
+
+    def render(self, template: LoadedTemplate, context: dict[str, Any]) -> bytes:
+        """Render ``template`` with ``context``: the DOCX's bytes.
+
+        Raises :class:`DocgenError` naming the template, and quoting the paragraph of the
+        failing tag, for an unreadable file and for any template error.
+        """
+        path = template.path
+        if template.data is None and not path.is_file():
+            raise DocgenError(f"Template {path} does not exist.")
+        try:
+            # Templates travel between offices: check the zip and its XML (bombs, XXE) first.
+            tpl = DocxTemplate(BytesIO(template.safe_data()))
+            tpl.init_docx()
+            _adopt_core_properties(tpl)
+        except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+            raise DocgenError(
+                f"Template {path} is not a Word document docgen can read ({exc}). Save it "
+                "from Word or LibreOffice as .docx (Word 2007–365)."
+            ) from None
+        try:
+            sandbox.render_docx(tpl, context, what=f"Template {path}", env=self.environment)
+        except DocgenError as error:
+            # The sandbox names the template and the line of docxtpl's XML; a clerk needs the
+            # words of the paragraph, which only the template itself can give back.
+            original = error.__context__
+            where = ""
+            if isinstance(original, TemplateError) and "near:" not in str(error):
+                where = _locate(tpl, original)
+            hint = "Run `docgen templates check` on the templates folder for every problem at once."
+            raise DocgenError(f"{error}{where}\n{hint}", error.problems) from None
+        buffer = BytesIO()
+        tpl.save(buffer)
+        return buffer.getvalue()
+
+
 def render_docx(template: Path, context: dict[str, Any]) -> bytes:
-    """Render ``template`` with ``context`` and return the DOCX bytes.
+    """Render ``template`` with ``context`` and return the DOCX bytes (a one-off render).
 
     Rendering goes through :func:`docgen.sandbox.render_docx` (sandbox, autoescape,
     StrictUndefined, limits). Raises :class:`DocgenError` naming the template, and quoting the
     paragraph of the failing tag, for a missing or unreadable file and for any template error.
+    Several documents: use one :class:`TemplateStore`, which compiles each template once.
     """
     template = Path(template)
     if not template.is_file():
         raise DocgenError(f"Template {template} does not exist.")
-    try:
-        # Templates travel between offices: check the zip and its XML (bombs, XXE) first.
-        tpl = DocxTemplate(BytesIO(open_docx_safely(template, what=f"Template {template}")))
-        tpl.init_docx()
-        _adopt_core_properties(tpl)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise DocgenError(
-            f"Template {template} is not a Word document docgen can read ({exc}). Save it "
-            "from Word or LibreOffice as .docx (Word 2007–365)."
-        ) from None
-    try:
-        sandbox.render_docx(tpl, context, what=f"Template {template}")
-    except DocgenError as error:
-        # The sandbox names the template and the line of docxtpl's XML; a clerk needs the
-        # words of the paragraph, which only the template itself can give back.
-        original = error.__context__
-        where = ""
-        if isinstance(original, TemplateError) and "near:" not in str(error):
-            where = _locate(tpl, original)
-        hint = "Run `docgen templates check` on the templates folder for every problem at once."
-        raise DocgenError(f"{error}{where}\n{hint}", error.problems) from None
-    buffer = BytesIO()
-    tpl.save(buffer)
-    return buffer.getvalue()
+    store = TemplateStore()
+    return store.render(store.load(template), context)

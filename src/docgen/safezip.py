@@ -220,20 +220,25 @@ _XML_PART = re.compile(r"\.(xml|rels|vml)$", re.IGNORECASE)
 
 
 def _open_office(
-    path: str | Path,
+    path: str | Path | bytes,
     *,
     what: str | None,
     limits: ZipLimits,
     required: tuple[str, ...],
     kind: str,
 ) -> bytes:
-    what = what or str(path)
-    path = Path(path)
-    _check_file_size(_file_size(path, what), what, limits)
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise DocgenError(f"{what}: cannot be read ({exc.strerror}).") from None
+    if isinstance(path, bytes):
+        what = what or "the file"
+        data = path
+        _check_file_size(len(data), what, limits)
+    else:
+        what = what or str(path)
+        path = Path(path)
+        _check_file_size(_file_size(path, what), what, limits)
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise DocgenError(f"{what}: cannot be read ({exc.strerror}).") from None
     members = check_zip(data, what=what, limits=limits)
     names = {info.filename for info in members}
     missing = [name for name in required if name not in names]
@@ -262,9 +267,11 @@ def _open_office(
 
 
 def open_docx_safely(
-    path: str | Path, *, what: str | None = None, limits: ZipLimits = DEFAULT_ZIP_LIMITS
+    path: str | Path | bytes, *, what: str | None = None, limits: ZipLimits = DEFAULT_ZIP_LIMITS
 ) -> bytes:
-    """Check a DOCX from outside and return its bytes: ``Document(io.BytesIO(data))``.
+    """Check a DOCX from outside (a path, or bytes already read) and return its bytes.
+
+    Use them as ``Document(io.BytesIO(data))``.
 
     Raises DocgenError for a zip bomb, a password, a damaged package, a DOCTYPE/entity in any
     XML part (XXE, billion laughs) or a file that is not a Word document.

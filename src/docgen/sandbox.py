@@ -41,7 +41,9 @@ from __future__ import annotations
 import contextvars
 import functools
 import re
+import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -262,14 +264,46 @@ class DocgenSandbox(ImmutableSandboxedEnvironment):
     template_class = _LimitedTemplate
     intercepted_binops = frozenset({"*", "**", "%", "+"})
 
+    #: Compiled templates kept per environment, by source text (see :meth:`from_string`).
+    compiled_cache_size = 32
+
     def __init__(self, *, limits: Limits = DEFAULT_LIMITS, **options: Any) -> None:
         super().__init__(**options)
         self.limits = limits
+        self._compiled: OrderedDict[str, Template] = OrderedDict()
+        self._compiled_lock = threading.Lock()
         self.globals.pop("lipsum", None)  # makes text of any length; no use in a document
         self.globals["range"] = self._range
         self.globals["namespace"] = _namespace_class(limits)
         for name, func in list(self.filters.items()):
             self.filters[name] = _limited_filter(name, func, limits)
+
+    def from_string(
+        self,
+        source: str | nodes.Template,
+        globals: Mapping[str, Any] | None = None,  # noqa: A002 - Jinja's own parameter name
+        template_class: type[Template] | None = None,
+    ) -> Template:
+        """Compile ``source`` once per environment, however often it is rendered.
+
+        Why: docxtpl calls ``from_string`` on a part's whole XML for every document it makes,
+        and compiling is most of a render; the four decisions of a meeting share one template.
+        Keyed by the exact source text, so an edited template is compiled afresh. A compiled
+        template holds no state of a render (the step budget is per :meth:`Template.render`).
+        """
+        if globals or template_class is not None or not isinstance(source, str):
+            return super().from_string(source, globals, template_class)
+        with self._compiled_lock:
+            template = self._compiled.get(source)
+            if template is not None:
+                self._compiled.move_to_end(source)
+                return template
+        template = super().from_string(source)
+        with self._compiled_lock:
+            self._compiled[source] = template
+            while len(self._compiled) > self.compiled_cache_size:
+                self._compiled.popitem(last=False)
+        return template
 
     # -- parse time ---------------------------------------------------------------------------
 

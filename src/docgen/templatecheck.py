@@ -27,6 +27,7 @@ fetches nothing.
 from __future__ import annotations
 
 import difflib
+import io
 import posixpath
 import re
 import unicodedata
@@ -117,15 +118,20 @@ Known = Mapping[str, object] | Collection[str] | None
 
 
 def check_template(
-    path: Path, known: Known = None, *, environment: Environment | None = None
+    path: Path,
+    known: Known = None,
+    *,
+    environment: Environment | None = None,
+    data: bytes | None = None,
 ) -> list[Problem]:
     """Every problem found in the DOCX template at ``path``, in document order.
 
     ``known`` is the context the template will be rendered with: a mapping of sample values
     (then attribute and item access on them is checked too), or just the top-level names, or
     ``None`` to skip the unknown-variable check. ``environment`` supplies the filters and tests a
-    template may use (docgen's sandboxed environment by default). A file that is not a DOCX is a
-    problem, never an exception.
+    template may use (docgen's sandboxed environment by default). ``data``, when given, are the
+    file's bytes already read (a build checks the very bytes it renders); ``path`` then only
+    names the template. A file that is not a DOCX is a problem, never an exception.
     """
     path = Path(path)
     if environment is None:
@@ -133,7 +139,7 @@ def check_template(
 
         environment = make_environment()
     try:
-        parts = _read_docx(path)
+        parts = _read_docx(path, data)
     except _Unreadable as exc:
         return [Problem(path, None, str(exc))]
     found: list[tuple[tuple[int, int], Problem]] = []
@@ -190,23 +196,26 @@ def _too_large(name: str) -> str:
 
 
 class _Package:
-    def __init__(self, path: Path) -> None:
-        try:
-            with path.open("rb") as handle:
-                magic = handle.read(8)
-        except FileNotFoundError:
-            raise _Unreadable("no such file") from None
-        except IsADirectoryError:
-            raise _Unreadable("is a folder, not a .docx template") from None
-        except OSError as exc:
-            raise _Unreadable(f"cannot be read ({exc.strerror or exc})") from None
+    def __init__(self, path: Path, data: bytes | None = None) -> None:
+        if data is not None:
+            magic = data[:8]
+        else:
+            try:
+                with path.open("rb") as handle:
+                    magic = handle.read(8)
+            except FileNotFoundError:
+                raise _Unreadable("no such file") from None
+            except IsADirectoryError:
+                raise _Unreadable("is a folder, not a .docx template") from None
+            except OSError as exc:
+                raise _Unreadable(f"cannot be read ({exc.strerror or exc})") from None
         if magic == _OLE_MAGIC:
             raise _Unreadable(
                 "is an old Word 97-2003 document or a password-protected file; "
                 "open it in Word and save it as a Word Document (.docx) without a password"
             )
         try:
-            self.zip = zipfile.ZipFile(path)
+            self.zip = zipfile.ZipFile(io.BytesIO(data) if data is not None else path)
         except (zipfile.BadZipFile, OSError, ValueError):
             raise _Unreadable(
                 "is not a Word document (.docx); expected a file saved by Word or LibreOffice "
@@ -221,7 +230,7 @@ class _Package:
                 raise _Unreadable(_too_large(info.filename))
         what = str(path)
         try:
-            check_zip(path, what=what, limits=_LIMITS)
+            check_zip(data if data is not None else path, what=what, limits=_LIMITS)
         except DocgenError as exc:
             # Problem puts the file name in front already.
             raise _Unreadable(str(exc).removeprefix(f"{what}: ")) from None
@@ -274,9 +283,9 @@ class _Package:
         return out
 
 
-def _read_docx(path: Path) -> list[tuple[str, etree._Element]]:
+def _read_docx(path: Path, data: bytes | None = None) -> list[tuple[str, etree._Element]]:
     """(label, root element) of each part docxtpl renders: body, headers, footers, footnotes."""
-    package = _Package(path)
+    package = _Package(path, data)
     main = "word/document.xml"
     for _, rel_type, target in package.rels(""):
         if rel_type.endswith("/officeDocument"):

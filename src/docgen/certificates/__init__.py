@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from docgen.certificates.calibration import calibration_sheet
 from docgen.certificates.context import page_contexts
@@ -56,11 +57,14 @@ def certificate_pages(
     *,
     award: str | None = None,
     layouts_dir: Path | None = None,
+    layouts: dict[Any, LoadedLayout] | None = None,
 ) -> list[Page]:
     """Every certificate of the meeting (or of award group ``award``), in list order.
 
     Award groups in file order; in each, collectives then individuals as listed (individuals
-    sorted by name when the group asks for it, as on the award list).
+    sorted by name when the group asks for it, as on the award list). Each layout file is
+    loaded once; ``layouts`` is a cache a caller keeps between calls (a file is loaded again
+    when it changed on disk).
     """
     groups = record.awards
     if award is not None:
@@ -70,13 +74,15 @@ def certificate_pages(
             raise DocgenError(f'there is no award group "{award}"; the groups are: {keys}.')
     if not groups:
         raise DocgenError("the meeting file has no awards, so there are no certificates.")
-    layouts: dict[Path, LoadedLayout] = {}
+    if layouts is None:
+        layouts = {}
     pages = []
     for group in groups:
         path = layout_path(group.form, layouts_dir)
-        layout = layouts.get(path)
+        key = (path, _stamp(path))
+        layout = layouts.get(key)
         if layout is None:
-            layout = layouts[path] = load_layout(path)
+            layout = layouts[key] = load_layout(path)
         shared, recipients = page_contexts(record, group)
         pages.extend(Page(layout, group.key, shared, r) for r in recipients)
     return pages
@@ -92,6 +98,7 @@ def render_certificates(
     layouts_dir: Path | None = None,
     progress: Callable[[int], None] | None = None,
     warn: Callable[[str], None] | None = None,
+    layouts: dict[Any, LoadedLayout] | None = None,
 ) -> bytes:
     """All certificates as one PDF (bytes), one page per recipient.
 
@@ -99,9 +106,17 @@ def render_certificates(
     calibration sheet measures. ``preview`` draws each layout's background image (overlay mode
     only) so the placement can be checked on screen; never print a preview on the stock.
     """
-    pages = certificate_pages(record, award=award, layouts_dir=layouts_dir)
+    pages = certificate_pages(record, award=award, layouts_dir=layouts_dir, layouts=layouts)
     renderer = Renderer(mode=mode, offset=offset, preview=preview, warn=warn)
     return renderer.render(pages, progress)
+
+
+def _stamp(path: Path) -> tuple[int, int] | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None  # load_layout says what is wrong with it
+    return (st.st_mtime_ns, st.st_size)
 
 
 def file_slug(text: str, limit: int = 60) -> str:

@@ -19,7 +19,13 @@ from pathlib import Path
 
 from docgen.errors import DocgenError
 
-__all__ = ["docx_to_pdf", "libreoffice_to_pdf", "libreoffice_convert", "find_soffice"]
+__all__ = [
+    "docx_to_pdf",
+    "docx_bytes_to_pdf",
+    "libreoffice_to_pdf",
+    "libreoffice_convert",
+    "find_soffice",
+]
 
 
 def docx_to_pdf(
@@ -36,6 +42,23 @@ def docx_to_pdf(
     from docgen.pdf.writer import render
 
     return render(Path(src), Path(dst), font_dirs=font_dirs, warn=warn)
+
+
+def docx_bytes_to_pdf(
+    data: bytes,
+    *,
+    name: str = "document.docx",
+    font_dirs: Sequence[Path] = (),
+    warn: Callable[[str], None] | None = None,
+) -> tuple[bytes, list[str]]:
+    """Render DOCX ``data`` with the builtin engine, in memory: (PDF bytes, warnings).
+
+    ``name`` is the document's name in messages. Raises :class:`DocgenError` for bytes that
+    are not a DOCX or are damaged, as :func:`docx_to_pdf` does for a file.
+    """
+    from docgen.pdf.writer import render_bytes
+
+    return render_bytes(data, name, font_dirs=font_dirs, warn=warn)
 
 
 def find_soffice() -> str | None:

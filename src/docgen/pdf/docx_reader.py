@@ -73,18 +73,22 @@ def twips(v: str | None, default: float | None = None) -> float | None:
 _REQUIRED = ("[Content_Types].xml", "word/document.xml")
 
 
-def _read_package(path: Path) -> tuple[zipfile.ZipFile, dict[str, zipfile.ZipInfo]]:
+def _read_package(
+    source: Path | bytes, what: str
+) -> tuple[zipfile.ZipFile, dict[str, zipfile.ZipInfo]]:
     """The package, checked by docgen's one zip policy (:mod:`docgen.safezip`) before use.
 
-    The file is read once into memory, so the bytes checked are the bytes used; members are
+    A file is read once into memory, so the bytes checked are the bytes used; members are
     decompressed only when asked for (:meth:`DocxPackage.part`).
     """
-    what = str(path)
-    check_zip(path, what=what, limits=LIMITS)  # refuses a huge file before it is read
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise DocgenError(f"{what}: cannot be read ({exc.strerror}).") from None
+    if isinstance(source, bytes):
+        data = source
+    else:
+        check_zip(source, what=what, limits=LIMITS)  # refuses a huge file before it is read
+        try:
+            data = source.read_bytes()
+        except OSError as exc:
+            raise DocgenError(f"{what}: cannot be read ({exc.strerror}).") from None
     members = {i.filename: i for i in check_zip(data, what=what, limits=LIMITS)}
     missing = [name for name in _REQUIRED if name not in members]
     if missing:
@@ -285,9 +289,14 @@ class Section:
 class DocxPackage:
     """The opened package: main document, styles, numbering, theme, headers, media."""
 
-    def __init__(self, path: Path) -> None:
-        self.path = Path(path)
-        self._zip, self._members = _read_package(self.path)
+    def __init__(self, source: Path | bytes, name: str | None = None) -> None:
+        """Open a DOCX file, or DOCX ``bytes`` made in memory (``name`` then labels messages)."""
+        if isinstance(source, bytes | bytearray):
+            self.path = Path(name or "document.docx")
+            self._zip, self._members = _read_package(bytes(source), str(self.path))
+        else:
+            self.path = Path(source)
+            self._zip, self._members = _read_package(self.path, str(self.path))
         self._bytes: dict[str, bytes] = {}
         self._xml_cache: dict[str, etree._Element] = {}
         self.document = self.xml("word/document.xml")

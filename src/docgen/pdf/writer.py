@@ -186,19 +186,23 @@ class _Renderer:
         return (t.text or "") if t is not None else ""
 
 
-def render(
-    src: Path, dst: Path, font_dirs: Sequence[Path] = (), warn: Callable[[str], None] | None = None
-) -> list[str]:
-    """Convert ``src`` (DOCX) to ``dst`` (PDF); return the warnings (also passed to ``warn``)."""
+def _warnings_collector(
+    warn: Callable[[str], None] | None,
+) -> tuple[list[str], Callable[[str], None]]:
     warnings: list[str] = []
 
-    def _w(msg: str) -> None:
+    def collect(msg: str) -> None:
         if msg not in warnings:
             warnings.append(msg)
             if warn:
                 warn(msg)
 
-    pkg = DocxPackage(Path(src))
+    return warnings, collect
+
+
+def _write(
+    pkg: DocxPackage, out, font_dirs: Sequence[Path], collect: Callable[[str], None]
+) -> None:
     # Only the main document and its headers/footers can hold a page-count field.
     fielded = ["word/document.xml"] + [
         target for typ, target, _mode in pkg.rels.values() if typ in ("header", "footer")
@@ -209,14 +213,36 @@ def render(
     total = None
     if needs_total:  # first pass only counts pages
         total = _Renderer(pkg, font_dirs, lambda _m: None, None).build(io.BytesIO())
+    _Renderer(pkg, font_dirs, collect, total).build(out)
+
+
+def render(
+    src: Path, dst: Path, font_dirs: Sequence[Path] = (), warn: Callable[[str], None] | None = None
+) -> list[str]:
+    """Convert ``src`` (DOCX) to ``dst`` (PDF); return the warnings (also passed to ``warn``)."""
+    warnings, collect = _warnings_collector(warn)
+    pkg = DocxPackage(Path(src))
     dst = Path(dst)
     dst.parent.mkdir(parents=True, exist_ok=True)
     tmp = dst.with_name(dst.name + ".part")
     try:
         with open(tmp, "wb") as fh:
-            _Renderer(pkg, font_dirs, _w, total).build(fh)
+            _write(pkg, fh, font_dirs, collect)
         tmp.replace(dst)
     finally:
         if tmp.exists():
             tmp.unlink()
     return warnings
+
+
+def render_bytes(
+    data: bytes,
+    name: str = "document.docx",
+    font_dirs: Sequence[Path] = (),
+    warn: Callable[[str], None] | None = None,
+) -> tuple[bytes, list[str]]:
+    """Convert DOCX ``data`` to PDF in memory: (the PDF's bytes, the warnings)."""
+    warnings, collect = _warnings_collector(warn)
+    out = io.BytesIO()
+    _write(DocxPackage(data, name), out, font_dirs, collect)
+    return out.getvalue(), warnings
