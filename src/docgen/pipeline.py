@@ -22,7 +22,7 @@ from docgen.context import DOCUMENTS, context_for
 from docgen.errors import DocgenError
 from docgen.model import AwardGroup, MeetingRecord
 from docgen.outputs import safe_filename
-from docgen.pdf import docx_bytes_to_pdf, find_soffice, libreoffice_convert
+from docgen.pdf import FontWarning, docx_bytes_to_pdf, find_soffice, libreoffice_convert
 from docgen.render import TemplateStore
 from docgen.templates_dir import TemplateSource
 
@@ -86,6 +86,7 @@ def pdf_converter(engine: str = "builtin") -> Converter:
 
 def _builtin(items: list[tuple[str, bytes]]) -> list[tuple[bytes, list[str]]]:
     out = []
+    machine: set[str] = set()  # font warnings: once per build, not once per file
     for stem, docx in items:
         name = f"{stem}.pdf"
         try:
@@ -100,7 +101,14 @@ def _builtin(items: list[tuple[str, bytes]]) -> list[tuple[bytes, list[str]]]:
                 "Nothing was written. Build with --format docx to get the Word files, or "
                 "--pdf-engine libreoffice if LibreOffice is installed."
             ) from None
-        out.append((pdf, [f"{name}: {w}" for w in warnings]))
+        mine = []
+        for warning in warnings:
+            if not isinstance(warning, FontWarning):
+                mine.append(f"{name}: {warning}")
+            elif warning not in machine:
+                machine.add(warning)
+                mine.append(warning)
+        out.append((pdf, mine))
     return out
 
 

@@ -31,6 +31,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from docgen.certificates.layout import MM, FieldSpec, LoadedLayout, Mode
 from docgen.errors import DocgenError
+from docgen.i18n import _
 from docgen.pdf.fonts import resolve_family
 
 Warn = Callable[[str], None]
@@ -163,7 +164,7 @@ def _wrap(
     if len(lines) <= 1 or len(lines) > max_lines:
         return lines
     lo, hi = max(widths), limit
-    for _ in range(12):
+    for _step in range(12):
         mid = (lo + hi) / 2
         if len(_greedy(words, widths, space, mid)) <= len(lines):
             hi = mid
@@ -235,8 +236,10 @@ class Renderer:
                 faces = resolve_family(family)
             except LookupError:
                 raise DocgenError(
-                    f"{layout.source}: field {f.name!r} — no font found for {family!r} nor any "
-                    "substitute (Liberation Serif, DejaVu Serif); install one of them."
+                    _(
+                        "{file}: field {field!r} — no font found for {family!r}, and docgen's "
+                        "own fonts (docgen/fonts) cannot be read; reinstall docgen."
+                    ).format(file=layout.source, field=f.name, family=family)
                 ) from None
             fields.append(
                 _Field(

@@ -20,12 +20,23 @@ from pathlib import Path
 from docgen.errors import DocgenError
 
 __all__ = [
+    "FontWarning",
     "docx_to_pdf",
     "docx_bytes_to_pdf",
     "libreoffice_to_pdf",
     "libreoffice_convert",
     "find_soffice",
 ]
+
+
+class FontWarning(str):
+    """A warning about this machine's fonts rather than about one document.
+
+    It reads the same for every file of a build, so callers print it once per run, without a
+    file name (eight identical lines for eight PDFs say nothing more than one).
+    """
+
+    __slots__ = ()
 
 
 def docx_to_pdf(
