@@ -470,3 +470,231 @@ def test_per_recipient_rerun_keeps_a_hand_edited_certificate_of_a_removed_recipi
     assert not last.exists()
     backups = list(folder.glob("*.edited-*.pdf"))
     assert [b.read_bytes() for b in backups] == [b"%PDF retouched"]
+
+
+# ---------------------------------------------------------------------------------------------
+# Item 1: a number is given once per meeting, and a rebuild gets it back
+# ---------------------------------------------------------------------------------------------
+
+
+def _numbered_build(meeting: Path, register: Path, out: Path) -> Result:
+    return run(
+        "build", meeting, "-o", out, *QUICK, "--number", "auto", "--register", register, "--force"
+    )
+
+
+def test_two_meetings_with_one_file_name_get_different_numbers(tmp_path: Path) -> None:
+    from docgen.register import Register
+
+    first, second = _two_meetings(tmp_path)
+    book = tmp_path / "so-van-ban.sqlite"
+    assert _numbered_build(first, book, tmp_path / "out-a").exit_code == 0
+    assert _numbered_build(second, book, tmp_path / "out-b").exit_code == 0
+    with Register(book) as reg:
+        entries = reg.list()
+    assert [e.number for e in entries] == [1, 2]
+    assert entries[0].document != entries[1].document
+    assert str(first.resolve()) in entries[0].document
+    assert str(second.resolve()) in entries[1].document
+
+
+def test_a_rebuild_of_the_same_meeting_gets_its_numbers_back_after_edits(tmp_path: Path) -> None:
+    from docgen.register import Register
+
+    meeting = tmp_path / "cuoc-hop.yaml"
+    text = SAMPLE.read_text("utf-8")
+    meeting.write_text(text, "utf-8")
+    book = tmp_path / "so-van-ban.sqlite"
+    out = tmp_path / "out"
+    assert _numbered_build(meeting, book, out).exit_code == 0
+    with Register(book) as reg:
+        given = [(e.reference, e.document) for e in reg.list()]
+    assert len(given) == 1
+    # the clerk corrects the meeting's name and venue, and builds from another folder
+    meeting.write_text(text.replace("Hội nghị", "Hội nghị toàn thể", 1), "utf-8")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    result = run(
+        "build", "../cuoc-hop.yaml", "-o", out, *QUICK, "--number", "auto", "--register", book,
+        cwd=elsewhere,
+    )
+    assert result.exit_code == 0, result.output
+    with Register(book) as reg:
+        assert [(e.reference, e.document) for e in reg.list()] == given
+
+
+# ---------------------------------------------------------------------------------------------
+# Items 9, 20, 22: the register's entry points refuse what would corrupt a series
+# ---------------------------------------------------------------------------------------------
+
+
+def register(book: Path, *args: str) -> Result:
+    return run("register", *args, "--register", book)
+
+
+@pytest.mark.parametrize("number", ["0", "1000000", "9223372036854775807", "99999999999999999999"])
+def test_a_hand_typed_number_out_of_range_is_refused(tmp_path: Path, number: str) -> None:
+    book = tmp_path / "so.sqlite"
+    assert register(book, "assign", "UBND", "QĐ", "--profile", "state").exit_code == 0
+    result = register(book, "assign", "UBND", "QĐ", "--profile", "state", "--number", number)
+    assert_clean_failure(result, "--number", number)
+    # the series goes on as before
+    result = register(book, "assign", "UBND", "QĐ", "--profile", "state")
+    assert result.exit_code == 0 and "02/QĐ-UBND" in result.output
+
+
+@pytest.mark.parametrize("number", [0, -1, 10**6, 2**63 - 1, 10**20, True, 2.0])
+def test_the_register_api_bounds_every_number(tmp_path: Path, number: object) -> None:
+    import datetime as dt
+
+    from docgen.register import Register
+
+    with Register(tmp_path / "so.sqlite") as reg:
+        with pytest.raises(DocgenError, match="from 1 to 999999"):
+            reg.assign("UBND", "QĐ", "state", dt.date(2022, 12, 12), number=number)  # type: ignore[arg-type]
+        if isinstance(number, int) and not isinstance(number, bool):
+            with pytest.raises(DocgenError, match="from 1 to 999999"):
+                reg.find("UBND", "QĐ", "state", number)
+        assert reg.list() == []
+
+
+@pytest.mark.parametrize("reference", ["99999999999999999999/QĐ-UBND", "0/QĐ-UBND"])
+def test_voiding_a_number_out_of_range_is_a_message(tmp_path: Path, reference: str) -> None:
+    book = tmp_path / "so.sqlite"
+    assert register(book, "assign", "UBND", "QĐ", "--profile", "state").exit_code == 0
+    result = register(book, "void", reference, "--reason", "nhầm")
+    assert_clean_failure(result, "999999")
+
+
+@pytest.mark.parametrize("year", ["0", "-5", "99999999999999999999"])
+def test_listing_a_year_out_of_range_is_refused(tmp_path: Path, year: str) -> None:
+    book = tmp_path / "so.sqlite"
+    assert register(book, "assign", "UBND", "QĐ", "--profile", "state").exit_code == 0
+    assert_clean_failure(register(book, "list", "--year", year), "--year")
+
+
+def test_a_series_at_its_highest_number_stops_with_a_message(tmp_path: Path) -> None:
+    book = tmp_path / "so.sqlite"
+    args = ("assign", "UBND", "QĐ", "--profile", "state")
+    assert register(book, *args, "--number", "999999").exit_code == 0
+    assert_clean_failure(register(book, *args), "999999", "QĐ/UBND")
+
+
+def test_an_unrelated_sqlite_database_is_refused_and_left_untouched(tmp_path: Path) -> None:
+    import sqlite3
+
+    other = tmp_path / "ke-toan.sqlite"
+    with sqlite3.connect(other) as db:
+        db.execute("CREATE TABLE invoices (id INTEGER PRIMARY KEY, total REAL)")
+        db.execute("INSERT INTO invoices (total) VALUES (12.5)")
+    db.close()
+    before = other.read_bytes()
+    for args in (
+        ("assign", "UBND", "QĐ", "--profile", "state"),
+        ("next", "UBND", "QĐ", "--profile", "state"),
+        ("list",),
+    ):
+        result = register(other, *args)
+        assert_clean_failure(result, str(other), "invoices")
+    out = tmp_path / "out"
+    result = run("build", SAMPLE, "-o", out, *QUICK, "--number", "auto", "--register", other)
+    assert_clean_failure(result, str(other))
+    assert other.read_bytes() == before
+    assert not (tmp_path / "out").exists()
+
+
+def test_another_programs_database_with_docgens_table_names_is_refused(tmp_path: Path) -> None:
+    import sqlite3
+
+    other = tmp_path / "other.sqlite"
+    with sqlite3.connect(other) as db:
+        db.execute("PRAGMA application_id = 1234")
+        db.execute("CREATE TABLE series (x)")
+    db.close()
+    before = other.read_bytes()
+    assert_clean_failure(register(other, "assign", "UBND", "QĐ", "--profile", "state"), "other")
+    assert other.read_bytes() == before
+
+
+def test_a_register_made_before_the_application_id_still_opens(tmp_path: Path) -> None:
+    import sqlite3
+
+    from docgen.register import _SCHEMA, APPLICATION_ID
+
+    book = tmp_path / "old.sqlite"
+    with sqlite3.connect(book) as db:
+        db.executescript(_SCHEMA)
+        db.execute("PRAGMA user_version = 1")
+    db.close()
+    result = register(book, "assign", "UBND", "QĐ", "--profile", "state")
+    assert result.exit_code == 0, result.output
+    with sqlite3.connect(book) as db:
+        assert db.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID
+    db.close()
+
+
+@pytest.mark.parametrize(
+    ("issuer", "type_code", "profile", "fragments"),
+    [
+        ("ubnd", "QĐ", "state", ["'ubnd'", "'UBND'"]),
+        ("UBND", "qđ", "state", ["'qđ'", "QĐ?"]),
+        ("UBND", "XYZ", "state", ["'XYZ'", "TTr"]),
+        ("TU", "Tb", "party", ["'Tb'", "TB?"]),
+        ("TU", "-", "party", ["type code"]),
+    ],
+)
+def test_codes_that_would_start_a_new_series_are_refused(
+    tmp_path: Path, issuer: str, type_code: str, profile: str, fragments: list[str]
+) -> None:
+    import sqlite3
+
+    book = tmp_path / "so.sqlite"
+    valid = ("UBND", "QĐ") if profile == "state" else ("TU", "TB")
+    assert register(book, "assign", *valid, "--profile", profile).exit_code == 0
+    result = register(book, "assign", issuer, type_code, "--profile", profile)
+    assert_clean_failure(result, *fragments)
+    with sqlite3.connect(book) as db:
+        assert db.execute("SELECT count(*) FROM entries").fetchone()[0] == 1
+        assert db.execute("SELECT count(*) FROM series").fetchone()[0] == 1
+    db.close()
+
+
+@pytest.mark.parametrize(
+    ("issuer", "type_code", "printed"),
+    [("UBND", "TTr", "01/TTr-UBND"), ("UBND-VX", "-", "01/UBND-VX")],
+)
+def test_mixed_case_codes_of_the_decree_are_accepted(
+    tmp_path: Path, issuer: str, type_code: str, printed: str
+) -> None:
+    result = register(tmp_path / "so.sqlite", "assign", issuer, type_code, "--profile", "state")
+    assert result.exit_code == 0, result.output
+    assert printed in result.output
+
+
+def test_voiding_a_cong_van_number_with_a_hyphenated_issuer(tmp_path: Path) -> None:
+    book = tmp_path / "so.sqlite"
+    assert register(book, "assign", "UBND-VX", "-", "--profile", "state").exit_code == 0
+    import datetime as dt
+
+    year = str(dt.date.today().year)
+    result = register(book, "void", "01/UBND-VX", "--reason", "nhầm số", "--year", year)
+    assert result.exit_code == 0, result.output
+    assert "01/UBND-VX" in result.output and "nhầm số" in result.output
+
+
+def test_a_last_number_lowered_by_hand_is_a_clear_message(tmp_path: Path) -> None:
+    import sqlite3
+
+    book = tmp_path / "so.sqlite"
+    args = ("assign", "UBND", "QĐ", "--profile", "state")
+    for _ in range(3):
+        assert register(book, *args).exit_code == 0
+    with sqlite3.connect(book) as db:
+        db.execute("UPDATE series SET last = 1")
+    db.close()
+    result = register(book, *args)
+    assert_clean_failure(result, str(book), "QĐ/UBND", "3")
+    assert "UNIQUE" not in result.output
+    with sqlite3.connect(book) as db:
+        assert db.execute("SELECT count(*) FROM entries").fetchone()[0] == 3
+    db.close()

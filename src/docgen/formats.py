@@ -136,6 +136,7 @@ class NumberForm(_Rule):
     form: str  # "{number}/{type}-{issuer}"
     form_without_type: str | None  # a state công văn; None where every text has a type code
     pad_below: int
+    type_codes: dict[str, str] = Field(min_length=1)  # code → the type's name ("QĐ": quyết định)
     source: str
 
     @model_validator(mode="after")

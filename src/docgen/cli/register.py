@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from docgen.errors import DocgenError
-from docgen.register import ENV_VAR, Entry, Register, period_of, register_path
+from docgen.register import ENV_VAR, MAX_NUMBER, Entry, Register, period_of, register_path
 from docgen.vietnamese import document_number, format_date_short, nfc
 
 
@@ -31,6 +31,7 @@ class _DateType(click.ParamType):
 
 
 DATE = _DateType()
+YEAR = click.IntRange(1, 9999)
 
 
 def _register_option(func):
@@ -90,7 +91,7 @@ def register() -> None:
 @register.command(name="list")
 @click.option("--issuer", default=None, help="Only this issuer code.")
 @click.option("--type", "type_code", default=None, help="Only this type code.")
-@click.option("--year", type=int, default=None, help="Only this year (state profile).")
+@click.option("--year", type=YEAR, default=None, help="Only this year (state profile).")
 @click.option("--term", default=None, help="Only this term (party profile).")
 @_register_option
 def list_command(
@@ -146,7 +147,7 @@ def next_command(
 @click.option("--summary", default=None, help="Trích yếu: what the document is about.")
 @click.option(
     "--number",
-    type=click.IntRange(min=1),
+    type=click.IntRange(min=1, max=MAX_NUMBER),
     default=None,
     help="Record this number (given by hand) instead of the next one.",
 )
@@ -213,7 +214,7 @@ def parse_reference(text: str) -> list[tuple[int, str | None, str, str]]:
 @register.command(name="void")
 @click.argument("reference")
 @click.option("--reason", required=True, help="Why the number is voided (kept in the register).")
-@click.option("--year", type=int, default=None, help="State profile: the year of the number.")
+@click.option("--year", type=YEAR, default=None, help="State profile: the year of the number.")
 @click.option("--term", default=None, help="Party profile: the term of the number.")
 @_register_option
 def void_command(
@@ -227,8 +228,23 @@ def void_command(
     readings = parse_reference(reference)
     period = str(year) if year is not None else term
     with Register(register_file) as reg:
-        for number, type_code, issuer, profile in readings:
-            if reg.find(issuer, type_code, profile, number, period):  # type: ignore[arg-type]
+        chosen, first_error = None, None
+        for reading in readings:
+            number, type_code, issuer, profile = reading
+            try:
+                found = reg.find(issuer, type_code, profile, number, period)  # type: ignore[arg-type]
+            except DocgenError as exc:
+                # "12/UBND-VX" also reads as type UBND of issuer VX: not a type code, so
+                # that reading is not the one meant.
+                first_error = first_error or exc
+                continue
+            chosen = chosen or reading
+            if found:
+                chosen = reading
                 break
+        if chosen is None:
+            assert first_error is not None
+            raise first_error
+        number, type_code, issuer, profile = chosen
         entry = reg.void(issuer, type_code, profile, number, period=period, reason=reason)  # type: ignore[arg-type]
     click.echo(f"{entry.reference} ({entry.period or 'no term'}) is void: {entry.void_reason}")
