@@ -340,3 +340,18 @@ def test_a_code_the_model_accepts_is_printed_in_the_decision_number(tmp_path_fac
         "\n".join(p.text for p in Document(str(docx)).paragraphs) for docx in out.glob("*.docx")
     ]
     assert any(expected in text for text in texts), expected
+
+
+def test_spreadsheet_headers_and_kinds_typed_decomposed_are_read(tmp_path: Path) -> None:
+    from docgen.spreadsheet import read_recipients
+
+    rows = [
+        ["STT", "Tên tập thể / Họ và tên", "Chức vụ", "Đơn vị", "Loại"],
+        ["1", "Phòng Thời sự", "", "Đài Phát thanh và Truyền hình tỉnh", "TẬP THỂ"],
+        ["2", "Nông Thị Thủy", "Biên tập viên", "Đài Phát thanh và Truyền hình tỉnh", "cá nhân"],
+    ]
+    path = tmp_path / "list.csv"
+    path.write_text(nfd("\n".join(",".join(r) for r in rows) + "\n"), encoding="utf-8")
+    found = read_recipients(path)
+    assert [c.name for c in found.collectives] == ["Phòng Thời sự"]  # stored NFC
+    assert [(i.name, i.position) for i in found.individuals] == [("Nông Thị Thủy", "Biên tập viên")]
