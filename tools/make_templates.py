@@ -644,7 +644,6 @@ def decision(p: Profile) -> str:
 
 
 LIST_WIDTHS = list(_LAYOUT.list_columns_mm)
-LIST_TITLE_PT = _LAYOUT.list_title_pt
 
 
 def award_list(p: Profile) -> str:
@@ -707,14 +706,18 @@ def award_list(p: Profile) -> str:
         [
             header_block(p, number=False, date=False),
             para(
-                run("DANH SÁCH {{ list_who }} ĐƯỢC TẶNG {{ form_upper }}", LIST_TITLE_PT, b=True),
-                pt=LIST_TITLE_PT,
+                run(
+                    "DANH SÁCH {{ list_who }} ĐƯỢC TẶNG {{ form_upper }}",
+                    p.rules.elements.list_title.pt,
+                    b=True,
+                ),
+                pt=p.rules.elements.list_title.pt,
                 before=18,
                 keep_next=True,
             ),
             para(
-                run("CỦA {{ authority_upper }}", LIST_TITLE_PT, b=True),
-                pt=LIST_TITLE_PT,
+                run("CỦA {{ authority_upper }}", p.rules.elements.list_title.pt, b=True),
+                pt=p.rules.elements.list_title.pt,
                 keep_next=True,
             ),
             para(

@@ -86,6 +86,7 @@ class Elements(_Rule):
     place_date: Element
     type_name: Element
     summary: Element
+    list_title: Element  # DANH SÁCH … (a list attached to a decision)
     body: Element
     signer_prefix: Element
     signer_position: Element
@@ -249,13 +250,25 @@ class Layout(_Rule):
     signature_columns_mm: tuple[float, float]
     header_distance_mm: float
     list_columns_mm: tuple[float, ...]
-    list_title_pt: float
+    source: str
+
+
+class Kind(_Rule):
+    """A kind of document: its type name and code, and which parts it carries."""
+
+    name: str | None  # "THÔNG BÁO"; None for a công văn
+    code: str | None  # "TB"
+    number: bool = True
+    place_date: bool = True
+    signer: bool = True
+    recipients: bool = True
     source: str
 
 
 class FormatRules(_Rule):
     date: DateForm
     layout: Layout
+    kinds: dict[str, Kind] = Field(min_length=1)
     profiles: dict[str, Profile] = Field(min_length=1)
 
     @model_validator(mode="after")

@@ -18,17 +18,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from docgen.certificates import MODES as CERTIFICATE_MODES
 from docgen.context import DOCUMENTS, context_for
 from docgen.errors import DocgenError
 from docgen.model import AwardGroup, MeetingRecord
 from docgen.outputs import safe_filename
+from docgen.pdf import ENGINES as PDF_ENGINES
 from docgen.pdf import FontWarning, docx_bytes_to_pdf, find_soffice, libreoffice_convert
 from docgen.render import TemplateStore
 from docgen.templates_dir import TemplateSource
 
 FORMATS = ("docx", "pdf")
-PDF_ENGINES = ("builtin", "libreoffice")
-CERTIFICATE_MODES = ("overlay", "full")
 
 # Output names a clerk can sort and tell apart: ASCII, no diacritics, numbered in the order
 # the documents are issued. The award key (already [a-z0-9_-]) tells groups apart.

@@ -9,29 +9,52 @@ edits; a calibration sheet tells the printer's offset, which every page is then 
 
 Public API: :func:`render_certificates` (one PDF), :func:`render_per_recipient` (one PDF each),
 :func:`certificate_pages`, :func:`calibration_sheet`, :func:`load_layout`.
+
+The package imports its parts only when they are used (:func:`__getattr__`): a build that
+makes no certificate, or ``docgen awards check``, never loads the layout, drawing and
+calibration code; the names below are cheap to import.
 """
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Literal
 
-from docgen.certificates.calibration import calibration_sheet
-from docgen.certificates.context import page_contexts
-from docgen.certificates.layout import (
-    LAYOUT_FOR_FORM,
-    MODES,
-    LoadedLayout,
-    Mode,
-    builtin_dir,
-    layout_path,
-    load_layout,
-)
-from docgen.certificates.render import Page, Renderer, fit
 from docgen.errors import DocgenError
-from docgen.model import MeetingRecord
-from docgen.outputs import safe_filename
+
+if TYPE_CHECKING:
+    from docgen.certificates.layout import LoadedLayout
+    from docgen.certificates.render import Page
+    from docgen.model import MeetingRecord
+
+Mode = Literal["overlay", "full"]
+MODES: tuple[Mode, ...] = ("overlay", "full")
+
+#: Which layout file prints which form of award.
+LAYOUT_FOR_FORM = {"Bằng khen": "bang-khen", "Giấy khen": "giay-khen"}
+
+# Public name → the module that defines it, imported on first use.
+_LAZY = {
+    "calibration_sheet": "docgen.certificates.calibration",
+    "page_contexts": "docgen.certificates.context",
+    "LoadedLayout": "docgen.certificates.layout",
+    "builtin_dir": "docgen.certificates.layout",
+    "layout_path": "docgen.certificates.layout",
+    "load_layout": "docgen.certificates.layout",
+    "Page": "docgen.certificates.render",
+    "Renderer": "docgen.certificates.render",
+    "fit": "docgen.certificates.render",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'docgen.certificates' has no attribute {name!r}")
+    return getattr(importlib.import_module(module), name)
+
 
 __all__ = [
     "LAYOUT_FOR_FORM",
@@ -66,6 +89,10 @@ def certificate_pages(
     loaded once; ``layouts`` is a cache a caller keeps between calls (a file is loaded again
     when it changed on disk).
     """
+    from docgen.certificates.context import page_contexts
+    from docgen.certificates.layout import layout_path, load_layout
+    from docgen.certificates.render import Page
+
     groups = record.awards
     if award is not None:
         groups = [g for g in groups if g.key == award]
@@ -106,6 +133,8 @@ def render_certificates(
     calibration sheet measures. ``preview`` draws each layout's background image (overlay mode
     only) so the placement can be checked on screen; never print a preview on the stock.
     """
+    from docgen.certificates.render import Renderer
+
     pages = certificate_pages(record, award=award, layouts_dir=layouts_dir, layouts=layouts)
     renderer = Renderer(mode=mode, offset=offset, preview=preview, warn=warn)
     return renderer.render(pages, progress)
@@ -121,6 +150,8 @@ def _stamp(path: Path) -> tuple[int, int] | None:
 
 def file_slug(text: str, limit: int = 60) -> str:
     """ASCII file-name part: 'Ban Tuyên giáo Huyện ủy Cao Lộc' → 'ban-tuyen-giao-huyen-uy-cao-loc'."""
+    from docgen.outputs import safe_filename
+
     return safe_filename(text, max_length=limit, default="x")
 
 
@@ -136,6 +167,8 @@ def render_per_recipient(
     warn: Callable[[str], None] | None = None,
 ) -> list[tuple[str, bytes]]:
     """One PDF per recipient: ``(file name, bytes)``, names ``NNN-<group>-<name>.pdf`` in order."""
+    from docgen.certificates.render import Renderer
+
     pages = certificate_pages(record, award=award, layouts_dir=layouts_dir)
     renderer = Renderer(mode=mode, offset=offset, preview=preview, warn=warn)
     width = max(3, len(str(len(pages))))

@@ -24,6 +24,7 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A3, A4, A5
 
 from docgen import templates_dir
+from docgen.certificates import LAYOUT_FOR_FORM, MODES, Mode
 from docgen.errors import DocgenError
 from docgen.i18n import _
 from docgen.loader import (
@@ -44,15 +45,11 @@ from docgen.vietnamese import (
     upper,
 )
 
-Mode = Literal["overlay", "full"]
-MODES: tuple[Mode, ...] = ("overlay", "full")
 MM = 72 / 25.4  # points per millimetre
 
 #: The names a field's template can use.
 CONTEXT_NAMES = ("recipient", "award", "meeting", "issuer")
 
-#: Which layout file prints which form of award.
-LAYOUT_FOR_FORM = {"Bằng khen": "bang-khen", "Giấy khen": "giay-khen"}
 
 _PAGE_SIZES = {"A3": A3, "A4": A4, "A5": A5}
 

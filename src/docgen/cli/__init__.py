@@ -13,6 +13,7 @@ prints the traceback instead, for whoever fixes docgen).
 from __future__ import annotations
 
 import datetime as dt
+import gettext
 import importlib
 import os
 import sys
@@ -21,6 +22,7 @@ import traceback
 from pathlib import Path
 
 import click
+from click.utils import make_default_short_help
 
 from docgen import __version__
 from docgen.errors import DocgenError
@@ -28,20 +30,45 @@ from docgen.i18n import _
 
 INTERNAL_ERROR = 3
 
-# Command name → the module defining it (as an attribute of that name). Modules are imported
-# only when their command runs, so `docgen pdf` does not pay for the build and certificate
-# machinery it never uses.
-COMMAND_MODULES = {
-    "validate": "docgen.cli.meeting",
-    "new": "docgen.cli.meeting",
-    "build": "docgen.cli.build",
-    "templates": "docgen.cli.templates",
-    "pdf": "docgen.cli.pdf",
-    "doctor": "docgen.cli.pdf",
-    "certificates": "docgen.cli.certificates",
-    "awards": "docgen.cli.certificates",
-    "register": "docgen.cli.register",
+# Command name → the module defining it (as an attribute of that name), and the first
+# paragraph of its help, which `docgen --help` lists. Modules are imported only when their
+# command runs, so `docgen pdf` does not pay for the build and certificate machinery it never
+# uses, and `docgen --help` imports none of them (a test keeps each summary equal to its
+# command's own help).
+COMMANDS = {
+    "validate": ("docgen.cli.meeting", "Check MEETING.yaml and print what it holds."),
+    "new": (
+        "docgen.cli.meeting",
+        "Write a commented skeleton meeting file to PATH, ready to fill in.",
+    ),
+    "build": (
+        "docgen.cli.build",
+        "Make the minutes, the conclusion notice, and a decision and a list per award group.",
+    ),
+    "templates": (
+        "docgen.cli.templates",
+        "List, copy and check the Word templates of the documents.",
+    ),
+    "pdf": ("docgen.cli.pdf", "Convert DOCX FILES to PDF."),
+    "doctor": (
+        "docgen.cli.pdf",
+        "Show which fonts the PDF engine uses and whether LibreOffice is available.",
+    ),
+    "certificates": (
+        "docgen.cli.certificates",
+        "Print a bằng khen / giấy khen for every award recipient of MEETING.yaml.",
+    ),
+    "awards": ("docgen.cli.certificates", "Award lists kept in spreadsheets."),
+    "register": (
+        "docgen.cli.register",
+        "The register of outgoing documents (sổ đăng ký văn bản đi).",
+    ),
+    "check": (
+        "docgen.cli.check",
+        "Check the format of Word documents (.docx) against the official rules.",
+    ),
 }
+COMMAND_MODULES = {name: module for name, (module, _summary) in COMMANDS.items()}
 
 
 def _step(exc: BaseException) -> str:
@@ -127,6 +154,15 @@ class DocgenGroup(click.Group):
         command = getattr(importlib.import_module(module), cmd_name)
         assert isinstance(command, click.Command), f"{module}.{cmd_name} is not a command"
         return command
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The command list from :data:`COMMANDS`, laid out as Click would, importing none."""
+        names = self.list_commands(ctx)
+        limit = formatter.width - 6 - max(len(name) for name in names)
+        rows = [(name, make_default_short_help(COMMANDS[name][1], limit)) for name in names]
+        # Click's own heading, through the same gettext call Click uses.
+        with formatter.section(gettext.gettext("Commands")):
+            formatter.write_dl(rows)
 
     def invoke(self, ctx: click.Context):  # type: ignore[override]
         try:

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import click
 
-from docgen.build import CERTIFICATE_MODES, PDF_ENGINES
-from docgen.build import build as run_build
+from docgen.certificates import MODES as CERTIFICATE_MODES
 from docgen.cli.options import echo_backups, echo_warning, force_option
 from docgen.context import DOCUMENTS
+from docgen.pdf import ENGINES as PDF_ENGINES
 
 
 @click.command()
@@ -79,6 +79,8 @@ def build(
     All files are written, or none: a broken template or a bad field stops the build before
     anything changes on disk.
     """
+    from docgen.build import build as run_build
+
     result = run_build(
         meeting,
         output=output,

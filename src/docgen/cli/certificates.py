@@ -9,21 +9,12 @@ from pathlib import Path
 
 import click
 
-from docgen.certificates import (
-    LAYOUT_FOR_FORM,
-    MODES,
-    calibration_sheet,
-    layout_path,
-    load_layout,
-    render_certificates,
-    render_per_recipient,
-)
+# Only the cheap names at import time: each command below imports what it runs, so
+# `docgen awards check` never loads the certificate drawing code, nor the certificates the
+# spreadsheet reader.
+from docgen.certificates import MODES
 from docgen.cli.options import echo_backups, echo_warning, force_option
 from docgen.errors import DocgenError
-from docgen.identity import meeting_key
-from docgen.loader import load_meeting
-from docgen.outputs import default_output_folder, transaction
-from docgen.spreadsheet import describe, read_recipients
 
 
 def parse_offset(text: str | None) -> tuple[float, float]:
@@ -110,6 +101,11 @@ def certificates(
     giay-khen.yaml). Print `docgen certificates --calibration` once per printer to find
     --offset.
     """
+    from docgen.certificates import render_certificates, render_per_recipient
+    from docgen.identity import meeting_key
+    from docgen.loader import load_meeting
+    from docgen.outputs import default_output_folder, transaction
+
     shift = parse_offset(offset)
     if calibration:
         _calibration(output, layouts, shift, mode)
@@ -158,6 +154,9 @@ def certificates(
 def _calibration(
     output: Path | None, layouts: Path | None, shift: tuple[float, float], mode: str
 ) -> None:
+    from docgen.certificates import LAYOUT_FOR_FORM, calibration_sheet, layout_path, load_layout
+    from docgen.outputs import transaction
+
     loaded = [load_layout(layout_path(form, layouts)) for form in LAYOUT_FOR_FORM]
     target = output or Path("output") / "calibration.pdf"
     if target.suffix.lower() != ".pdf":
@@ -192,6 +191,8 @@ def check(
     Every problem is reported with its file, sheet, row and column; the exit status is 2 when
     there is any.
     """
+    from docgen.spreadsheet import describe, read_recipients
+
     found = read_recipients(
         file,
         sheet=sheet,

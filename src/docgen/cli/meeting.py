@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from importlib.resources import files
 from pathlib import Path
 
 import click
@@ -12,7 +11,6 @@ from docgen.errors import DocgenError
 from docgen.i18n import _
 from docgen.loader import load_meeting
 from docgen.model import MeetingRecord
-from docgen.outputs import atomic_write
 from docgen.vietnamese import document_number, format_counts, format_date
 
 PROFILE_NAMES = {
@@ -78,6 +76,8 @@ SKELETON = "skeleton.yaml"
 
 
 def skeleton_text() -> str:
+    from importlib.resources import files
+
     return files("docgen").joinpath(SKELETON).read_text(encoding="utf-8")
 
 
@@ -95,5 +95,7 @@ def new(path: Path, force: bool) -> None:
             f"{path} already exists; docgen will not overwrite it. Choose another name, "
             "or add --force to replace it."
         )
+    from docgen.outputs import atomic_write  # `new` only: validate writes nothing
+
     atomic_write(path, skeleton_text().encode("utf-8"))
     click.echo(f"Wrote {path}. Fill it in, then run: docgen validate {path}")

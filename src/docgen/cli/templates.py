@@ -6,12 +6,8 @@ from pathlib import Path
 
 import click
 
-from docgen import templatecheck
-from docgen.context import context_for, known_variables
 from docgen.errors import DocgenError
 from docgen.i18n import _
-from docgen.loader import load_meeting
-from docgen.outputs import atomic_write
 from docgen.templates_dir import (
     DESCRIPTIONS,
     PROFILES,
@@ -59,6 +55,8 @@ def init(folder: Path) -> None:
     Nothing is overwritten: if any of the files is already there, nothing is copied. Build
     from the folder you made it in (it is then ./templates) or pass --templates FOLDER.
     """
+    from docgen.outputs import atomic_write
+
     root = builtin_dir()
     files = _builtin_files()
     existing = [folder / rel for rel in files if (folder / rel).exists()]
@@ -113,6 +111,11 @@ def check(folder: Path | None, meeting: Path | None) -> None:
     Reports Jinja syntax errors, unknown variables, tags Word split across runs and
     unbalanced {%tr %} / {%p %} blocks, each with where to find it. Exit status 1 if any.
     """
+    # Imported here: `templates list` and `init` need neither the checker nor the model.
+    from docgen import templatecheck
+    from docgen.context import context_for, known_variables
+    from docgen.loader import load_meeting
+
     if folder is not None and not Path(folder).is_dir():
         raise DocgenError(
             _("{folder}: no such folder; give the folder that holds your templates.").format(

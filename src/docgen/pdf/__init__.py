@@ -20,6 +20,7 @@ from pathlib import Path
 from docgen.errors import DocgenError
 
 __all__ = [
+    "ENGINES",
     "FontWarning",
     "docx_to_pdf",
     "docx_bytes_to_pdf",
@@ -27,6 +28,9 @@ __all__ = [
     "libreoffice_convert",
     "find_soffice",
 ]
+
+ENGINES = ("builtin", "libreoffice")
+"""The PDF engines a build can use: docgen's own, or LibreOffice where installed."""
 
 
 class FontWarning(str):
