@@ -15,7 +15,7 @@ import re
 from difflib import get_close_matches
 from functools import lru_cache
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 import jinja2
 import jinja2.meta
