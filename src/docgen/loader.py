@@ -159,7 +159,24 @@ def parse_yaml(
             return out
         if isinstance(n, yaml.SequenceNode):
             return [build(item, (*path, i)) for i, item in enumerate(n.value)]
-        value = loader.construct_object(n, deep=True)
+        try:
+            value = loader.construct_object(n, deep=True)
+        except (ValueError, TypeError, ArithmeticError, LookupError):
+            # PyYAML raises these bare for an explicit tag its value does not fit: '!!int x'.
+            mark = values[path]
+            raise DocgenError(
+                _(
+                    "{file}, line {line}, column {column}: {field} — {value!r} cannot be read "
+                    "as {tag}; remove the tag or correct the value."
+                ).format(
+                    file=source,
+                    line=mark.line,
+                    column=mark.column,
+                    field=_dotted(path),
+                    value=n.value,
+                    tag=n.tag.replace("tag:yaml.org,2002:", "!!"),
+                )
+            ) from None
         if isinstance(value, str) and not value.isascii():
             value = unicodedata.normalize("NFC", value)
         if notes is not None and isinstance(value, str) and path[-1:] != ("<key>",):

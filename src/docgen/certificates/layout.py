@@ -69,7 +69,8 @@ Color = Annotated[str, AfterValidator(_check_color)]
 
 
 class Spec(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # '!!float .nan' or '1e999' in a layout would put 'nan' operators into the PDF.
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class Page(Spec):
