@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
 import shutil
+import zipfile
+from io import BytesIO
 from pathlib import Path
 
 import pytest
@@ -22,3 +25,19 @@ needs_pdftotext = pytest.mark.skipif(
 @pytest.fixture
 def sample_path() -> Path:
     return SAMPLE
+
+
+# Save times: the only bytes allowed to differ between two makings of one document (the zip's
+# member dates, Word's created/modified properties).
+_SAVE_TIMES = re.compile(rb"(<dcterms:(created|modified)[^>]*>)[^<]*(</dcterms:\2>)")
+
+
+def docx_parts(data: bytes) -> dict[str, bytes]:
+    """A DOCX's parts by name, in zip order, with the save times blanked."""
+    with zipfile.ZipFile(BytesIO(data)) as archive:
+        return {
+            name: _SAVE_TIMES.sub(rb"\1\3", archive.read(name))
+            if name.startswith("docProps/")
+            else archive.read(name)
+            for name in archive.namelist()
+        }

@@ -86,19 +86,47 @@ def sample_docs(tmp_path_factory) -> list[Path]:
     return docs
 
 
+# The kind each of the sample's documents must be recognised as, by its file name's number.
+SAMPLE_KINDS = {
+    "01": "minutes",
+    "02": "notice",
+    "03": "decision",
+    "04": "list",
+    "06": "invitation",
+    "07": "programme",
+    "08": "proposal",
+}
+
+
 def test_every_document_docgen_builds_for_the_sample_passes(sample_docs) -> None:
     for path in sample_docs:
         result = check_file(path)
         assert _errors(result) == [], (path.name, result.findings)
-        # It recognised what it checked.
-        assert result.profile in ("state", "party") and result.profile_reason
-        assert result.kind in ("minutes", "notice", "decision", "list"), path.name
+        expected = SAMPLE_KINDS.get(path.name[:2])
+        if expected is None:  # the news item is not an official document, and says so
+            assert [f.code for f in result.findings] == ["not-official"], path.name
+            continue
+        # It recognised what it checked, and found the parts that kind of document has.
+        assert result.profile in ("state", "party") and result.profile_reason, path.name
+        assert result.kind == expected, path.name
+        assert not [f for f in result.findings if f.code.endswith("-missing")], path.name
 
 
 def test_cli_passes_the_sample_with_exit_0(sample_docs) -> None:
     result = CliRunner().invoke(main, ["check", *map(str, sample_docs)])
     assert result.exit_code == 0, result.output
     assert result.output.count(".docx:") == len(sample_docs)
+
+
+def test_a_news_item_is_not_taken_for_an_official_document(tmp_path) -> None:
+    doc = Document()
+    doc.add_paragraph("Hội nghị tổng kết công tác năm 2022")
+    doc.add_paragraph(
+        "Sáng thứ Hai, ngày 12 tháng 12 năm 2022, Ban Tuyên giáo Tỉnh ủy tổ chức hội nghị."
+    )
+    doc.save(tmp_path / "tin.docx")
+    result = check_file(tmp_path / "tin.docx")
+    assert [(f.code, f.severity) for f in result.findings] == [("not-official", "warning")]
 
 
 @pytest.mark.parametrize("layout", ["table", "tabs"])
@@ -175,9 +203,11 @@ def test_fix_corrects_the_copy_and_keeps_every_other_word(tmp_path, layout, faul
 def test_fix_leaves_what_it_cannot_fix_and_says_so(tmp_path) -> None:
     path = make_state(tmp_path / "draft.docx", fault="signer-prefix")
     result = fix_file(path)
-    assert result.changes == []
+    assert result.changes == [] and result.fixed is None
+    assert not fixed_path(path).exists()  # no copy that would only repeat the file
     assert [f.code for f in result.left] == ["signer-prefix"]
-    assert "KT GIÁM ĐỐC" in " ".join(_words(result.fixed))
+    cli = CliRunner().invoke(main, ["check", "--fix", str(path)])
+    assert cli.exit_code == 1 and "KT GIÁM ĐỐC" in cli.output
 
 
 def test_fix_refuses_to_replace_a_corrected_copy_without_force(tmp_path) -> None:
@@ -255,9 +285,14 @@ def test_libreoffice_round_trip_and_fixed_page_count(tmp_path) -> None:
     assert ("signer-prefix", "signer_prefix") in _errors(check_file(saved / "party.docx"))
 
     fixes = []
-    for fault in ("margin-left-20", "body-12pt", "recipients-14pt", "font-arial-style"):
+    for fault in sorted(FIXABLE):
         draft = make_state(made / f"{fault}.docx", fault=fault)
         fixes += [draft, fix_file(draft).fixed]
+    draft = make_state(made / "all.docx", layout="tabs", fault=FIXABLE)
+    every = fix_file(draft)
+    assert every.fixed is not None and _errors(check_file(every.fixed)) == []
+    assert _words(every.fixed) == _words(make_state(made / "clean-tabs.docx", layout="tabs"))
+    fixes += [draft, every.fixed]
     pdfs = tmp_path / "pdf"
     subprocess.run(
         ["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(pdfs), *map(str, fixes)],
@@ -268,3 +303,70 @@ def test_libreoffice_round_trip_and_fixed_page_count(tmp_path) -> None:
     for draft, fixed in zip(fixes[::2], fixes[1::2], strict=True):
         pages = len(PdfReader(pdfs / f"{draft.stem}.pdf").pages)
         assert len(PdfReader(pdfs / f"{fixed.stem}.pdf").pages) <= pages, draft.name
+
+
+def test_a_plain_word_letter_is_read_as_a_cong_van(tmp_path) -> None:
+    """Typed in Word's defaults (theme font, Normal style, tabs, a numbered list): a công văn
+    has no type name, its 'V/v' summary and 'Kính gửi' line are not body text, and every
+    element inherits the theme's font and size from the styles."""
+    doc = Document()
+    for text in (
+        "ỦY BAN NHÂN DÂN\tCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        "TỈNH LẠNG SƠN\tĐộc lập - Tự do - Hạnh phúc",
+        "Số: 12/UBND-VX\tLạng Sơn, ngày 05 tháng 3 năm 2022",
+        "V/v tổ chức hội nghị",
+        "Kính gửi: Sở Nội vụ",
+    ):
+        doc.add_paragraph(text)
+    doc.add_paragraph("Nội dung thứ nhất của công văn.", style="List Number")
+    doc.add_paragraph("Nội dung thứ hai của công văn./.", style="List Number")
+    for text in ("Nơi nhận:", "- Như trên;", "- Lưu: VT, VX."):
+        doc.add_paragraph(text)
+    path = tmp_path / "cong-van.docx"
+    doc.save(path)
+    result = check_file(path)
+    assert (result.profile, result.kind) == ("state", "letter")
+    body = [f for f in result.findings if f.element == "body"]
+    assert body and all(w.paragraph in (6, 7) for f in body for w in f.where)
+    font = next(f for f in result.findings if f.code == "font")
+    assert font.found not in ("Times New Roman", None) and font.severity == "error"
+    issuer = [f.where[0].paragraph for f in result.findings if f.element == "issuer"]
+    assert set(issuer) == {1, 2}  # 'ỦY BAN NHÂN DÂN' / 'TỈNH LẠNG SƠN': one issuer, two lines
+    assert "page-number-missing" in [f.code for f in result.findings]
+    assert [f for f in result.findings if f.code == "number-form"] == []
+
+
+def test_each_authority_line_of_a_double_prefix_is_checked(tmp_path) -> None:
+    """'TM. ỦY BAN NHÂN DÂN' over 'KT CHỦ TỊCH': the second line's missing dot is caught there."""
+    path = make_state(tmp_path / "clean.docx")
+    doc = Document(str(path))
+    cell = doc.tables[1].cell(0, 1)
+    first = cell.paragraphs[0]
+    first.runs[0].text = "KT CHỦ TỊCH"
+    above = first.insert_paragraph_before("TM. ỦY BAN NHÂN DÂN")
+    above.alignment = first.alignment
+    above.runs[0].bold = True
+    above.runs[0].font.size = first.runs[0].font.size
+    doc.save(path)
+    result = check_file(path)
+    assert [(f.code, f.excerpt, f.where[0].paragraph) for f in result.findings] == [
+        ("signer-prefix", "KT CHỦ TỊCH", 2)
+    ]
+
+
+def test_title_and_motto_in_one_paragraph_with_a_line_break(tmp_path) -> None:
+    """Shift+Enter between the national title and the motto: two elements, each checked."""
+    path = make_state(tmp_path / "clean.docx")
+    doc = Document(str(path))
+    cell = doc.tables[0].cell(0, 1)
+    title, motto = cell.paragraphs[0], cell.paragraphs[1]
+    title.runs[0].add_break()
+    moved = title.add_run(motto.runs[0].text)
+    moved.bold, moved.font.size = True, motto.runs[0].font.size
+    motto._p.getparent().remove(motto._p)
+    doc.save(path)
+    assert check_file(path).findings == []
+    moved.font.size = title.runs[0].font.size  # the motto at 13 pt is still allowed …
+    moved.bold = False  # … but not in regular weight
+    doc.save(path)
+    assert [(f.code, f.element) for f in check_file(path).findings] == [("bold", "motto")]

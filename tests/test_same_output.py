@@ -9,8 +9,6 @@ fingerprint would go stale with every template edit; this reference follows the 
 
 from __future__ import annotations
 
-import re
-import zipfile
 from collections import Counter
 from io import BytesIO
 from pathlib import Path
@@ -19,7 +17,7 @@ import pdfplumber
 import pytest
 from docxtpl import DocxTemplate
 
-from conftest import SAMPLE
+from conftest import SAMPLE, docx_parts
 from docgen import sandbox
 from docgen.build import build
 from docgen.context import DOCUMENTS, context_for
@@ -29,9 +27,6 @@ from docgen.pipeline import plan
 from docgen.render import _adopt_core_properties
 from docgen.safezip import open_docx_safely
 from docgen.templates_dir import resolve
-
-# Word's own save times: the only parts of a document allowed to differ between two builds.
-_TIMES = re.compile(rb"(<dcterms:(created|modified)[^>]*>)[^<]*(</dcterms:\2>)")
 
 
 def reference_documents(folder: Path) -> dict[str, bytes]:
@@ -52,16 +47,6 @@ def reference_documents(folder: Path) -> dict[str, bytes]:
         out[docx.name] = docx.read_bytes()
         out[f"{job.stem}.pdf"] = docx.with_suffix(".pdf").read_bytes()
     return out
-
-
-def docx_parts(data: bytes) -> dict[str, bytes]:
-    with zipfile.ZipFile(BytesIO(data)) as archive:
-        return {
-            name: _TIMES.sub(rb"\1\3", archive.read(name))
-            if name.startswith("docProps/")
-            else archive.read(name)
-            for name in archive.namelist()
-        }
 
 
 def pdf_text(data: bytes) -> tuple[int, list[str]]:

@@ -475,8 +475,11 @@ def folder_lock(folder: Path, *, timeout: float = DEFAULT_LOCK_TIMEOUT) -> Itera
 def _safe_relative(name: str) -> bool:
     """Whether a name read from a manifest stays inside its folder (the file may be tampered)."""
     parts = name.split("/")
-    return bool(name) and not name.startswith("/") and "\\" not in name and all(
-        part not in ("", ".", "..") and ":" not in part for part in parts
+    return (
+        bool(name)
+        and not name.startswith("/")
+        and "\\" not in name
+        and all(part not in ("", ".", "..") and ":" not in part for part in parts)
     )
 
 
@@ -888,9 +891,7 @@ class OutputSet:
                 _(
                     "{folder}: writing stopped part-way ({reason}). Already replaced: {done}. "
                     "The others are unchanged. Fix the cause and run the command again."
-                ).format(
-                    folder=self.folder, reason=_os_message(exc), done=", ".join(done) or "-"
-                )
+                ).format(folder=self.folder, reason=_os_message(exc), done=", ".join(done) or "-")
             ) from None
         for parent in {(self.folder / name).parent for name in self.staged}:
             _fsync_dir(parent)

@@ -211,10 +211,34 @@ def make(
         raise ValueError(f"certificates={certificates!r}; expected one of {CERTIFICATE_MODES}")
     if templates.source is None:
         raise ValueError("make() needs a TemplateStore bound to a TemplateSource")
-    jobs = plan(record, templates.source, documents)
+    made = render_jobs(
+        record, templates, plan(record, templates.source, documents), formats, convert=convert
+    )
+    if certificates is not None and record.awards:
+        name, data = make_certificates(
+            record, certificates, warn=made.warnings.append, layouts=certificate_layouts
+        )
+        made.files[name] = data
+    return made
+
+
+def render_jobs(
+    record: MeetingRecord,
+    templates: TemplateStore,
+    jobs: list[Job],
+    formats: Iterable[str] = FORMATS,
+    *,
+    convert: Converter | None = None,
+) -> Made:
+    """The files of planned ``jobs`` in ``formats``: what :func:`make` does for documents.
+
+    A warm caller passes one job to re-make one document; its template is checked against
+    the job's context (again only when the shape of the context changed).
+    """
+    formats = tuple(formats)
     contexts = [context_for(record, job.document, job.group) for job in jobs]
     check_templates(jobs, contexts, templates)
-    made = Made({}, jobs)
+    made = Made({}, list(jobs))
     rendered = [
         (job.stem, templates.render(templates.load(job.template), context))
         for job, context in zip(jobs, contexts, strict=True)
@@ -227,14 +251,27 @@ def make(
         for (stem, _), (pdf, warnings) in zip(rendered, convert(rendered), strict=True):
             made.files[f"{stem}.pdf"] = pdf
             made.warnings.extend(warnings)
-    if certificates is not None and record.awards:
-        # Imported here: a build that makes no certificate never loads their layout code.
-        from docgen.certificates import render_certificates
-
-        made.files[f"{CERTIFICATES_STEM}-{certificates}.pdf"] = render_certificates(
-            record, mode=certificates, warn=made.warnings.append, layouts=certificate_layouts
-        )
     return made
+
+
+def certificates_name(mode: str) -> str:
+    """The file name of a build's certificates in ``mode``."""
+    return f"{CERTIFICATES_STEM}-{mode}.pdf"
+
+
+def make_certificates(
+    record: MeetingRecord,
+    mode: str,
+    *,
+    warn: Callable[[str], None] | None = None,
+    layouts: dict[Any, Any] | None = None,
+) -> tuple[str, bytes]:
+    """Every recipient's certificate as one PDF: (file name, bytes)."""
+    # Imported here: a build that makes no certificate never loads their layout code.
+    from docgen.certificates import render_certificates
+
+    data = render_certificates(record, mode=mode, warn=warn, layouts=layouts)  # type: ignore[arg-type]
+    return certificates_name(mode), data
 
 
 __all__ = [
@@ -246,9 +283,12 @@ __all__ = [
     "Converter",
     "Job",
     "Made",
+    "certificates_name",
     "check_templates",
     "choose",
     "make",
+    "make_certificates",
+    "render_jobs",
     "pdf_converter",
     "plan",
 ]

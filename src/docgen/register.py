@@ -394,9 +394,7 @@ class Register:
                     "{highest} is already given; the register file was changed outside docgen. "
                     "No number was given. Restore the register from a backup, or set the "
                     "series' last number back to {highest}."
-                ).format(
-                    path=self.path, series=_describe(series), last=last, highest=highest
-                )
+                ).format(path=self.path, series=_describe(series), last=last, highest=highest)
             )
 
     @staticmethod

@@ -13,6 +13,7 @@ import re
 import threading
 import traceback
 import zipfile
+from collections import OrderedDict
 from io import BytesIO
 from pathlib import Path
 from typing import Any
@@ -92,6 +93,42 @@ def _adopt_core_properties(tpl: DocxTemplate) -> None:
             return
 
 
+class _Template(DocxTemplate):
+    """docxtpl with the work that depends only on the template done once per store.
+
+    ``patch_xml`` (docxtpl's regex clean-up of a part's XML before Jinja sees it) is a pure
+    function of the part's text, which is the same for every document made from the template,
+    so its result is kept by that text; ``resolve_listing`` (tabs, line and page breaks typed
+    into values) has nothing to do when the rendered part holds none of those characters.
+    """
+
+    def __init__(self, data: bytes, patched: OrderedDict[str, str], lock: threading.Lock) -> None:
+        super().__init__(BytesIO(data))
+        self._patched = patched
+        self._patched_lock = lock
+
+    def patch_xml(self, src_xml: str) -> str:
+        with self._patched_lock:
+            done = self._patched.get(src_xml)
+            if done is not None:
+                self._patched.move_to_end(src_xml)
+                return done
+        done = super().patch_xml(src_xml)
+        with self._patched_lock:
+            self._patched[src_xml] = done
+            while len(self._patched) > _PATCHED_MAX:
+                self._patched.popitem(last=False)
+        return done
+
+    def resolve_listing(self, xml: str) -> str:
+        if not any(c in xml for c in "\t\a\n\f"):
+            return xml  # docxtpl would rewrite nothing: it only replaces these four characters
+        return super().resolve_listing(xml)
+
+
+_PATCHED_MAX = 64
+
+
 class LoadedTemplate:
     """One template file, read once: the bytes that are checked are the bytes rendered.
 
@@ -164,6 +201,7 @@ class TemplateStore:
         # second document of the same template cheap.
         self.environment = environment or sandbox.make_environment()
         self._loaded: dict[Path, LoadedTemplate] = {}
+        self._patched: OrderedDict[str, str] = OrderedDict()
         self._checked: dict[tuple[Path, tuple[int, int, int], Any], list[Any]] = {}
         self._lock = threading.Lock()
 
@@ -212,7 +250,7 @@ class TemplateStore:
             raise DocgenError(f"Template {path} does not exist.")
         try:
             # Templates travel between offices: check the zip and its XML (bombs, XXE) first.
-            tpl = DocxTemplate(BytesIO(template.safe_data()))
+            tpl = _Template(template.safe_data(), self._patched, self._lock)
             tpl.init_docx()
             _adopt_core_properties(tpl)
         except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:

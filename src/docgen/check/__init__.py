@@ -112,6 +112,9 @@ def fix_file(
         if finding.fix is not None and finding.certain:
             changes.extend(finding.fix())
     checker.edits.apply()
+    if not changes:  # nothing mechanical to correct: no copy, which would only repeat the file
+        result.left = [f for f in result.findings]
+        return result
     buffer = io.BytesIO()
     doc.docx.save(buffer)
     from docgen.outputs import atomic_write

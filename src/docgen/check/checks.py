@@ -109,6 +109,23 @@ class Checker:
         )
 
     def run(self) -> list[Finding]:
+        if not any(
+            s.element in ("title", "number", "type_name", "list_title") for s in self.layout.spots
+        ):
+            # A news item or a note: the rules of official documents do not apply to it.
+            self.add(
+                "not-official",
+                "title",
+                [Where()],
+                "",
+                _("a national title or Party heading, a number or a type name"),
+                _(
+                    "none: this does not look like an official document, so nothing else was checked"
+                ),
+                self.rules.elements.title.source,
+                severity="warning",
+            )
+            return self.findings
         self.page()
         self.fonts()
         for spot in self.layout.spots:
@@ -186,7 +203,7 @@ class Checker:
                         return [
                             _("{where}: {side} margin {old} → {new}").format(
                                 where=_describe(where[0]),
-                                side=_(side),
+                                side=_side(side),
                                 old=f"{value.mm:.1f} mm",
                                 new=f"{new:g} mm",
                             )
@@ -525,7 +542,7 @@ class Checker:
             fix = None
             if code == "align":
                 expected = _("justified")
-                found = _(found)
+                found = _align(found)
                 fix = self._fix_paragraphs(paras, "align")
             elif code == "indent":
                 expected = _("first line indented {range}").format(
@@ -631,6 +648,23 @@ class Checker:
     def page_numbers(self) -> None:
         rule = self.rules.page_numbers
         size_rule = self.rules.elements.page_number
+        if not any(
+            "PAGE" in page_fields(para)
+            for section in self.doc.sections
+            for part in section.headers
+            for para in part.paragraphs
+        ):
+            # A one-page document needs none, and the check cannot count pages as Word does.
+            self.add(
+                "page-number-missing",
+                "page_number",
+                [Where(part="header")],
+                "",
+                _("a page number from page 2, centred in the header (if there is a page 2)"),
+                _("none"),
+                rule.source,
+                severity="warning",
+            )
         for section in self.doc.sections:
             where_section = Where(part=f"section {section.index}")
             numbered = [
@@ -672,7 +706,7 @@ class Checker:
                         [para.where],
                         "",
                         _("centred"),
-                        _(str(para.props.get("align"))),
+                        _align(str(para.props.get("align"))),
                         rule.source,
                     )
                 sizes = {float(r.props.get("size") or 10) for r in para.runs if r.text.strip()}
@@ -691,9 +725,8 @@ class Checker:
 
     # ------------------------------------------------------------------ signer and Nơi nhận
     def signer(self) -> None:
-        spot = self.layout.first("signer_prefix")
         rule = self.rules.signer
-        if spot is not None:
+        for spot in self.layout.all("signer_prefix"):
             m = SIGNER_PREFIX.match(spot.clean)
             if m is not None:
                 found = m.group("prefix")
@@ -782,6 +815,20 @@ class Checker:
 
 
 _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+
+
+def _side(side: str) -> str:
+    return {"top": _("top"), "bottom": _("bottom"), "left": _("left"), "right": _("right")}[side]
+
+
+def _align(value: str) -> str:
+    names = {
+        "left": _("left"),
+        "right": _("right"),
+        "center": _("centred"),
+        "justify": _("justified"),
+    }
+    return names.get(value, value)
 
 
 def _merge(findings: list[Finding]) -> list[Finding]:

@@ -26,6 +26,7 @@ PLACE_DATE = re.compile(
 SIGNER_PREFIX = re.compile(r"^(?P<prefix>T\s*/\s*M|K\s*/\s*T|T\s*/\s*L|TM|KT|TL|TUQ|Q)\b\.?\s+\S")
 RECIPIENTS_HEAD = re.compile(r"^nơi\s+nhận\s*:?", re.IGNORECASE)
 _SQUEEZE = re.compile(r"\s+")
+_NOT_BODY = ("v/v", "kính gửi")
 
 
 def squeeze(text: str) -> str:
@@ -206,7 +207,7 @@ def find(doc: Document, profile: str | None = None, kind: str | None = None) -> 
 
     left_lines: list[Spot] = []
     for para in paras[:header_end]:
-        for start, end in lines(para):
+        for start, end in _header_lines(para, title_text, motto_text):
             text = squeeze(para.text[start:end])
             key = _key(text)
             spot = None
@@ -265,9 +266,66 @@ def find(doc: Document, profile: str | None = None, kind: str | None = None) -> 
         and p.clean
         and not is_upper(p.clean)
         and not _is_rule_line(p.clean)
+        # A công văn's summary under its number, and the addressee line, are not body text.
+        and not p.clean.lower().startswith(_NOT_BODY)
     ]
-    _find_signature(layout, paras[sign_start:])
+    if layout.kind == "invitation":
+        # The invitee, under "… trân trọng kính mời:", stands alone and centred.
+        invitees = {
+            paras[p.index + 1].index
+            for p in layout.body
+            if p.clean.endswith("mời:") and p.index + 1 < len(paras)
+        }
+        layout.body = [p for p in layout.body if p.index not in invitees]
+    _find_signature(layout, _signature_region(paras, sign_start))
     return layout
+
+
+def _signature_region(paras: list[Para], start: int) -> list[Para]:
+    """From the signature block to where an attachment begins (a new table or heading)."""
+    if start >= len(paras):
+        return []
+    table = paras[start].where.table
+    end = start
+    while end < len(paras):
+        para = paras[end]
+        if para.where.table is not None and para.where.table != table:
+            break
+        if para.where.table is None and is_upper(para.clean) and len(para.clean) > 25:
+            break  # "DANH SÁCH ĐẠI BIỂU ĐƯỢC MỜI": the attached list's own title
+        end += 1
+    return paras[start:end]
+
+
+def _header_lines(para: Para, title: str, motto: str | None) -> list[tuple[int, int]]:
+    """Tab stretches, split again at line breaks when a break separates two header elements
+    (the title and the motto typed in one paragraph with Shift+Enter); an issuing body's name
+    broken over two lines stays one line."""
+    out = []
+    for start, end in lines(para):
+        parts = []
+        for m in re.finditer(r"[^\n]+", para.text[start:end]):
+            if m.group().strip():
+                lead = len(m.group()) - len(m.group().lstrip())
+                parts.append(
+                    (start + m.start() + lead, start + m.start() + len(m.group().rstrip()))
+                )
+
+        def known(a: int, b: int) -> bool:
+            text = squeeze(para.text[a:b])
+            key = _key(text)
+            return bool(
+                (title and title in key)
+                or (motto and motto in key)
+                or NUMBER_LINE.match(text)
+                or PLACE_DATE.match(text)
+            )
+
+        if len(parts) > 1 and any(known(a, b) for a, b in parts):
+            out.extend(parts)
+        else:
+            out.append((start, end))
+    return out
 
 
 _PLACE_WORDS = ("TỈNH ", "THÀNH PHỐ ", "HUYỆN ", "QUẬN ", "THỊ XÃ ", "XÃ ", "PHƯỜNG ", "THỊ TRẤN ")
@@ -345,10 +403,12 @@ def _name_signer(layout: Layout, candidates: list[Spot]) -> None:
     prefix_at = next((i for i, t in enumerate(texts) if SIGNER_PREFIX.match(t)), None)
     start = 0
     if prefix_at is not None:
-        prefix = candidates[prefix_at]
-        prefix.element = "signer_prefix"
-        layout.spots.append(prefix)
-        start = prefix_at + 1
+        # "TM. ỦY BAN NHÂN DÂN" then "KT. CHỦ TỊCH": every authority line in a row.
+        start = prefix_at
+        while start < len(candidates) and SIGNER_PREFIX.match(texts[start]):
+            candidates[start].element = "signer_prefix"
+            layout.spots.append(candidates[start])
+            start += 1
     rest = [s for s in candidates[start:] if s.clean]
     if not rest:
         return

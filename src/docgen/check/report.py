@@ -92,6 +92,8 @@ def rule_name(code: str) -> str:
         "body-ending": _("closing mark"),
         "page-number-place": _("where the page number is"),
         "page-number-first": _("page number on page 1"),
+        "page-number-missing": _("page numbers"),
+        "not-official": _("official header"),
         "page-number-align": _("page number alignment"),
         "signer-prefix": _("authority prefix"),
         "signer-title": _("academic title before the name"),
@@ -131,8 +133,9 @@ def text_report(result: Result) -> str:
         excerpt = f" «{f.excerpt}»" if f.excerpt else ""
         sure = "" if f.certain else " " + _("(not sure)")
         out.append(
-            _(
-                "  {severity}: {place}{excerpt} — {element}, {rule}: required {expected}; found {found}.{sure} [{source}]"
+            "  "
+            + _(
+                "{severity}: {place}{excerpt} — {element}, {rule}: required {expected}; found {found}.{sure} [{source}]"
             ).format(
                 severity=_severity(f.severity).upper(),
                 place=place,
@@ -157,6 +160,8 @@ def text_report(result: Result) -> str:
             + ngettext("{n} warning", "{n} warnings", warnings).format(n=warnings)
             + "."
         )
+    if result.fixed is None and result.left:
+        out.append("  " + _("Nothing here can be corrected automatically; no copy was written."))
     if result.fixed is not None:
         out.append(
             "  "

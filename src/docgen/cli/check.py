@@ -17,20 +17,27 @@ def _kinds() -> list[str]:
     return list(formats.rules().kinds)
 
 
-@click.command("check")
+@click.command(
+    "check",
+    help=_(
+        "Check the format of Word documents (.docx) against the official rules.\n"
+        "\n"
+        "Exit status 0 when no file has an error, 1 when any has, 2 when a file cannot be read."
+    ),
+)
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option(
     "--profile",
     type=click.Choice(["auto", "state", "party"], case_sensitive=False),
     default="auto",
     show_default=True,
-    help="Which rules: state (Nghị định 30), party (Hướng dẫn 36), or tell from the header.",
+    help=_("Which rules: state (Nghị định 30), party (Hướng dẫn 36), or tell from the header."),
 )
 @click.option(
     "--kind",
     type=click.Choice(_kinds(), case_sensitive=False),
     default=None,
-    help="The kind of document, when its type name does not say (default: from the document).",
+    help=_("The kind of document, when its type name does not say (default: from the document)."),
 )
 @click.option(
     "--format",
@@ -38,21 +45,18 @@ def _kinds() -> list[str]:
     type=click.Choice(["text", "json"], case_sensitive=False),
     default="text",
     show_default=True,
-    help="text for people, json for other programs.",
+    help=_("text for people, json for other programs."),
 )
 @click.option(
     "--fix",
     is_flag=True,
-    help="Write a corrected copy NAME.fixed.docx beside each file (the original is kept).",
+    help=_("Write a corrected copy NAME.fixed.docx beside each file (the original is kept)."),
 )
-@click.option("--force", is_flag=True, help="With --fix: replace an existing NAME.fixed.docx.")
+@click.option("--force", is_flag=True, help=_("With --fix: replace an existing NAME.fixed.docx."))
 def check(
     files: tuple[Path, ...], profile: str, kind: str | None, output: str, fix: bool, force: bool
 ) -> None:
-    """Check the format of Word documents (.docx) against the official rules.
-
-    Exit status 0 when no file has an error, 1 when any has, 2 when a file cannot be read.
-    """
+    """``docgen check FILE.docx…``: findings per file, and with --fix a corrected copy."""
     from docgen.check import check_file, fix_file
     from docgen.check.report import json_report, text_report
 
@@ -80,7 +84,9 @@ def check(
         click.echo(json_report(results))
     else:
         click.echo("\n\n".join(text_report(r) for r in results))
-    failed = any(r.left if r.fixed is not None else r.errors for r in results)
+    # With --fix, what counts is what is left in the corrected copy (or the file, if none).
     if fix:
         failed = any(any(f.severity == "error" for f in r.left) for r in results)
+    else:
+        failed = any(r.errors for r in results)
     sys.exit(1 if failed else 0)
