@@ -72,3 +72,20 @@ def test_installed_wheel_builds_from_another_folder(tmp_path) -> None:
     assert (out / "01-bien-ban.docx").is_file() and (out / "02-thong-bao-ket-luan.docx").is_file()
     listing = _run([str(docgen), "templates", "check"], elsewhere, env)
     assert "no problems" in listing.stdout
+
+    # The browser workspace's pages and its vendored htmx travel in the wheel too.
+    assert (package / "web" / "templates" / "meeting_form.html").is_file()
+    assert (package / "web" / "static" / "htmx.min.js").is_file()
+    page = _run(
+        [
+            str(python),
+            "-c",
+            "from docgen.web import create_app; import sys; "
+            "r = create_app(sys.argv[1]).test_client().get('/'); "
+            "print(r.status_code, 'htmx.min.js' in r.get_data(as_text=True))",
+            str(elsewhere),
+        ],
+        elsewhere,
+        env,
+    )
+    assert page.stdout.split() == ["200", "True"]

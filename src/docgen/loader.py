@@ -24,6 +24,7 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from difflib import get_close_matches
+from importlib.resources import files
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -525,6 +526,14 @@ def _show(value: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "…"
 
 
+SKELETON = "skeleton.yaml"
+
+
+def skeleton_text() -> str:
+    """The commented meeting file a clerk starts from (``docgen new``, the workspace's "new")."""
+    return files("docgen").joinpath(SKELETON).read_text(encoding="utf-8")
+
+
 def load_meeting(path: str | Path, notes: list[str] | None = None) -> MeetingRecord:
     """Read and validate one meeting file; raise :class:`DocgenError` listing every problem.
 
@@ -570,8 +579,10 @@ def validate_located(
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        problems = validation_problems(exc, values, keys, source, model)
-        raise DocgenError(_summary(source, problems), problems) from None
+        located = located_validation_problems(exc, values, keys, source, model)
+        problems = [paragraph for _, paragraph in located]
+        fields = [loc for loc, _ in located]
+        raise DocgenError(_summary(source, problems), problems, fields) from None
 
 
 def raise_located(
@@ -581,9 +592,10 @@ def raise_located(
 
     For the checks a schema cannot express (dangling keys, a layout box off the paper).
     """
+    found = list(found)
     problems = [_paragraph(source, _locate(loc, values), loc, message) for loc, message in found]
     if problems:
-        raise DocgenError(_summary(source, problems), problems)
+        raise DocgenError(_summary(source, problems), problems, [loc for loc, _ in found])
 
 
 def validation_problems(
@@ -594,6 +606,17 @@ def validation_problems(
     root: type[BaseModel],
 ) -> list[str]:
     """One located paragraph per schema error of ``root`` (also used for certificate layouts)."""
+    return [paragraph for _, paragraph in located_validation_problems(exc, values, keys, source, root)]
+
+
+def located_validation_problems(
+    exc: ValidationError,
+    values: dict[FieldPath, Mark],
+    keys: dict[FieldPath, Mark],
+    source: str,
+    root: type[BaseModel],
+) -> list[tuple[FieldPath, str]]:
+    """Like :func:`validation_problems`, each paragraph with the field path it is about."""
     errors = exc.errors(include_url=False)
     # "venu" unknown and "venue" missing are one mistake: report the misspelling only.
     misspelt = {
@@ -608,7 +631,7 @@ def validation_problems(
             continue
         marks = keys if error["type"] == "extra_forbidden" else values
         mark = _locate(loc, marks) or _locate(loc, values)
-        problems.append(_paragraph(source, mark, loc, _message(error, root)))
+        problems.append((loc, _paragraph(source, mark, loc, _message(error, root))))
     return problems
 
 

@@ -29,8 +29,10 @@ def _part(name: str) -> str:
 
 def describe(where: Where) -> str:
     """'table 1, row 2, cell 1, paragraph 3', 'paragraph 12', 'header, paragraph 1' …"""
+    if where.part == "body" and where.paragraph is None and where.table is None:
+        return _("the document")  # something missing: no one place to point at
     parts = []
-    if where.part != "body" or (where.paragraph is None and where.table is None):
+    if where.part != "body":
         parts.append(_part(where.part))
     if where.table is not None:
         parts.append(
@@ -118,11 +120,14 @@ def text_report(result: Result) -> str:
     out = []
     profile = result.profile_label
     kind = result.kind_label
-    out.append(
-        _("{file}: checked as {profile}, {kind}").format(
-            file=result.path, profile=profile, kind=kind
+    if any(f.code == "not-official" for f in result.findings):
+        out.append(f"{result.path}:")
+    else:
+        out.append(
+            _("{file}: checked as {profile}, {kind}").format(
+                file=result.path, profile=profile, kind=kind
+            )
         )
-    )
     for f in result.findings:
         more = len(f.where) - 1
         place = describe(f.where[0])

@@ -63,6 +63,10 @@ COMMANDS = {
         "docgen.cli.register",
         "The register of outgoing documents (sổ đăng ký văn bản đi).",
     ),
+    "serve": (
+        "docgen.cli.serve",
+        "Edit, check and build the meetings of FOLDER (default: here) in the browser.",
+    ),
     "check": (
         "docgen.cli.check",
         "Check the format of Word documents (.docx) against the official rules.",

@@ -9,7 +9,7 @@ import click
 from docgen.context import TYPE_CODES
 from docgen.errors import DocgenError
 from docgen.i18n import _
-from docgen.loader import load_meeting
+from docgen.loader import load_meeting, skeleton_text
 from docgen.model import MeetingRecord
 from docgen.vietnamese import document_number, format_counts, format_date
 
@@ -70,15 +70,6 @@ def validate(meeting: Path) -> None:
     for note in notes:
         click.echo(_("note: {message}").format(message=note), err=True)
     click.echo(f"\n{meeting}: valid.")
-
-
-SKELETON = "skeleton.yaml"
-
-
-def skeleton_text() -> str:
-    from importlib.resources import files
-
-    return files("docgen").joinpath(SKELETON).read_text(encoding="utf-8")
 
 
 @click.command()
