@@ -223,10 +223,16 @@ def expected_text(path: FieldPath, value: str) -> str | None:
 
 
 def printed_text(path: FieldPath, value: str) -> str | None:
-    """What the documents print for the field: a recipient's own trailing punctuation gives way
-    to the list's (';' or ',' then '.'), as docgen.context.recipients writes it."""
+    """What the documents surely print for the field, without its trailing punctuation.
+
+    The context drops a field's own trailing punctuation so that the template or the list
+    decides how the line ends (docgen.context._strip_end: report titles, grounds, the
+    proposal, the reason, deadlines; a recipient's ';' or ',' gives way to the list's). So the
+    text is looked for without it — a value made only of dots or colons prints nothing of its
+    own, and is then not looked for.
+    """
     cleaned = expected_text(path, value)
-    if cleaned is not None and "recipients" in path:
+    if cleaned is not None:
         cleaned = cleaned.rstrip(" .;,:") or None
     return cleaned
 

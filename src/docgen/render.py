@@ -127,6 +127,7 @@ class _Template(DocxTemplate):
 
 
 _PATCHED_MAX = 64
+_CHECKED_MAX = 256
 
 
 class LoadedTemplate:
@@ -236,6 +237,9 @@ class TemplateStore:
                 template.path, context, environment=self.environment, data=template.data
             )
             with self._lock:
+                if len(self._checked) >= _CHECKED_MAX:
+                    # A long-lived store (the workspace) sees many records; old shapes go.
+                    self._checked.pop(next(iter(self._checked)))
                 self._checked[key] = found
         return found
 

@@ -26,14 +26,18 @@ Pass the returned bytes on as ``io.BytesIO(data)`` to python-docx, docxtpl or op
 from __future__ import annotations
 
 import io
+import os
 import re
+import stat
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from lxml import etree
 
 from docgen.errors import DocgenError
+from docgen.i18n import _
 from docgen.outputs import safe_filename
 
 __all__ = [
@@ -43,6 +47,8 @@ __all__ = [
     "open_docx_safely",
     "open_xlsx_safely",
     "parse_xml",
+    "read_untrusted",
+    "refuse_ole",
     "safe_parser",
     "safe_filename",
 ]
@@ -99,6 +105,81 @@ def _file_size(path: Path, what: str) -> int:
         raise DocgenError(f"{what}: no such file.") from None
     except OSError as exc:
         raise DocgenError(f"{what}: cannot be read ({exc.strerror}).") from None
+
+
+def read_untrusted(path: str | Path, *, what: str, max_bytes: int) -> bytes:
+    """The bytes of a regular file of at most ``max_bytes``, or a DocgenError.
+
+    A path named like a spreadsheet may be a symlink to ``/dev/zero`` (endless) or a FIFO
+    (reading blocks forever). The file is opened without blocking, checked on the open handle
+    (so it cannot be swapped after the check), and read no further than the bound.
+    """
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except FileNotFoundError:
+        raise DocgenError(_("{file}: no such file.").format(file=what)) from None
+    except IsADirectoryError:
+        raise DocgenError(_("{file}: this is a folder, not a file.").format(file=what)) from None
+    except OSError as exc:
+        raise DocgenError(
+            _("{file}: cannot be read ({reason}).").format(file=what, reason=exc.strerror)
+        ) from None
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(fd)
+        if stat.S_ISDIR(info.st_mode):
+            raise DocgenError(_("{file}: this is a folder, not a file.").format(file=what))
+        if not stat.S_ISREG(info.st_mode):
+            raise DocgenError(
+                _(
+                    "{file}: this is not an ordinary file (it is a device, a pipe or a socket) "
+                    "and was not read. Give the path of the file itself."
+                ).format(file=what)
+            )
+        if info.st_size > max_bytes:
+            raise _refuse(
+                what, f"it is {_mb(info.st_size)}, more than the {_mb(max_bytes)} allowed"
+            )
+        data = handle.read(max_bytes + 1)
+    if len(data) > max_bytes:  # the file grew while it was read
+        raise _refuse(what, f"it is more than the {_mb(max_bytes)} allowed")
+    return data
+
+
+#: The first bytes of an OLE compound file: Office 97–2003 files, and *encrypted* Office
+#: 2007+ files, which are an OLE container holding an ``EncryptedPackage`` stream.
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")
+
+
+def refuse_ole(data: bytes, what: str, kind: str) -> None:
+    """Raise the right DocgenError if ``data`` is an OLE file rather than a zip package.
+
+    ``kind`` is ``"Word"`` or ``"Excel"``. A password-protected .docx/.xlsx is such an OLE
+    file too; telling the clerk it is an "old 97–2003 file" would send them the wrong way.
+    """
+    if not data.startswith(OLE_MAGIC):
+        return
+    if _ENCRYPTED_STREAM in data:
+        raise DocgenError(
+            _(
+                "{file}: the file is protected by a password, so docgen cannot read it. Open "
+                "it in {program}, remove the password (File → Info → Protect → Encrypt with "
+                "Password, clear the box) and save it again."
+            ).format(file=what, program=kind)
+        )
+    if kind == "Excel":
+        raise DocgenError(
+            _(
+                "{file}: this is an old Excel 97–2003 (.xls) file; open it in Excel or "
+                "LibreOffice and save it as .xlsx (Excel Workbook)."
+            ).format(file=what)
+        )
+    raise DocgenError(
+        _(
+            "{file}: this is an old Word 97–2003 (.doc) file; open it in Word or LibreOffice "
+            "and save it as .docx (Word Document)."
+        ).format(file=what)
+    )
 
 
 def _check_file_size(size: int, what: str, limits: ZipLimits) -> None:
@@ -220,25 +301,21 @@ _XML_PART = re.compile(r"\.(xml|rels|vml)$", re.IGNORECASE)
 
 
 def _open_office(
-    path: str | Path | bytes,
+    source: str | Path | bytes,
     *,
     what: str | None,
     limits: ZipLimits,
     required: tuple[str, ...],
     kind: str,
 ) -> bytes:
-    if isinstance(path, bytes):
+    if isinstance(source, bytes):
         what = what or "the file"
-        data = path
-        _check_file_size(len(data), what, limits)
+        _check_file_size(len(source), what, limits)
+        data = source
     else:
-        what = what or str(path)
-        path = Path(path)
-        _check_file_size(_file_size(path, what), what, limits)
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            raise DocgenError(f"{what}: cannot be read ({exc.strerror}).") from None
+        what = what or str(source)
+        data = read_untrusted(source, what=what, max_bytes=limits.max_file_bytes)
+    refuse_ole(data, what, kind)
     members = check_zip(data, what=what, limits=limits)
     names = {info.filename for info in members}
     missing = [name for name in required if name not in names]
@@ -252,6 +329,9 @@ def _open_office(
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             for info in members:
                 if not _XML_PART.search(info.filename):
+                    # Unpacked once here so that damaged data (a picture whose deflate stream
+                    # is broken) is found now, not as a zlib error deep in a library later.
+                    _read_member(archive, info, limits.max_member_bytes, what)
                     continue
                 if info.file_size > limits.max_xml_part_bytes:
                     raise _refuse(
@@ -261,8 +341,13 @@ def _open_office(
                     )
                 part = _read_member(archive, info, limits.max_xml_part_bytes, what)
                 parse_xml(part, what=f"{what}, part {info.filename}")
-    except zipfile.BadZipFile as exc:  # a CRC mismatch: the file is damaged
-        raise DocgenError(f"{what}: the file is damaged ({exc}).") from None
+    except (zipfile.BadZipFile, zlib.error, EOFError) as exc:  # bad CRC or deflate data
+        raise DocgenError(
+            _(
+                "{file}: the file is damaged ({reason}). Open it in {program} and save it "
+                "again, or take a good copy."
+            ).format(file=what, reason=exc, program=kind)
+        ) from None
     return data
 
 
@@ -286,9 +371,12 @@ def open_docx_safely(
 
 
 def open_xlsx_safely(
-    path: str | Path, *, what: str | None = None, limits: ZipLimits = DEFAULT_ZIP_LIMITS
+    path: str | Path | bytes, *, what: str | None = None, limits: ZipLimits = DEFAULT_ZIP_LIMITS
 ) -> bytes:
-    """Check an XLSX from outside and return its bytes: ``load_workbook(io.BytesIO(data))``."""
+    """Check an XLSX from outside and return its bytes: ``load_workbook(io.BytesIO(data))``.
+
+    ``path`` may also be the file's bytes, already read with :func:`read_untrusted`.
+    """
     return _open_office(
         path,
         what=what,

@@ -38,6 +38,7 @@ template means no output at all.
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
 import functools
 import re
@@ -48,7 +49,8 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from jinja2 import StrictUndefined, Template, nodes
+from jinja2 import StrictUndefined, Template, Undefined, nodes
+from jinja2.compiler import CodeGenerator, Frame
 from jinja2.exceptions import (
     SecurityError,
     TemplateError,
@@ -60,6 +62,7 @@ from jinja2.utils import Namespace
 from markupsafe import Markup, escape
 
 from docgen.errors import DocgenError
+from docgen.i18n import _
 
 
 @dataclass(frozen=True)
@@ -97,21 +100,38 @@ class TemplateLimitError(SecurityError):
 
 
 class _Budget:
-    __slots__ = ("limits", "steps", "deadline")
+    __slots__ = ("limits", "steps", "deadline", "parent", "what")
 
-    def __init__(self, limits: Limits) -> None:
+    def __init__(self, limits: Limits, parent: _Budget | None = None, what: str = "") -> None:
         self.limits = limits
         self.steps = 0
         self.deadline = time.monotonic() + limits.deadline
+        self.parent = parent
+        self.what = what
 
     def step(self) -> None:
+        if self.parent is not None:
+            self.parent.step()
         self.steps += 1
         if self.steps > self.limits.max_steps:
+            if self.what:
+                raise TemplateLimitError(
+                    _(
+                        "{what} together repeat too much work (more than {limit:,} loop steps "
+                        "and calls in one run); a loop in a field is the usual cause"
+                    ).format(what=self.what, limit=self.limits.max_steps)
+                )
             raise TemplateLimitError(
                 f"the template repeats too much work (more than {self.limits.max_steps:,} loop "
                 "steps and calls); a loop inside a loop over a large range is the usual cause"
             )
         if time.monotonic() > self.deadline:
+            if self.what:
+                raise TemplateLimitError(
+                    _(
+                        "{what} together ran for more than {seconds:g} seconds and were stopped"
+                    ).format(what=self.what, seconds=self.limits.deadline)
+                )
             raise TemplateLimitError(
                 f"the template ran for more than {self.limits.deadline:g} seconds and was stopped"
             )
@@ -120,6 +140,29 @@ class _Budget:
 _BUDGET: contextvars.ContextVar[_Budget | None] = contextvars.ContextVar(
     "docgen_template_budget", default=None
 )
+_RUN_BUDGET: contextvars.ContextVar[_Budget | None] = contextvars.ContextVar(
+    "docgen_run_budget", default=None
+)
+
+
+class RunBudget:
+    """One budget for many renders: a batch of certificates, not each field of each page.
+
+    Per-render limits bound one template; a field that loops 900,000 times stays within them
+    yet costs 0.3 s on every page, hours over thousands of recipients. Renders made while
+    :meth:`active` is entered also count against this budget, which stops the whole run.
+    """
+
+    def __init__(self, limits: Limits, what: str) -> None:
+        self.budget = _Budget(limits, what=what)
+
+    @contextlib.contextmanager
+    def active(self) -> Iterator[None]:
+        token = _RUN_BUDGET.set(self.budget)
+        try:
+            yield
+        finally:
+            _RUN_BUDGET.reset(token)
 
 
 def _budget(limits: Limits) -> _Budget:
@@ -148,6 +191,8 @@ def _check_width(width: Any, limits: Limits, what: str) -> None:
 
 _PERCENT_WIDTH = re.compile(r"%(?:\([^)]*\))?[-#0 +]*(\*|\d+)?(?:\.(\*|\d+))?")
 _BRACE_WIDTH = re.compile(r"\{[^{}]*:[^{}]*?(\d+)")
+#: ``{0:{1}}``: a width taken from an argument, which no check of the format string can see.
+_NESTED_WIDTH = re.compile(r"(?<!\{)\{[^{}]*:[^{}]*\{")
 
 
 def _check_format_string(text: Any, limits: Limits, what: str) -> None:
@@ -161,6 +206,12 @@ def _check_format_string(text: Any, limits: Limits, what: str) -> None:
                 _check_width(int(group), limits, what)
     for match in _BRACE_WIDTH.finditer(text):
         _check_width(int(match.group(1)), limits, what)
+    if _NESTED_WIDTH.search(text.replace("{{", "").replace("}}", "")):
+        raise TemplateLimitError(
+            _(
+                "{what}: widths given as arguments ('{{0:{{1}}}}') are not allowed in templates"
+            ).format(what=what)
+        )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -171,10 +222,119 @@ def _check_format_string(text: Any, limits: Limits, what: str) -> None:
 _WIDTH_FILTERS = {"center", "indent", "slice", "wordwrap"}
 
 
+def _text_length(value: Any) -> int:
+    return len(value) if isinstance(value, str) else len(str(value))
+
+
+def _check_join(items: list[Any], separator: Any, limits: Limits, what: str) -> None:
+    """Refuse a join whose result would be too long, before it is made."""
+    total = len(str(separator)) * max(len(items) - 1, 0)
+    for item in items:
+        total += _text_length(item)
+        if total > limits.max_value:
+            raise TemplateLimitError(
+                _("{what} would make a text of more than {limit:,} characters").format(
+                    what=what, limit=limits.max_value
+                )
+            )
+
+
+def _check_replace(text: Any, old: Any, new: Any, count: Any, limits: Limits, what: str) -> None:
+    """Refuse a replace whose result would be too long, before it is made."""
+    text, old, new = str(text), str(old), str(new)
+    found = len(text) + 1 if old == "" else text.count(old)
+    if isinstance(count, int) and count >= 0:
+        found = min(found, count)
+    size = len(text) + found * (len(new) - len(old))
+    if size > limits.max_value:
+        raise TemplateLimitError(
+            _("{what} would make a text of {size:,} characters (the limit is {limit:,})").format(
+                what=what, size=size, limit=limits.max_value
+            )
+        )
+
+
+def _fail_if_undefined(value: Any) -> Any:
+    if isinstance(value, Undefined):
+        value._fail_with_undefined_error()
+    return value
+
+
+def _strict_items(iterator: Iterator[Any]) -> Iterator[Any]:
+    for item in iterator:
+        yield _fail_if_undefined(item)
+
+
+def _strict_result(value: Any) -> Any:
+    """Make an Undefined inside a filter's result an error, as it is everywhere else.
+
+    ``reports|map(attribute='hear')`` yields an Undefined per item; printed as part of a list
+    it reads "[Undefined, Undefined]" and StrictUndefined never fires. The filters' results
+    are where such values are born, so they are checked there.
+    """
+    if isinstance(value, list | tuple | set | frozenset):
+        for item in value:
+            _fail_if_undefined(item)
+    elif isinstance(value, Iterator) and not isinstance(value, str):
+        return _strict_items(value)
+    return value
+
+
+def _reject_undefined(value: Any, depth: int = 0) -> None:
+    """Printing a list or dict that holds an Undefined is the same mistake as printing it."""
+    _fail_if_undefined(value)
+    if depth > 4:
+        return
+    if isinstance(value, dict):
+        value = value.values()
+    if isinstance(value, list | tuple | set | frozenset | type({}.values())):
+        for item in value:
+            _reject_undefined(item, depth + 1)
+
+
+def _limited_sum(budget_of: Callable[[], _Budget], func: Callable[..., Any]) -> Callable[..., Any]:
+    """``sum`` that adds one item per budget step and measures every partial result.
+
+    Python's ``sum`` over lists (``start=[]``) is quadratic and runs in C, where no deadline
+    can reach it; adding the items one by one lets both the budget and the size limit stop it.
+    """
+
+    @functools.wraps(func)
+    def limited_sum(environment: Any, iterable: Any, attribute: Any = None, start: Any = 0) -> Any:
+        from jinja2.filters import make_attrgetter
+
+        budget = budget_of()
+        if attribute is not None:
+            iterable = map(make_attrgetter(environment, attribute), iterable)
+        if isinstance(start, list | tuple):
+            # Sequences are gathered in one list (linear) rather than re-copied per item.
+            gathered = list(start)
+            for item in iterable:
+                budget.step()
+                if type(item) is not type(start):
+                    raise TypeError(
+                        f"can only concatenate {type(start).__name__} "
+                        f"(not {type(item).__name__!r}) to {type(start).__name__}"
+                    )
+                gathered.extend(item)
+                _check_size(gathered, budget.limits, "the filter 'sum'")
+            return type(start)(gathered)
+        total = start
+        for item in iterable:
+            budget.step()
+            total = total + item
+            _check_size(total, budget.limits, "the filter 'sum'")
+        return total
+
+    return limited_sum
+
+
 def _limited_filter(name: str, func: Callable[..., Any], limits: Limits) -> Callable[..., Any]:
     # Jinja marks filters that want the context/environment as their first argument; the
     # value filtered comes after it.
     skip = 2 if getattr(func, "jinja_pass_arg", None) else 1
+    if name == "sum":
+        func = _limited_sum(lambda: _budget(limits), func)
 
     @functools.wraps(func)
     def limited(*args: Any, **kwargs: Any) -> Any:
@@ -185,11 +345,18 @@ def _limited_filter(name: str, func: Callable[..., Any], limits: Limits) -> Call
                 _check_width(param, limits, f"the filter '{name}'")
         elif name == "format" and len(args) >= skip:
             _check_format_string(args[skip - 1], limits, "the filter 'format'")
-        elif name == "join" and len(args) > skip and isinstance(args[skip], str):
-            value = args[skip - 1]
-            if hasattr(value, "__len__") and len(value) * len(args[skip]) > limits.max_value:
-                raise TemplateLimitError("the filter 'join' would make too long a text")
-        return _check_size(func(*args, **kwargs), limits, f"the filter '{name}'")
+        elif name == "join" and len(args) >= skip and "attribute" not in kwargs:
+            items = list(args[skip - 1])
+            separator = args[skip] if len(args) > skip else kwargs.get("d", "")
+            _check_join(items, separator, limits, _("the filter 'join'"))
+            args = (*args[: skip - 1], items, *args[skip:])
+        elif name == "replace" and len(args) >= skip + 2:
+            count = args[skip + 2] if len(args) > skip + 2 else kwargs.get("count")
+            _check_replace(
+                args[skip - 1], args[skip], args[skip + 1], count, limits, _("the filter 'replace'")
+            )
+        result = _check_size(func(*args, **kwargs), limits, f"the filter '{name}'")
+        return _strict_result(result)
 
     return limited
 
@@ -226,6 +393,27 @@ def _describe(node: nodes.Node) -> str:
 # ---------------------------------------------------------------------------------------------
 
 
+class _LimitedCodeGenerator(CodeGenerator):
+    """Compiles ``a ~ b`` through the environment, where its size is checked before joining.
+
+    Jinja compiles ``~`` straight to a join of its operands, which no sandbox hook sees: five
+    levels of ``b = a ~ a ~ a ~ a ~ a`` grew a string ×5 each time past every other limit.
+    """
+
+    def visit_Concat(self, node: nodes.Concat, frame: Frame) -> None:
+        if frame.eval_ctx.volatile:
+            join = "(markup_join if context.eval_ctx.volatile else str_join)"
+        elif frame.eval_ctx.autoescape:
+            join = "markup_join"
+        else:
+            join = "str_join"
+        self.write(f"environment._concat({join}, (")
+        for arg in node.nodes:
+            self.visit(arg, frame)
+            self.write(", ")
+        self.write("))")
+
+
 class _LimitedTemplate(Template):
     """A template whose ``render`` runs under a fresh budget and streams with a size cap.
 
@@ -236,7 +424,7 @@ class _LimitedTemplate(Template):
     def render(self, *args: Any, **kwargs: Any) -> str:
         env = self.environment
         limits: Limits = getattr(env, "limits", DEFAULT_LIMITS)
-        token = _BUDGET.set(_Budget(limits))
+        token = _BUDGET.set(_Budget(limits, _RUN_BUDGET.get()))
         try:
             parts: list[str] = []
             size = 0
@@ -262,6 +450,7 @@ class DocgenSandbox(ImmutableSandboxedEnvironment):
     """The sandbox with docgen's parse-time refusals and run-time limits."""
 
     template_class = _LimitedTemplate
+    code_generator_class = _LimitedCodeGenerator
     intercepted_binops = frozenset({"*", "**", "%", "+"})
 
     #: Compiled templates kept per environment, by source text (see :meth:`from_string`).
@@ -344,6 +533,11 @@ class DocgenSandbox(ImmutableSandboxedEnvironment):
             budget.step()
             yield item
 
+    def _concat(self, join: Callable[[Iterable[Any]], str], parts: tuple[Any, ...]) -> str:
+        _budget(self.limits).step()
+        _check_join(list(parts), "", self.limits, _("the ~ operator"))
+        return join(parts)
+
     def _range(self, *args: int) -> range:
         rng = range(*args)
         if len(rng) > self.limits.max_range:
@@ -357,9 +551,17 @@ class DocgenSandbox(ImmutableSandboxedEnvironment):
         limits = __self.limits
         _budget(limits).step()
         owner = getattr(__obj, "__self__", None)
-        if isinstance(owner, str) and getattr(__obj, "__name__", "") in _PADDING_METHODS:
+        method = getattr(__obj, "__name__", "")
+        if isinstance(owner, str) and method in _PADDING_METHODS:
             for param in (*args, *kwargs.values()):
                 _check_width(param, limits, f"str.{__obj.__name__}()")
+        elif isinstance(owner, str) and method == "join" and len(args) == 1:
+            items = list(args[0])
+            _check_join(items, owner, limits, "str.join()")
+            args = (items,)
+        elif isinstance(owner, str) and method == "replace" and len(args) >= 2:
+            count = args[2] if len(args) > 2 else kwargs.get("count")
+            _check_replace(owner, args[0], args[1], count, limits, "str.replace()")
         result = super().call(__context, __obj, *args, **kwargs)
         return _check_size(result, limits, "a call")
 
@@ -395,6 +597,15 @@ class DocgenSandbox(ImmutableSandboxedEnvironment):
                     raise TemplateLimitError(f"{left} ** {right} is too large a number")
         elif operator_ == "%":
             _check_format_string(left, limits, "the % operator")
+        elif operator_ == "+":
+            if isinstance(left, str | list | tuple) and isinstance(right, str | list | tuple):
+                if len(left) + len(right) > limits.max_value:
+                    raise TemplateLimitError(
+                        _(
+                            "the + operator would make a value of {size:,} characters or items "
+                            "(the limit is {limit:,})"
+                        ).format(size=len(left) + len(right), limit=limits.max_value)
+                    )
         result = super().call_binop(context, operator_, left, right)
         if isinstance(result, int) and result.bit_length() > 4096:
             raise TemplateLimitError("the template computed too large a number")
@@ -426,14 +637,23 @@ def make_environment(*, autoescape: bool = True, limits: Limits = DEFAULT_LIMITS
     With autoescape (the DOCX environment) every printed value also goes through
     :func:`_protect_data`, so text docxtpl would rewrite after rendering reaches Word intact.
     """
-    options: dict[str, Any] = {"finalize": _protect_data} if autoescape else {}
     return DocgenSandbox(
         limits=limits,
         autoescape=autoescape,
         undefined=StrictUndefined,
         keep_trailing_newline=False,
-        **options,
+        finalize=_finalize_markup if autoescape else _finalize_text,
     )
+
+
+def _finalize_text(value: Any) -> Any:
+    _reject_undefined(value)
+    return value
+
+
+def _finalize_markup(value: Any) -> Any:
+    _reject_undefined(value)
+    return _protect_data(value)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -564,6 +784,10 @@ def render_docx(
         return original_fix_tables(xml)
 
     template.fix_tables = strict_fix_tables
+    # docxtpl also runs the document properties (Title, Subject, …) as templates. They are not
+    # template text — a clerk never sees them while editing, and an error there was located
+    # "in a page header" — so they are left as they are (templates check reports tags there).
+    template.render_properties = lambda *_args, **_kwargs: None
     try:
         template.render(dict(context), jinja_env=env)
     except DocgenError:
@@ -578,12 +802,14 @@ def render_docx(
         raise template_error(exc, what) from None
     finally:
         del template.fix_tables
+        del template.render_properties
 
 
 __all__ = [
     "DEFAULT_LIMITS",
     "DocgenSandbox",
     "Limits",
+    "RunBudget",
     "TemplateLimitError",
     "make_environment",
     "render_docx",

@@ -16,35 +16,58 @@ rows and columns read are all bounded.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from docgen.errors import DocgenError
-from docgen.safezip import ZipLimits, open_xlsx_safely
+from docgen.i18n import _, ngettext
 from docgen.vietnamese import clean_text, format_counts
+from docgen.workbook import (
+    MAX_ROWS,
+    Where,
+    check_size,
+    csv_rows,
+    formula_finder,
+    xlsx_rows,
+    xlsx_sheets,
+)
 
 if TYPE_CHECKING:
     from docgen.model import MeetingRecord
 
 Kind = Literal["collective", "individual"]
 
-#: Bounds on untrusted files. An award list has tens of rows; these leave room for thousands.
-MAX_FILE_BYTES = 20 * 1024 * 1024
-MAX_UNPACKED_BYTES = 200 * 1024 * 1024  # all members of an .xlsx zip together (zip bombs)
-MAX_SHEETS = 50
-MAX_ROWS = 10_000  # filled rows per sheet
-MAX_COLUMNS = 40  # columns read per row; award tables have five or six
 HEADER_SEARCH_ROWS = 20  # the header row must be among the first rows
 #: Excel files formatted "to the bottom" hold a million empty rows; a run this long of empty
 #: rows ends the table rather than costing a minute of reading nothing.
 EMPTY_RUN_END = 1000
+#: Problems listed in one message; a sheet of 200,000 bad rows is summed up, not printed.
+MAX_PROBLEMS_SHOWN = 50
+#: What Excel shows in a cell whose formula failed; such a cell holds no name.
+ERROR_VALUES = frozenset(
+    {
+        "#NULL!",
+        "#DIV/0!",
+        "#VALUE!",
+        "#REF!",
+        "#NAME?",
+        "#NUM!",
+        "#N/A",
+        "#GETTING_DATA",
+        "#SPILL!",
+        "#CALC!",
+        "#FIELD!",
+        "#BLOCKED!",
+        "#UNKNOWN!",
+        "#CONNECT!",
+        "#BUSY!",
+    }
+)
 
 
 def fold(text: str) -> str:
@@ -100,37 +123,6 @@ _ROLE_LABEL = {
 }
 
 
-def column_letter(index: int) -> str:
-    """1 → A, 27 → AA: columns as Excel labels them."""
-    letters = ""
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
-
-
-@dataclass(frozen=True)
-class Where:
-    """A place in a spreadsheet, written the way a clerk finds it in Excel."""
-
-    file: str
-    sheet: str | None = None
-    row: int | None = None
-    column: int | None = None
-    header: str | None = None
-
-    def __str__(self) -> str:
-        parts = [self.file]
-        if self.sheet is not None:
-            parts.append(f'sheet "{self.sheet}"')
-        if self.row is not None:
-            parts.append(f"row {self.row}")
-        if self.column is not None:
-            col = f"column {column_letter(self.column)}"
-            parts.append(f"{col} ({self.header})" if self.header else col)
-        return ", ".join(parts)
-
-
 @dataclass
 class Recipient:
     kind: Kind
@@ -168,81 +160,6 @@ class RecipientList:
 
 
 # ---------------------------------------------------------------------------------------------
-# Reading raw rows
-# ---------------------------------------------------------------------------------------------
-
-
-def _check_size(path: Path, display: str) -> None:
-    try:
-        size = path.stat().st_size
-    except FileNotFoundError:
-        raise DocgenError(f"{display}: no such file.") from None
-    except OSError as exc:
-        raise DocgenError(f"{display}: cannot be read ({exc.strerror}).") from None
-    if path.is_dir():
-        raise DocgenError(f"{display}: this is a folder; give the .xlsx or .csv file.")
-    if size > MAX_FILE_BYTES:
-        raise DocgenError(
-            f"{display}: the file is {size / 1e6:.0f} MB; an award list is expected to be under "
-            f"{MAX_FILE_BYTES // 2**20} MB. Remove pictures or unrelated sheets and save it again."
-        )
-
-
-def _xlsx_sheets(path: Path, display: str) -> tuple[Any, list[str]]:
-    """Open an .xlsx read-only after checking it is safe to; return (workbook, sheet names)."""
-    with open(path, "rb") as fh:
-        magic = fh.read(8)
-    if magic.startswith(b"\xd0\xcf\x11\xe0"):
-        raise DocgenError(
-            f"{display}: this is an old Excel 97–2003 (.xls) file; open it in Excel or "
-            "LibreOffice and save it as .xlsx (Excel Workbook)."
-        )
-    # Zip bombs, overlapping members, passwords and DOCTYPE/entity tricks (XXE) are refused by
-    # the shared checker before openpyxl sees a byte; the bytes checked are the bytes read.
-    limits = ZipLimits(max_file_bytes=MAX_FILE_BYTES, max_total_bytes=MAX_UNPACKED_BYTES)
-    data = open_xlsx_safely(path, what=display, limits=limits)
-    import openpyxl  # slow to import; only spreadsheet users pay for it
-
-    try:
-        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many types for a malformed package
-        raise DocgenError(f"{display}: the workbook cannot be read ({exc}).") from None
-    names = list(workbook.sheetnames)
-    if len(names) > MAX_SHEETS:
-        workbook.close()
-        raise DocgenError(f"{display}: {len(names)} sheets; at most {MAX_SHEETS} are read.")
-    return workbook, names
-
-
-def _xlsx_rows(workbook: Any, sheet: str) -> Iterator[tuple[Any, ...]]:
-    ws = workbook[sheet]
-    # The stored dimension is often wrong in files written by other programs; ignore it.
-    ws.reset_dimensions()
-    yield from ws.iter_rows(max_col=MAX_COLUMNS, values_only=True)
-
-
-def _csv_rows(path: Path, display: str) -> list[tuple[Any, ...]]:
-    raw = path.read_bytes()
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise DocgenError(
-            f"{display}, row {line}: the file is not UTF-8 text. In Excel use Save As → "
-            '"CSV UTF-8 (Comma delimited)", or save as .xlsx.'
-        ) from None
-    sample = text[:8192]
-    try:
-        dialect: Any = csv.Sniffer().sniff(sample, delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    try:
-        return [tuple(row[:MAX_COLUMNS]) for row in csv.reader(io.StringIO(text), dialect)]
-    except csv.Error as exc:
-        raise DocgenError(f"{display}: the CSV cannot be read ({exc}).") from None
-
-
-# ---------------------------------------------------------------------------------------------
 # Interpreting a table
 # ---------------------------------------------------------------------------------------------
 
@@ -257,6 +174,13 @@ def _cell_text(value: Any) -> str:
         value = int(value)
     if isinstance(value, dt.datetime | dt.date):
         return f"{value:%d/%m/%Y}"
+    if isinstance(value, str) and value.strip().upper() in ERROR_VALUES:
+        raise ValueError(
+            _(
+                "the cell shows the Excel error {error}: its formula failed, so it holds no "
+                "value. Correct the formula, or type the value itself."
+            ).format(error=value.strip())
+        )
     text = str(value)
     # Alt+Enter inside an Excel cell is a line break the clerk meant as a space.
     text = text.replace("\r\n", " ").replace("\n", " ").replace("\r", " ")
@@ -288,6 +212,18 @@ def _header_roles(cells: list[str]) -> tuple[dict[str, int], list[str]] | None:
     return (roles, ignored) if "name" in roles else None
 
 
+#: The columns whose cells must hold text: a date or TRUE/FALSE there is a typing slip.
+_TEXT_ROLES = ("name", "position", "unit", "kind")
+
+
+def _not_text(value: Any) -> str | None:
+    if isinstance(value, bool):
+        return _("a TRUE/FALSE value")
+    if isinstance(value, dt.datetime | dt.date | dt.time):
+        return _("a date or time")
+    return None
+
+
 def _read_table(
     rows: Iterable[tuple[Any, ...]],
     where: Where,
@@ -295,6 +231,7 @@ def _read_table(
     out: RecipientList,
     *,
     required: bool,
+    formula_at: Callable[[int, int], str | None] | None = None,
 ) -> None:
     """Read one sheet (or a CSV) into ``out``; problems are appended, never raised."""
     report = SheetReport(where.sheet, None)
@@ -335,6 +272,22 @@ def _read_table(
             report.header_row = number
             report.columns = {role: cells[i] for role, i in roles.items()}
             continue
+        for role in _TEXT_ROLES:
+            col = roles.get(role)
+            kind_of = _not_text(values[col]) if col is not None and col < len(values) else None
+            if kind_of is not None:
+                bad = True
+                out.problems.append(
+                    _(
+                        "{where}: the cell holds {kind} ({value}), not text. Excel turned what "
+                        "was typed into another kind of value; format the cell as Text and "
+                        "type it again."
+                    ).format(
+                        where=Where(where.file, where.sheet, number, col + 1, report.columns[role]),
+                        kind=kind_of,
+                        value=cells[col],
+                    )
+                )
         if bad:
             continue
         report.rows += 1
@@ -345,7 +298,16 @@ def _read_table(
             )
             break
         section = _row(
-            cells, number, roles, report, section, sheet_kind, where, out, unknown_kind_rows
+            cells,
+            number,
+            roles,
+            report,
+            section,
+            sheet_kind,
+            where,
+            out,
+            unknown_kind_rows,
+            formula_at,
         )
     if roles is None:
         if required:
@@ -382,6 +344,7 @@ def _row(
     where: Where,
     out: RecipientList,
     unknown_kind_rows: list[int],
+    formula_at: Callable[[int, int], str | None] | None = None,
 ) -> Kind | None:
     """Interpret one filled row below the header; return the section in force after it."""
 
@@ -402,6 +365,16 @@ def _row(
     name = get("name")
     if not name:
         col = roles["name"]
+        formula = formula_at(number, col + 1) if formula_at is not None else None
+        if formula is not None:
+            out.problems.append(
+                _(
+                    "{where}: the name is a formula ({formula}) whose result was never saved "
+                    "in the file, so there is no name to read. Open the file in Excel, let it "
+                    "calculate, and save it; or replace the formula by the name itself."
+                ).format(where=at(number, col, "name"), formula=formula[:80])
+            )
+            return section
         out.problems.append(
             f"{at(number, col, 'name')}: the name is empty, but the row holds "
             f"{', '.join(repr(c) for c in filled[:3])}. Fill in the name or delete the row."
@@ -503,15 +476,15 @@ def read_recipients(
             f"{path.suffix or 'a file without an extension'}; save the list from Excel or "
             "LibreOffice as .xlsx (or CSV UTF-8)."
         )
-    _check_size(path, display)
+    check_size(path, display)
     out = RecipientList(display)
     whole = False
     if suffix == ".csv":
         if sheet or collectives_sheet or individuals_sheet:
             raise DocgenError(f"{display}: a .csv file has no sheets; remove the sheet names.")
-        _read_table(_csv_rows(path, display), Where(display), None, out, required=True)
+        _read_table(csv_rows(path, display), Where(display), None, out, required=True)
     else:
-        workbook, names = _xlsx_sheets(path, display)
+        workbook, names, data = xlsx_sheets(path, display)
         try:
             plan: list[tuple[str, Kind | None, bool]] = []
             if collectives_sheet:
@@ -525,7 +498,14 @@ def read_recipients(
                 plan = [(name, None, False) for name in names]
             for name, kind, required in plan:
                 where = Where(display, name)
-                _read_table(_xlsx_rows(workbook, name), where, kind, out, required=required)
+                _read_table(
+                    xlsx_rows(workbook, name, where, out.problems),
+                    where,
+                    kind,
+                    out,
+                    required=required,
+                    formula_at=formula_finder(data, name),
+                )
         finally:
             workbook.close()
         if not out.sheets and not out.problems:
@@ -538,8 +518,23 @@ def read_recipients(
         out.problems.append(f"{display}: the table holds no recipients.")
     if out.problems:
         n = len(out.problems)
-        raise DocgenError(f"{display} has {n} problem{'s' if n > 1 else ''}:", out.problems)
+        raise DocgenError(
+            f"{display} has {n} problem{'s' if n > 1 else ''}:", cap_problems(out.problems)
+        )
     return out
+
+
+def cap_problems(problems: list[str], limit: int = MAX_PROBLEMS_SHOWN) -> list[str]:
+    """The first ``limit`` problems and a line counting the rest: a report a clerk can read."""
+    if len(problems) <= limit:
+        return problems
+    rest = len(problems) - limit
+    return [
+        *problems[:limit],
+        ngettext("… and {count:,} more problem.", "… and {count:,} more problems.", rest).format(
+            count=rest
+        ),
+    ]
 
 
 def fill_recipients(record: MeetingRecord, base_dir: str | Path, source: str = "") -> None:

@@ -42,7 +42,15 @@ from jinja2.meta import find_undeclared_variables
 from lxml import etree
 
 from docgen.errors import DocgenError
-from docgen.safezip import DEFAULT_ZIP_LIMITS, check_zip, parse_xml
+from docgen.safezip import (
+    DEFAULT_ZIP_LIMITS,
+    open_docx_safely,
+    parse_xml,
+    read_untrusted,
+    refuse_ole,
+)
+from docgen.sandbox import DEFAULT_LIMITS
+from docgen.templatelimits import property_problems, static_refusals
 
 __all__ = ["Location", "Problem", "check_template", "check_folder"]
 
@@ -68,7 +76,6 @@ _ALTERNATE = f"{{{_MC}}}AlternateContent"
 _CHOICE = f"{{{_MC}}}Choice"
 # Elements that only wrap rows, cells or paragraphs (content controls, custom XML).
 _BLOCK_WRAPPERS = {_w("sdt"), _w("sdtContent"), _w("customXml"), _ALTERNATE, _CHOICE}
-_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
 # --------------------------------------------------------------------------------------------
@@ -139,7 +146,7 @@ def check_template(
 
         environment = make_environment()
     try:
-        parts = _read_docx(path, data)
+        parts, properties = _read_docx(path, data)
     except _Unreadable as exc:
         return [Problem(path, None, str(exc))]
     found: list[tuple[tuple[int, int], Problem]] = []
@@ -152,6 +159,10 @@ def check_template(
     for _, problem in found:
         if problem not in unique:
             unique.append(problem)
+    unique.extend(
+        Problem(path, None, f"{label}: {message}")
+        for label, message in property_problems(properties)
+    )
     return unique
 
 
@@ -197,25 +208,20 @@ def _too_large(name: str) -> str:
 
 class _Package:
     def __init__(self, path: Path, data: bytes | None = None) -> None:
-        if data is not None:
-            magic = data[:8]
-        else:
-            try:
-                with path.open("rb") as handle:
-                    magic = handle.read(8)
-            except FileNotFoundError:
-                raise _Unreadable("no such file") from None
-            except IsADirectoryError:
-                raise _Unreadable("is a folder, not a .docx template") from None
-            except OSError as exc:
-                raise _Unreadable(f"cannot be read ({exc.strerror or exc})") from None
-        if magic == _OLE_MAGIC:
-            raise _Unreadable(
-                "is an old Word 97-2003 document or a password-protected file; "
-                "open it in Word and save it as a Word Document (.docx) without a password"
-            )
+        what = str(path)
+
+        def unreadable(exc: DocgenError) -> _Unreadable:
+            # Problem puts the file name in front already.
+            return _Unreadable(str(exc).removeprefix(f"{what}: ").rstrip("."))
+
         try:
-            self.zip = zipfile.ZipFile(io.BytesIO(data) if data is not None else path)
+            if data is None:
+                data = read_untrusted(path, what=what, max_bytes=_LIMITS.max_file_bytes)
+            refuse_ole(data, what, "Word")
+        except DocgenError as exc:
+            raise unreadable(exc) from None
+        try:
+            self.zip = zipfile.ZipFile(io.BytesIO(data))
         except (zipfile.BadZipFile, OSError, ValueError):
             raise _Unreadable(
                 "is not a Word document (.docx); expected a file saved by Word or LibreOffice "
@@ -228,12 +234,12 @@ class _Package:
             xml = info.filename.lower().endswith((".xml", ".rels", ".vml"))
             if xml and info.file_size > MAX_PART_BYTES:
                 raise _Unreadable(_too_large(info.filename))
-        what = str(path)
         try:
-            check_zip(data if data is not None else path, what=what, limits=_LIMITS)
+            # The build's own reader, so that the check refuses exactly what the build refuses:
+            # zip bombs, damaged data in any part, a missing [Content_Types].xml, DOCTYPEs.
+            open_docx_safely(data, what=what, limits=_LIMITS)
         except DocgenError as exc:
-            # Problem puts the file name in front already.
-            raise _Unreadable(str(exc).removeprefix(f"{what}: ")) from None
+            raise unreadable(exc) from None
         self.names = {info.filename: info for info in infos}
         self.read_total = 0
 
@@ -283,9 +289,13 @@ class _Package:
         return out
 
 
-def _read_docx(path: Path, data: bytes | None = None) -> list[tuple[str, etree._Element]]:
-    """(label, root element) of each part docxtpl renders: body, headers, footers, footnotes."""
+def _read_docx(
+    path: Path, data: bytes | None = None
+) -> tuple[list[tuple[str, etree._Element]], etree._Element | None]:
+    """(label, root element) of each part docxtpl renders: body, headers, footers, footnotes;
+    and the core document properties (``docProps/core.xml``), which it does not."""
     package = _Package(path, data)
+    properties = package.xml("docProps/core.xml")
     main = "word/document.xml"
     for _, rel_type, target in package.rels(""):
         if rel_type.endswith("/officeDocument"):
@@ -330,7 +340,7 @@ def _read_docx(path: Path, data: bytes | None = None) -> list[tuple[str, etree._
         root = package.xml(target)
         if root is not None:
             parts.append((label, root))
-    return parts
+    return parts, properties
 
 
 # --------------------------------------------------------------------------------------------
@@ -791,6 +801,10 @@ class _PartChecker:
                 return self.out
         names = _NameChecker(self, lines, ast)
         names.run()
+        # What the sandbox would stop while rendering, where the tree already shows it.
+        limits = getattr(self.env, "limits", None)
+        for node, needle, message in static_refusals(ast, limits or DEFAULT_LIMITS):
+            names.report(node, needle, message.replace("{", "{{").replace("}", "}}"))
         if not self.syntax_trouble and not names.unknown_callables:
             try:
                 # What parsing leaves to compile time (a block defined twice, …).

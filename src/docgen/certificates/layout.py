@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from difflib import get_close_matches
 from functools import lru_cache
-from pathlib import Path
+from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Annotated, Any
 
 import jinja2
@@ -69,7 +69,7 @@ Color = Annotated[str, AfterValidator(_check_color)]
 
 
 class Spec(BaseModel):
-    # '!!float .nan' or '1e999' in a layout would put 'nan' operators into the PDF.
+    # nan and inf would pass "ge=0" checks as written and reach the PDF as "nan" operators.
     model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
@@ -198,6 +198,7 @@ class LoadedLayout:
         if not self.spec.background:
             return None
         base = self.path.parent if self.path else Path(".")
+        # Checked on load (_layout_problems): relative, inside the layout's folder.
         return base / self.spec.background
 
 
@@ -235,6 +236,15 @@ def builtin_dir() -> Path:
 def layout_path(form: str, layouts_dir: Path | None = None) -> Path:
     """The layout file for an award form, looked up in ``layouts_dir`` first."""
     stem = LAYOUT_FOR_FORM[form]
+    if layouts_dir is not None and not Path(layouts_dir).is_dir():
+        # Falling back to the built-in layouts here would print on the wrong stock.
+        raise DocgenError(
+            _(
+                "--layouts {folder}: no such folder. Give the folder that holds your "
+                "bang-khen.yaml / giay-khen.yaml, or leave --layouts out to use the built-in "
+                "layouts."
+            ).format(folder=layouts_dir)
+        )
     for folder in (layouts_dir, builtin_dir()):
         if folder is not None and (folder / f"{stem}.yaml").is_file():
             return folder / f"{stem}.yaml"
@@ -260,10 +270,70 @@ def parse_layout(text: str, source: str = "<layout>", path: Path | None = None) 
     return layout
 
 
+def _outside_folder(name: str) -> bool:
+    """A file name that leaves the layout's folder: absolute, a drive, or through '..'."""
+    pure = PureWindowsPath(name)
+    return (
+        name.startswith(("/", "\\"))
+        or bool(pure.drive)
+        or ".." in PurePosixPath(name.replace("\\", "/")).parts
+    )
+
+
+def _font_problem(name: str) -> str | None:
+    if "/" in name or "\\" in name or name.lower().endswith((".ttf", ".otf", ".ttc")):
+        return _(
+            "{name!r} looks like a file; a font is named by its family, such as Times New "
+            "Roman, and found among the installed fonts (or docgen pdf --font-dir)."
+        ).format(name=name)
+    return None
+
+
 def _layout_problems(spec: Layout) -> list[tuple[FieldPath, str]]:
     problems: list[tuple[FieldPath, str]] = []
     width, height = spec.page.points
     width, height = width / MM, height / MM
+    if spec.background and _outside_folder(spec.background):
+        problems.append(
+            (
+                ("background",),
+                _(
+                    "{name!r} is outside the layout's folder; put the image beside the layout "
+                    "file and give its name alone (or a sub-folder of it)."
+                ).format(name=spec.background),
+            )
+        )
+    for loc, font in [(("font",), spec.font)] + [
+        (("fields", i, "font"), f.font) for i, f in enumerate(spec.fields) if f.font
+    ]:
+        problem = _font_problem(font)
+        if problem:
+            problems.append((loc, problem))
+    for i, rule in enumerate(spec.rules):
+        for axis, limit in (("x1", width), ("x2", width), ("y1", height), ("y2", height)):
+            value = getattr(rule, axis)
+            if not 0 <= value <= limit:
+                problems.append(
+                    (
+                        ("rules", i, axis),
+                        _("{value:g} mm is off the paper (0 to {limit:g} mm).").format(
+                            value=value, limit=limit
+                        ),
+                    )
+                )
+    if spec.frame is not None:
+        half = min(width, height) / 2
+        for key in ("inset", "inner_inset"):
+            value = getattr(spec.frame, key)
+            if value is not None and value >= half:
+                problems.append(
+                    (
+                        ("frame", key),
+                        _(
+                            "{value:g} mm leaves no paper inside the frame (at most {limit:g})."
+                        ).format(value=value, limit=half),
+                    )
+                )
     env = environment()
     known = set(CONTEXT_NAMES) | set(env.globals)
     seen: dict[str, int] = {}

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import io
 import math
+import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -32,7 +33,14 @@ from reportlab.pdfgen.canvas import Canvas
 from docgen.certificates.layout import MM, FieldSpec, LoadedLayout, Mode
 from docgen.errors import DocgenError
 from docgen.i18n import _
-from docgen.pdf.fonts import resolve_family
+from docgen.pdf.fonts import has_glyph, resolve_family
+from docgen.pdf.images import BadImage, check_image
+from docgen.sandbox import Limits, RunBudget
+
+#: The work all field templates of one run may do together. The shipped layouts take no loop
+#: step or call at all for 10,400 pages (fields are plain '{{ recipient.name }}' or drawn once
+#: per group); two million steps is a looping field stopped after seconds, not hours.
+RUN_LIMITS = Limits(max_steps=2_000_000, deadline=300.0)
 
 Warn = Callable[[str], None]
 Progress = Callable[[int], None]
@@ -164,7 +172,7 @@ def _wrap(
     if len(lines) <= 1 or len(lines) > max_lines:
         return lines
     lo, hi = max(widths), limit
-    for _step in range(12):
+    for _round in range(12):
         mid = (lo + hi) / 2
         if len(_greedy(words, widths, space, mid)) <= len(lines):
             hi = mid
@@ -211,6 +219,9 @@ class Renderer:
         self._layouts: dict[int, _Layout] = {}
         self._colors: dict[str, Any] = {}
         self._condensed: dict[tuple[str, str], list[str]] = {}
+        self._glyphs: dict[tuple[str, str], bool] = {}
+        self._missing: dict[tuple[str, str, str], list[str]] = {}
+        self._run = RunBudget(RUN_LIMITS, _("the certificate fields"))
 
     # -- preparation ---------------------------------------------------------------------------
 
@@ -257,10 +268,8 @@ class Renderer:
         background = None
         if self.preview and self.mode == "overlay":
             background = layout.background_path
-            if background is not None and not background.is_file():
-                raise DocgenError(
-                    f"{layout.source}: background — the image {background} does not exist."
-                )
+            if background is not None:
+                _check_background(layout, background)
         prepared = _Layout(layout, spec.page.points, fields, background=background)
         self._layouts[id(layout)] = prepared
         return prepared
@@ -282,9 +291,21 @@ class Renderer:
         # Templates join optional parts; collapse what empty parts leave behind.
         return " ".join(text.split())
 
+    def _check_glyphs(self, f: _Field, text: str, who: str, layout: str) -> None:
+        for ch in text:
+            if ch.isspace():
+                continue
+            key = (f.font, ch)
+            known = self._glyphs.get(key)
+            if known is None:
+                known = self._glyphs[key] = has_glyph(f.font, ch)
+            if not known:
+                self._missing.setdefault((layout, f.spec.name, ch), []).append(who)
+
     def _draw_field(
         self, c: Canvas, f: _Field, text: str, height: float, who: str, layout: str
     ) -> None:
+        self._check_glyphs(f, text, who, layout)
         fitted = fit(text, f.spec, f.font, f.width, self.measure)
         if fitted.condensed:
             self._condensed.setdefault((layout, f.spec.name), []).append(who)
@@ -348,8 +369,11 @@ class Renderer:
         c.endForm()
 
     def render(self, pages: Iterable[Page], progress: Progress | None = None) -> bytes:
-        """All ``pages`` as one PDF."""
-        with binary_streams():
+        """All ``pages`` as one PDF.
+
+        Every call of one renderer draws on the same budget of template work (the run's).
+        """
+        with binary_streams(), self._run.active():
             return self._render(pages, progress)
 
     def _render(self, pages: Iterable[Page], progress: Progress | None) -> bytes:
@@ -400,6 +424,7 @@ class Renderer:
             raise DocgenError("there are no certificates to print (no recipients).")
         c.save()
         self._report_condensed()
+        self._report_missing_glyphs()
         return buffer.getvalue()
 
     def _report_condensed(self) -> None:
@@ -411,3 +436,47 @@ class Renderer:
                 "a smaller min_size or more max_lines."
             )
         self._condensed.clear()
+
+    def _report_missing_glyphs(self) -> None:
+        for (layout, name, ch), who in self._missing.items():
+            shown = ", ".join(dict.fromkeys(who[:3]))
+            if len(who) > 3:
+                shown += _(" and {count} more").format(count=len(who) - 3)
+            self.warn(
+                _(
+                    "{layout}: field {field!r} — the character U+{code:04X} {char_name} is not in "
+                    "the field's font, so it prints as a blank (for {who}). Remove the character "
+                    "or choose a font that has it."
+                ).format(
+                    layout=layout,
+                    field=name,
+                    code=ord(ch),
+                    char_name=unicodedata.name(ch, "?"),
+                    who=shown,
+                )
+            )
+        self._missing.clear()
+
+
+def _check_background(layout: LoadedLayout, path: Path) -> None:
+    """The preview's background: a regular picture file that decodes, of a sane size."""
+    from docgen.safezip import read_untrusted
+
+    what = _("{layout}: background {path}").format(layout=layout.source, path=path)
+    folder = (layout.path.parent if layout.path else Path(".")).resolve()
+    if not path.resolve().is_relative_to(folder):
+        raise DocgenError(
+            _(
+                "{what}: the image is outside the layout's folder (through a link); copy it "
+                "beside the layout file."
+            ).format(what=what)
+        )
+    data = read_untrusted(path, what=what, max_bytes=50 * 2**20)
+    try:
+        check_image(data)
+    except BadImage as exc:
+        raise DocgenError(
+            _("{what}: {reason}. Give a scan of the blank stock saved as PNG or JPEG.").format(
+                what=what, reason=exc
+            )
+        ) from None

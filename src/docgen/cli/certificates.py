@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -26,6 +27,9 @@ def parse_offset(text: str | None) -> tuple[float, float]:
         if len(parts) != 2:
             raise ValueError
         dx, dy = (float(p.strip().replace("mm", "")) for p in parts)
+        # float() reads "nan" and "inf"; either would be written into the PDF as is.
+        if not (math.isfinite(dx) and math.isfinite(dy)):
+            raise ValueError
     except ValueError:
         raise DocgenError(
             f"--offset {text!r}: write two numbers of millimetres, right then down, "

@@ -62,6 +62,7 @@ def pdf(
             told.add(message)
             echo_warning(message)
 
+    _check_font_dirs(font_dirs)
     folders = _targets(files, out_dir)
     for folder in folders:
         check_output_folder(folder)
@@ -93,6 +94,21 @@ def pdf(
             echo_warning(warning)
         for name in pdfs:
             click.echo(str(folder / name))
+
+
+def _check_font_dirs(font_dirs: tuple[Path, ...]) -> None:
+    """A mistyped --font-dir is an error, as a mistyped --templates is: not silently ignored."""
+    missing = [folder for folder in font_dirs if not folder.is_dir()]
+    if missing:
+        raise DocgenError(
+            "\n".join(
+                _(
+                    "--font-dir {folder}: no such folder. Give a folder that holds .ttf font "
+                    "files, or leave --font-dir out."
+                ).format(folder=folder)
+                for folder in missing
+            )
+        )
 
 
 def _targets(files: tuple[Path, ...], out_dir: Path | None) -> dict[Path, list[tuple[str, Path]]]:
@@ -150,6 +166,7 @@ def doctor(font_dirs: tuple[Path, ...]) -> None:
     from docgen.pdf import find_soffice
     from docgen.pdf.fonts import font_report
 
+    _check_font_dirs(font_dirs)
     click.echo("Fonts (DOCX family → font file):")
     for line in font_report(("Times New Roman", "Arial", "Courier New"), font_dirs):
         click.echo("  " + line)

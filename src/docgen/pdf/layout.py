@@ -32,11 +32,14 @@ from docgen.pdf.bidi import has_rtl
 from docgen.pdf.docx_reader import (
     NS,
     WP,
+    CellSpec,
     DocxPackage,
     R,
     Section,
     Table,
     TableRow,
+    integer,
+    number,
     on_off,
     twips,
     w,
@@ -44,6 +47,7 @@ from docgen.pdf.docx_reader import (
 )
 from docgen.pdf.flowables import CellLayout, DocPara, DocTable, KeepNext, TableModel
 from docgen.pdf.fonts import FontFaces, has_glyph, resolve_family
+from docgen.pdf.images import BadImage, check_image
 from docgen.pdf.styles import (
     Border,
     Numbering,
@@ -86,6 +90,9 @@ _HIGHLIGHT = {
     "white": "FFFFFF",
 }
 EMU_PER_PT = 12700
+#: Tables inside tables beyond this depth are set as plain paragraphs: each level takes its
+#: cell margins from the width, and 80 levels leave no width at all.
+MAX_TABLE_DEPTH = 12
 DEFAULT_CELL_MARGIN = 108 / 20  # 0.19 cm, Word's and Writer's default left/right cell margin
 
 # Elements that carry nothing visible in a PDF; skipping them is not a loss worth a warning.
@@ -151,6 +158,18 @@ class Token:
     img: tuple[str, float, float] | None = None
 
 
+def _fit_spans(cells: list[CellSpec], n_cols: int) -> list[CellSpec]:
+    """A row's cells with each ``gridSpan`` cut so that the cells after it still fit the grid."""
+    out = []
+    col = cells[0].col if cells else 0
+    for index, cell in enumerate(cells):
+        after = len(cells) - index - 1
+        span = min(cell.span, max(1, n_cols - col - after))
+        out.append(CellSpec(cell.el, col, span, cell.vmerge))
+        col += span
+    return out
+
+
 class Builder:
     """Converts one package; collects warnings through ``warn``."""
 
@@ -179,11 +198,12 @@ class Builder:
                 self.default_tab = twips(wval(dt), 36.0) or 36.0
             for cs in s.iterfind(".//w:compatSetting", NS):
                 if cs.get(w("name")) == "compatibilityMode":
-                    self.compat_mode = int(cs.get(w("val")) or 12)
+                    self.compat_mode = integer(cs.get(w("val")), 12)
         self.even_odd = bool(s is not None and on_off(s.find(w("evenAndOddHeaders"))))
         self.uses_numpages = False
         self.fields: dict[str, str] = {}
         self.frame_height = 700.0
+        self.frame_width = 450.0
         self.where = "body"
 
     # ------------------------------------------------------------------ warnings, fonts
@@ -388,6 +408,14 @@ class Builder:
     def _fmt(self, rp: Props) -> RunFmt:
         faces = self.faces(rp.get("font") or "Times New Roman")
         size = float(rp.get("size") or 10.0)
+        # A line must fit on a page (Word allows 1,638 pt, a glyph taller than A4).
+        largest = max(4.0, self.frame_height / 4)
+        if size > largest:
+            self.warn(
+                f"a font size of {size:g} pt does not fit on the page; set at {largest:.0f} pt "
+                f"({self.where})"
+            )
+            size = largest
         if rp.get("smallCaps") and not rp.get("caps"):
             size *= 0.8  # approximate: Writer draws small caps at ~80 % of the size
         hl = rp.get("highlight")
@@ -571,11 +599,27 @@ class Builder:
         if kind is None:
             self.warn(f"unsupported image format (not PNG/JPEG) in {where}; skipped")
             return
+        try:
+            check_image(data)
+        except BadImage as exc:
+            self.warn(f"a picture is left out ({where}): {exc}")
+            return
+        wpt = (number(ext.get("cx")) or 0.0) / EMU_PER_PT
+        hpt = (number(ext.get("cy")) or 0.0) / EMU_PER_PT
+        if wpt <= 0 or hpt <= 0:
+            self.warn(f"a picture without a size is left out ({where})")
+            return
+        # A picture never exceeds the page's text area: scaled down, its proportions kept.
+        scale = min(1.0, self.frame_width / wpt, self.frame_height * 0.95 / hpt)
+        if scale < 1.0:
+            self.warn(
+                f"a picture of {wpt / 72 * 25.4:,.0f} × {hpt / 72 * 25.4:,.0f} mm is larger than "
+                f"the page; scaled down to fit ({where})"
+            )
+            wpt, hpt = wpt * scale, hpt * scale
         self._img_n += 1
         path = self.tmpdir / f"img{self._img_n}.{kind}"
         path.write_bytes(data)
-        wpt = int(ext.get("cx") or 0) / EMU_PER_PT
-        hpt = int(ext.get("cy") or 0) / EMU_PER_PT
         tokens.append(Token("img", img=(str(path), wpt, hpt)))
 
     _part_rels: dict | None = None
@@ -780,7 +824,9 @@ class Builder:
                 )
 
     # ------------------------------------------------------------------ tables
-    def table(self, tbl: etree._Element, avail_width: float, where: str) -> list[Flowable]:
+    def table(
+        self, tbl: etree._Element, avail_width: float, where: str, depth: int = 0
+    ) -> list[Flowable]:
         t = Table(tbl)
         tblpr = t.tblpr
         style_ppr, style_rpr, style_tblpr = self.styles.table_style(t.style_id)
@@ -799,6 +845,23 @@ class Builder:
         if not grid or sum(grid) <= 0:
             n = max(sum(c.span for c in r.cells()) for r in rows)
             grid = [avail_width / max(n, 1)] * max(n, 1)
+        specs = [_fit_spans(r.cells(), len(grid)) for r in rows]
+        if any(
+            c.span != o.span
+            for r, cells in zip(rows, specs, strict=True)
+            for c, o in zip(cells, r.cells(), strict=True)
+        ):
+            self.warn(f"a cell spans more columns than the table has; it is narrowed ({where})")
+        needed = max((c.col + c.span for cells in specs for c in cells), default=len(grid))
+        if needed > len(grid):
+            # More cells in a row than the grid has columns: Word widens the grid; here the
+            # extra columns share the table's width with the others.
+            self.warn(
+                f"a row has cells beyond the table's {len(grid)} columns; the table is laid out "
+                f"with {needed} ({where})"
+            )
+            total = sum(grid)
+            grid = [g * len(grid) / needed for g in grid] + [total / needed] * (needed - len(grid))
         # cell margins: table style, table, then per-cell tcMar
         mar = {"top": 0.0, "bottom": 0.0, "left": DEFAULT_CELL_MARGIN, "right": DEFAULT_CELL_MARGIN}
         for src in (style_tblpr, tblpr):
@@ -856,7 +919,6 @@ class Builder:
         if header_count == n_rows:
             header_count = 0  # a table of only header rows repeats nothing
         # vertical merges: rowspans and the row groups a page must not cut
-        specs = [r.cells() for r in rows]
         rowspan: dict[tuple[int, int], int] = {}
         group_end = list(range(1, n_rows + 1))
         for ri, cells in enumerate(specs):
@@ -901,6 +963,7 @@ class Builder:
                     style_ppr,
                     style_rpr,
                     where,
+                    depth,
                 )
             finally:
                 self._part_rels = saved_rels
@@ -929,6 +992,7 @@ class Builder:
         style_ppr: Props,
         style_rpr: Props,
         where: str,
+        depth: int = 0,
     ) -> tuple[list[CellLayout], float | None, str, bool]:
         out: list[CellLayout] = []
         for c in cells:
@@ -986,7 +1050,9 @@ class Builder:
             if borders["bottom"] and ri + rs >= n_rows:
                 m["bottom"] += borders["bottom"].width
             cw = sum(grid[c.col : c.col + c.span]) - m["left"] - m["right"]
-            content = self._cell_blocks(c.el, cw, f"{where} row {ri + 1}", style_ppr, style_rpr)
+            content = self._cell_blocks(
+                c.el, cw, f"{where} row {ri + 1}", style_ppr, style_rpr, depth
+            )
             out.append(
                 CellLayout(
                     c.col,
@@ -1003,11 +1069,28 @@ class Builder:
         return out, h, rule, row.is_header
 
     def _cell_blocks(
-        self, tc: etree._Element, width: float, where: str, style_ppr: Props, style_rpr: Props
+        self,
+        tc: etree._Element,
+        width: float,
+        where: str,
+        style_ppr: Props,
+        style_rpr: Props,
+        depth: int = 0,
     ) -> list[Flowable]:
         out: list[Flowable] = []
         n = 0
-        for child in self._block_children(tc, where):
+        children = list(self._block_children(tc, where))
+        if depth >= MAX_TABLE_DEPTH and any(etree.QName(c).localname == "tbl" for c in children):
+            self.warn(
+                f"tables nested more than {MAX_TABLE_DEPTH} deep are set as plain paragraphs "
+                f"({where})"
+            )
+            children = [
+                p
+                for child in children
+                for p in (child.iter(w("p")) if etree.QName(child).localname == "tbl" else [child])
+            ]
+        for child in children:
             tag = etree.QName(child).localname
             if tag == "p":
                 n += 1
@@ -1025,7 +1108,7 @@ class Builder:
                     if not isinstance(f, PageBreak)
                 )
             elif tag == "tbl":
-                out.extend(self.table(child, width, f"{where} nested table"))
+                out.extend(self.table(child, width, f"{where} nested table", depth + 1))
         return out or [Spacer(1, 0)]
 
     # ------------------------------------------------------------------ headers/footers
