@@ -232,6 +232,9 @@ def printed_text(path: FieldPath, value: str) -> str | None:
     own, and is then not looked for.
     """
     cleaned = expected_text(path, value)
+    if cleaned is not None and "recipients" in path:
+        # and a recipient's own leading dash or bullet gives way to the list's "- "
+        cleaned = cleaned.lstrip("-–• ").strip()
     if cleaned is not None:
         cleaned = cleaned.rstrip(" .;,:") or None
     return cleaned

@@ -261,6 +261,12 @@ def test_build_lists_downloads_and_zips_the_files(client, folder: Path) -> None:
     assert "attachment" in one.headers["Content-Disposition"]
     view = client.get(f"/m/{MEETING}/files/01-bien-ban.pdf?view=1")
     assert view.mimetype == "application/pdf" and "inline" in view.headers["Content-Disposition"]
+    shown = client.get(f"/m/{MEETING}/build?view=01-bien-ban.pdf").get_data(as_text=True)
+    assert re.search(r'<iframe id="pdf-view"[^>]*01-bien-ban\.pdf\?view=1', shown)
+    for bad in ("../lang-son-2022.yaml", "01-bien-ban.docx", "/etc/passwd"):
+        assert 'id="pdf-view"' not in client.get(
+            f"/m/{MEETING}/build", query_string={"view": bad}
+        ).get_data(as_text=True)
     archive = zipfile.ZipFile(io.BytesIO(client.get(f"/m/{MEETING}/files.zip").data))
     assert sorted(archive.namelist()) == built
     listing = client.get("/").get_data(as_text=True)

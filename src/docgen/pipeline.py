@@ -21,6 +21,7 @@ from typing import Any
 from docgen.certificates import MODES as CERTIFICATE_MODES
 from docgen.context import DOCUMENTS, context_for
 from docgen.errors import DocgenError
+from docgen.i18n import _
 from docgen.model import AwardGroup, MeetingRecord
 from docgen.outputs import safe_filename
 from docgen.pdf import ENGINES as PDF_ENGINES
@@ -126,8 +127,14 @@ def _libreoffice(items: list[tuple[str, bytes]]) -> list[tuple[bytes, list[str]]
 def choose(
     option: str | Iterable[str] | None, allowed: tuple[str, ...], what: str
 ) -> tuple[str, ...]:
-    """``--only minutes,list`` → ('minutes', 'list') in ``allowed``'s order; nothing means all."""
-    items = option.split(",") if isinstance(option, str) else list(option or ())
+    """``--only minutes,list`` → ('minutes', 'list') in ``allowed``'s order; ``None`` means all.
+
+    An option given but empty (``--only ''``) is an error, not "everything": an empty
+    variable in a script must not silently build every document.
+    """
+    if option is None:
+        return allowed
+    items = option.split(",") if isinstance(option, str) else list(option)
     chosen = set()
     for raw in items:
         item = raw.strip().lower()
@@ -135,7 +142,13 @@ def choose(
             raise DocgenError(f"{what} {raw.strip()!r} is not one of: {', '.join(allowed)}.")
         chosen.add(item)
     chosen.discard("")
-    return tuple(a for a in allowed if a in chosen) if chosen else allowed
+    if not chosen:
+        raise DocgenError(
+            _("{what} is empty; give one or more of: {allowed}, or leave the option out.").format(
+                what=what.rstrip(":"), allowed=", ".join(allowed)
+            )
+        )
+    return tuple(a for a in allowed if a in chosen)
 
 
 def plan(record: MeetingRecord, source: TemplateSource, only: Iterable[str]) -> list[Job]:

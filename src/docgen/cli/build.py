@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from docgen.certificates import MODES as CERTIFICATE_MODES
-from docgen.cli.options import echo_backups, echo_warning, force_option
+from docgen.cli.options import OutputPath, echo_backups, echo_warning, force_option
 from docgen.context import DOCUMENTS
 from docgen.pdf import ENGINES as PDF_ENGINES
 
@@ -17,7 +17,7 @@ from docgen.pdf import ENGINES as PDF_ENGINES
 @click.option(
     "-o",
     "--output",
-    type=click.Path(file_okay=False, path_type=Path),
+    type=OutputPath(file_okay=False, path_type=Path),
     help="Folder to write to (default: output/<meeting file name>/).",
 )
 @click.option(
@@ -48,7 +48,8 @@ from docgen.pdf import ENGINES as PDF_ENGINES
     type=click.Choice([*CERTIFICATE_MODES, "none"]),
     default="overlay",
     show_default=True,
-    help="Add every recipient's certificate as one PDF: overlay (pre-printed stock) or full.",
+    help="Add every recipient's certificate as one PDF: overlay (pre-printed stock) or full. "
+    "With --only, only when this option is given.",
 )
 @click.option(
     "--number",
@@ -81,6 +82,10 @@ def build(
     """
     from docgen.build import build as run_build
 
+    source = click.get_current_context().get_parameter_source("certificates")
+    if only is not None and source is click.core.ParameterSource.DEFAULT:
+        # --only minutes asks for the minutes: not also a 52-page certificates PDF.
+        certificates = "none"
     result = run_build(
         meeting,
         output=output,

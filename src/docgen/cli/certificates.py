@@ -14,7 +14,7 @@ import click
 # `docgen awards check` never loads the certificate drawing code, nor the certificates the
 # spreadsheet reader.
 from docgen.certificates import MODES
-from docgen.cli.options import echo_backups, echo_warning, force_option
+from docgen.cli.options import OutputPath, echo_backups, echo_warning, force_option
 from docgen.errors import DocgenError
 
 
@@ -55,7 +55,7 @@ def _progress(total: int, label: str) -> Iterator[Callable[[int], None]]:
 @click.option(
     "-o",
     "--output",
-    type=click.Path(path_type=Path),
+    type=OutputPath(path_type=Path),
     help="Folder to write to (default: output/<meeting file name>/); with --calibration, the "
     "PDF file (default: output/calibration.pdf).",
 )

@@ -12,6 +12,18 @@ from pathlib import Path
 
 import click
 
+from docgen.i18n import _
+
+
+class OutputPath(click.Path):
+    """A ``-o`` path that may not be empty: ``-o ''`` would otherwise mean the current folder."""
+
+    def convert(self, value: object, param: click.Parameter | None, ctx: click.Context | None):
+        if isinstance(value, str) and not value.strip():
+            self.fail(_("the path is empty; give a folder name, or leave the option out."), param, ctx)
+        return super().convert(value, param, ctx)
+
+
 force_option = click.option(
     "--force", is_flag=True, help="Replace files edited by hand, keeping backups."
 )

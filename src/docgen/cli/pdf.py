@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from docgen.cli.options import echo_backups, echo_warning, force_option
+from docgen.cli.options import OutputPath, echo_backups, echo_warning, force_option
 from docgen.errors import DocgenError
 from docgen.i18n import _
 
@@ -18,7 +18,7 @@ from docgen.i18n import _
     "-o",
     "--output-dir",
     "out_dir",
-    type=click.Path(path_type=Path),
+    type=OutputPath(file_okay=False, path_type=Path),
     default=None,
     help="Folder for the PDFs (default: next to each DOCX).",
 )
@@ -115,8 +115,6 @@ def _targets(files: tuple[Path, ...], out_dir: Path | None) -> dict[Path, list[t
     """Output folder → [(PDF name, DOCX)], refusing bad inputs and two inputs for one PDF."""
     from docgen.outputs import check_output_name
 
-    if out_dir is not None and not str(out_dir).strip():
-        raise DocgenError(_("-o/--output-dir is empty; give a folder name, or leave -o out."))
     problems: list[str] = []
     folders: dict[Path, list[tuple[str, Path]]] = {}
     claimed: dict[tuple[Path, str], Path] = {}

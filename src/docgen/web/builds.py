@@ -109,7 +109,14 @@ def _warm_build(
 
 @bp.get("/m/<name>/build")
 def page(name: str):  # noqa: ANN201
-    return _page(name, chosen=DOCUMENTS, chosen_formats=FORMATS, certificates="overlay")
+    ws = _ws()
+    wanted = request.args.get("view", "")
+    # Only a PDF of this meeting's output folder, found by name in its listing.
+    pdfs = [p.name for p in ws.outputs(ws.meeting(name)) if p.suffix.lower() == ".pdf"]
+    viewing = wanted if wanted in pdfs else None
+    return _page(
+        name, chosen=DOCUMENTS, chosen_formats=FORMATS, certificates="overlay", viewing=viewing
+    )
 
 
 @bp.post("/m/<name>/build")
