@@ -57,6 +57,11 @@ def test_installed_wheel_builds_from_another_folder(tmp_path) -> None:
     assert package.is_relative_to(env_dir), f"docgen imported from {package}, not the venv"
     assert (package / "templates" / "state" / "minutes.docx").is_file()
     assert (package / "templates" / "party" / "award-list.docx").is_file()
+    # The bundled fonts travel in the wheel: the same PDF on a machine without them installed.
+    for family in ("Serif", "Sans", "Mono"):
+        for face in ("Regular", "Bold", "Italic", "BoldItalic"):
+            assert (package / "fonts" / f"Liberation{family}-{face}.ttf").is_file()
+    assert (package / "fonts" / "LICENSE").is_file()
 
     docgen = bindir / ("docgen.exe" if os.name == "nt" else "docgen")
     result = _run([str(docgen), "build", str(SAMPLE), "--format", "docx"], elsewhere, env)

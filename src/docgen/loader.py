@@ -20,6 +20,7 @@ import re
 import stat
 import types
 import typing
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from difflib import get_close_matches
@@ -34,6 +35,7 @@ from docgen.errors import DocgenError
 from docgen.explain import pydantic_message, yaml_message
 from docgen.i18n import _, ngettext
 from docgen.model import MeetingRecord, reference_problems
+from docgen.vietnamese import SPACE_LIKE
 
 FieldPath = tuple[str | int, ...]
 M = TypeVar("M", bound=BaseModel)
@@ -95,10 +97,23 @@ MAX_DEPTH = 64
 MAX_ALIAS_VALUES = 100_000
 
 
-def parse_yaml(text: str, source: str) -> tuple[Any, dict[FieldPath, Mark], dict[FieldPath, Mark]]:
-    """Parse YAML text; return the data and where each value (and each key) stands."""
+def parse_yaml(
+    text: str, source: str, notes: list[str] | None = None
+) -> tuple[Any, dict[FieldPath, Mark], dict[FieldPath, Mark]]:
+    """Parse YAML text; return the data and where each value (and each key) stands.
+
+    Every string comes back NFC, so that what looks the same compares the same in every check
+    that follows (``sáng`` typed decomposed is ``sáng``). Space-like characters pasted from Word
+    or Excel (:data:`~docgen.vietnamese.SPACE_LIKE`) are read as spaces; when ``notes`` is given,
+    one located note per such change is added to it.
+    """
     if len(text) > MAX_YAML_BYTES:
         raise DocgenError(_too_big(len(text.encode("utf-8", "replace")), source))
+    # PyYAML refuses VT and FF and takes NEL and U+2028/U+2029 for line breaks, cutting a value
+    # in two; as spaces they read as the clerk saw them.
+    pasted = list(_SPACE_LIKE_RAW.finditer(text))
+    if pasted:
+        text = _SPACE_LIKE_RAW.sub(" ", text)
     bad = [m for m in _NON_PRINTABLE.finditer(text)]
     if bad:
         raise DocgenError(_control_characters(text, bad, source))
@@ -120,6 +135,7 @@ def parse_yaml(text: str, source: str) -> tuple[Any, dict[FieldPath, Mark], dict
     values: dict[FieldPath, Mark] = {}
     keys: dict[FieldPath, Mark] = {}
     duplicates: list[str] = []
+    changes: list[tuple[int, int, str, str]] = []
 
     def build(n: yaml.Node, path: FieldPath) -> Any:
         values[path] = Mark.of(n)
@@ -156,22 +172,35 @@ def parse_yaml(text: str, source: str) -> tuple[Any, dict[FieldPath, Mark], dict
         if isinstance(n, yaml.SequenceNode):
             return [build(item, (*path, i)) for i, item in enumerate(n.value)]
         try:
-            return loader.construct_object(n, deep=True)
-        except (ValueError, TypeError, OverflowError):
-            # An explicit tag the text does not fit ("!!int x", "!!float ."): PyYAML's
-            # constructors raise plain Python errors, with no place.
-            at = Mark.of(n)
+            value = loader.construct_object(n, deep=True)
+        except (ValueError, TypeError, ArithmeticError, LookupError):
+            # PyYAML raises these bare for an explicit tag its value does not fit: '!!int x'.
+            mark = values[path]
             raise DocgenError(
                 _(
-                    "{where}: {field} — the value {value!r} cannot be read as {tag}; remove the "
-                    "tag or correct the value."
+                    "{file}, line {line}, column {column}: {field} — {value!r} cannot be read "
+                    "as {tag}; remove the tag or correct the value."
                 ).format(
-                    where=_at(source, at.line, at.column),
+                    file=source,
+                    line=mark.line,
+                    column=mark.column,
                     field=_dotted(path),
                     value=n.value,
                     tag=n.tag.replace("tag:yaml.org,2002:", "!!"),
                 )
             ) from None
+        if isinstance(value, str) and not value.isascii():
+            value = unicodedata.normalize("NFC", value)
+        if notes is not None and isinstance(value, str) and path[-1:] != ("<key>",):
+            typed = set()  # found in the file as typed, each at its own place
+            for match in _SPACE_LIKE_VALUE.finditer(text, n.start_mark.index, n.end_mark.index):
+                line, column = _line_column(text, match.start())
+                changes.append((line, column, _dotted(path), match.group()))
+                typed.add(match.group())
+            mark = values[path]
+            for char in set(_SPACE_LIKE_VALUE.findall(value)) - typed:  # written as escapes
+                changes.append((mark.line, mark.column, _dotted(path), char))
+        return value
 
     if node is None:
         raise DocgenError(
@@ -186,7 +215,36 @@ def parse_yaml(text: str, source: str) -> tuple[Any, dict[FieldPath, Mark], dict
         raise DocgenError(_yaml_error_message(exc, source)) from None
     if duplicates:
         raise DocgenError("", duplicates)
+    if notes is not None:
+        for match in pasted:
+            line, column = _line_column(text, match.start())
+            changes.append((line, column, _field_at(values, line, column), match.group()))
+        notes.extend(
+            _(
+                "{file}, line {line}, column {column}: {field} — the {name}, U+{code:04X}, was read as a space."
+            ).format(
+                file=source,
+                line=line,
+                column=column,
+                field=field,
+                name=_(SPACE_LIKE[char]),
+                code=ord(char),
+            )
+            for line, column, field, char in sorted(set(changes))
+        )
     return data, values, keys
+
+
+def _line_column(text: str, pos: int) -> tuple[int, int]:
+    return text.count("\n", 0, pos) + 1, pos - (text.rfind("\n", 0, pos) + 1) + 1
+
+
+def _field_at(values: dict[FieldPath, Mark], line: int, column: int) -> str:
+    """The field whose value starts last before (line, column): the one that holds it."""
+    before = [
+        (m.line, m.column, p) for p, m in values.items() if (m.line, m.column) <= (line, column)
+    ]
+    return _dotted(max(before)[2]) if before else _dotted(())
 
 
 def _compose(loader_class: type, text: str) -> tuple[Any, yaml.Node | None]:
@@ -330,9 +388,9 @@ def read_text_file(path: Path, what: str) -> str:
         ) from None
 
 
-# PyYAML accepts NEL and the Unicode line/paragraph separators as line breaks, silently cutting
-# a value short; a clerk never means them, so they are refused along with the other controls.
-_NON_PRINTABLE = re.compile(f"{yaml.reader.Reader.NON_PRINTABLE.pattern}|[\x85\u2028\u2029]")
+_SPACE_LIKE_RAW = re.compile("[\x0b\x0c\x85\u2028\u2029]")
+_SPACE_LIKE_VALUE = re.compile(f"[{''.join(SPACE_LIKE)}]")
+_NON_PRINTABLE = yaml.reader.Reader.NON_PRINTABLE
 
 
 def _control_characters(text: str, found: list[re.Match[str]], source: str) -> str:
@@ -347,13 +405,8 @@ def _control_characters(text: str, found: list[re.Match[str]], source: str) -> s
         values = {}
     problems = []
     for match in found:
-        pos = match.start()
-        line = text.count("\n", 0, pos) + 1
-        column = pos - (text.rfind("\n", 0, pos) + 1) + 1
-        before = [
-            (m.line, m.column, p) for p, m in values.items() if (m.line, m.column) <= (line, column)
-        ]
-        field = f"{_dotted(max(before)[2])} — " if before else ""
+        line, column = _line_column(text, match.start())
+        field = f"{_field_at(values, line, column)} — " if values else ""
         problems.append(
             _(
                 "{where}: {field}contains the control character {code}, which a document cannot "
@@ -454,12 +507,16 @@ def skeleton_text() -> str:
     return files("docgen").joinpath(SKELETON).read_text(encoding="utf-8")
 
 
-def load_meeting(path: str | Path) -> MeetingRecord:
-    """Read and validate one meeting file; raise :class:`DocgenError` listing every problem."""
+def load_meeting(path: str | Path, notes: list[str] | None = None) -> MeetingRecord:
+    """Read and validate one meeting file; raise :class:`DocgenError` listing every problem.
+
+    ``notes``, when given, receives what was read differently from how it was typed (see
+    :func:`parse_yaml`) — not problems, but worth the clerk's look.
+    """
     path = Path(path)
     source = str(path)
     text = read_text_file(path, _("the meeting's .yaml file"))
-    record = parse_meeting(text, source)
+    record = parse_meeting(text, source, notes)
     if any(group.recipients_from is not None for group in record.awards):
         # Imported here: only meetings that point at spreadsheets pay for openpyxl.
         from docgen.spreadsheet import fill_recipients
@@ -468,9 +525,11 @@ def load_meeting(path: str | Path) -> MeetingRecord:
     return record
 
 
-def parse_meeting(text: str, source: str = "<meeting>") -> MeetingRecord:
+def parse_meeting(
+    text: str, source: str = "<meeting>", notes: list[str] | None = None
+) -> MeetingRecord:
     """Validate YAML text already in memory (``source`` names it in messages)."""
-    data, values, keys = parse_yaml(text, source)
+    data, values, keys = parse_yaml(text, source, notes)
     if not isinstance(data, dict):
         kind = _("a list") if isinstance(data, list) else _("a single value")
         raise DocgenError(

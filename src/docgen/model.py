@@ -16,15 +16,35 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
+import unicodedata
 from collections.abc import Iterator
 from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
-from docgen.i18n import N_, _
-from docgen.vietnamese import clean_text
+from docgen.i18n import _
+from docgen.vietnamese import check_code, clean_text
 
-Profile = Literal["state", "party"]
+
+def choice(*options: str) -> Any:
+    """A field with fixed choices, taken in any case and spacing, stored as written here.
+
+    ``sáng``, ``Sáng`` and ``SÁNG`` are one choice to a clerk (and NFD text was made NFC by the
+    loader before this runs); the record keeps the canonical ``sáng``.
+    """
+    canonical = {option.casefold(): option for option in options}
+
+    def pick(value: Any) -> Any:
+        if isinstance(value, str):
+            return canonical.get(
+                " ".join(unicodedata.normalize("NFC", value).split()).casefold(), value
+            )
+        return value
+
+    return Annotated[Literal[options], BeforeValidator(pick)]  # type: ignore[valid-type]
+
+
+Profile = choice("state", "party")
 """``state`` follows Nghị định 30/2020/NĐ-CP; ``party`` follows Hướng dẫn 36-HD/VPTW."""
 
 
@@ -48,22 +68,37 @@ Text = Annotated[str, BeforeValidator(_clean_line), AfterValidator(_not_empty)]
 Paragraph = Annotated[str, BeforeValidator(_clean_paragraph), AfterValidator(_not_empty)]
 """Running text that may span lines (a YAML block scalar); a blank line starts a new paragraph."""
 
-_KEY = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+_KEY = re.compile(r"[a-z0-9][a-z0-9_-]*")
+KEY_MAX_LENGTH = 60
 
 
 def _check_key(value: str) -> str:
-    if not _KEY.match(value):
+    # Keys become parts of file names and register entries: plain ASCII, bounded.
+    if not _KEY.fullmatch(value) or len(value) > KEY_MAX_LENGTH:
         raise ValueError(
             _(
-                "an identifier uses lower-case ASCII letters, digits, '-' and '_' only "
-                "(got {value!r})"
-            ).format(value=value)
+                "an identifier uses lower-case ASCII letters, digits, '-' and '_' only, starting "
+                "with a letter or digit, at most {limit} characters (got {value})"
+            ).format(limit=KEY_MAX_LENGTH, value=_short(value))
         )
     return value
 
 
+def _short(value: str) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "…"
+
+
 Key = Annotated[str, AfterValidator(_check_key)]
 """An identifier used to refer to a person or a body elsewhere in the file."""
+
+
+def _check_code(value: str) -> str:
+    return check_code(value, _("code"))
+
+
+Code = Annotated[str, BeforeValidator(_clean_line), AfterValidator(_check_code)]
+"""A body's code as it stands in document numbers (``UBND``, ``BCĐ``, ``UBND-VX``)."""
 
 
 def _parse_date(value: Any) -> Any:
@@ -142,7 +177,7 @@ class Body(Record):
         default_factory=list,
         description="The name as broken into lines in the header; defaults to the name.",
     )
-    code: Text = Field(description="Short code in document numbers, e.g. 'UBND', 'BCĐ'.")
+    code: Code = Field(description="Short code in document numbers, e.g. 'UBND', 'BCĐ'.")
     profile: Profile
     place: Text | None = Field(
         None, description="Place name in its date lines; defaults to the meeting's."
@@ -172,7 +207,7 @@ class Meeting(Record):
     name: Text = Field(description="Begins with the kind: 'Hội nghị tổng kết …'.")
     kind: Text = "hội nghị"
     date: Date
-    session: Literal["sáng", "chiều", "tối"] | None = None
+    session: choice("sáng", "chiều", "tối") | None = None  # type: ignore[valid-type]
     start: Time | None = None
     end: Time | None = None
     venue: Text
@@ -287,7 +322,7 @@ class AwardGroup(Record):
         description="The authority with its place, as headed on the decision and certificate: "
         "'Chủ tịch Ủy ban nhân dân tỉnh Lạng Sơn'. Defaults to authority.",
     )
-    form: Literal["Bằng khen", "Giấy khen"]
+    form: choice("Bằng khen", "Giấy khen")  # type: ignore[valid-type]
     reason: Paragraph = Field(description="Begins 'đã có thành tích …'.")
     decision: Decision
     collectives: list[Collective] = Field(default_factory=list)

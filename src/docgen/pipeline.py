@@ -25,7 +25,7 @@ from docgen.i18n import _
 from docgen.model import AwardGroup, MeetingRecord
 from docgen.outputs import safe_filename
 from docgen.pdf import ENGINES as PDF_ENGINES
-from docgen.pdf import docx_bytes_to_pdf, find_soffice, libreoffice_convert
+from docgen.pdf import FontWarning, docx_bytes_to_pdf, find_soffice, libreoffice_convert
 from docgen.render import TemplateStore
 from docgen.templates_dir import TemplateSource
 
@@ -93,6 +93,7 @@ def pdf_converter(engine: str = "builtin") -> Converter:
 
 def _builtin(items: list[tuple[str, bytes]]) -> list[tuple[bytes, list[str]]]:
     out = []
+    machine: set[str] = set()  # font warnings: once per build, not once per file
     for stem, docx in items:
         name = f"{stem}.pdf"
         try:
@@ -109,7 +110,14 @@ def _builtin(items: list[tuple[str, bytes]]) -> list[tuple[bytes, list[str]]]:
                     "--pdf-engine libreoffice if LibreOffice is installed."
                 ).format(name=name, reason=f"{type(exc).__name__}: {exc}")
             ) from None
-        out.append((pdf, [f"{name}: {w}" for w in warnings]))
+        mine = []
+        for warning in warnings:
+            if not isinstance(warning, FontWarning):
+                mine.append(f"{name}: {warning}")
+            elif warning not in machine:
+                machine.add(warning)
+                mine.append(warning)
+        out.append((pdf, mine))
     return out
 
 

@@ -15,7 +15,7 @@ import re
 from difflib import get_close_matches
 from functools import lru_cache
 from pathlib import Path, PurePosixPath, PureWindowsPath
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 import jinja2
 import jinja2.meta
@@ -35,6 +35,7 @@ from docgen.loader import (
     read_text_file,
     validate_located,
 )
+from docgen.model import choice
 from docgen.sandbox import make_environment
 from docgen.vietnamese import (
     capitalize_first,
@@ -76,8 +77,8 @@ class Spec(BaseModel):
 
 
 class Page(Spec):
-    size: Literal["A3", "A4", "A5"] = "A3"
-    orientation: Literal["landscape", "portrait"] = "landscape"
+    size: choice("A3", "A4", "A5") = "A3"  # type: ignore[valid-type]
+    orientation: choice("landscape", "portrait") = "landscape"  # type: ignore[valid-type]
     width: float | None = Field(None, gt=0, le=1200, description="mm; overrides size.")
     height: float | None = Field(None, gt=0, le=1200, description="mm; overrides size.")
 
@@ -102,13 +103,13 @@ class FieldSpec(Spec):
     x: float = Field(ge=0, description="Left edge of the field's box, mm from the paper's left.")
     y: float = Field(ge=0, description="Baseline of the first line, mm from the paper's top.")
     width: float = Field(gt=0, description="Width of the box in mm; text never leaves it.")
-    align: Literal["left", "center", "right"] = "center"
+    align: choice("left", "center", "right") = "center"  # type: ignore[valid-type]
     font: str | None = Field(None, description="Font family; defaults to the layout's.")
     size: float = Field(gt=0, le=300, description="Font size in points.")
     bold: bool = False
     italic: bool = False
     color: Color | None = None
-    overflow: Literal["shrink", "wrap"] = "shrink"
+    overflow: choice("shrink", "wrap") = "shrink"  # type: ignore[valid-type]
     min_size: float | None = Field(None, gt=0, description="Smallest size when shrinking.")
     max_lines: int = Field(1, ge=1, le=20, description="Lines allowed with overflow: wrap.")
     leading: float = Field(1.25, ge=0.8, le=3, description="Line distance ÷ font size.")

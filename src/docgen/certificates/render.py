@@ -249,8 +249,8 @@ class Renderer:
             except LookupError:
                 raise DocgenError(
                     _(
-                        "{file}: field {field!r} — no font found for {family!r} nor any "
-                        "substitute (Liberation Serif, DejaVu Serif); install one of them."
+                        "{file}: field {field!r} — no font found for {family!r}, and docgen's "
+                        "own fonts (docgen/fonts) cannot be read; reinstall docgen."
                     ).format(file=layout.source, field=f.name, family=family)
                 ) from None
             fields.append(

@@ -179,6 +179,7 @@ def _step(exc: BaseException) -> str:
         "docgen.certificates": _("making the certificates"),
         "docgen.register": _("numbering the documents (register)"),
         "docgen.outputs": _("writing the files"),
+        "docgen.pipeline": _("building the documents"),
         "docgen.build": _("building the documents"),
     }
     module = ""

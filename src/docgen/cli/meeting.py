@@ -8,7 +8,7 @@ import click
 
 from docgen.context import TYPE_CODES
 from docgen.errors import DocgenError
-from docgen.i18n import N_, _, ngettext
+from docgen.i18n import _
 from docgen.loader import load_meeting, skeleton_text
 from docgen.model import MeetingRecord
 from docgen.vietnamese import document_number, format_counts, format_date
@@ -109,9 +109,16 @@ def summary(record: MeetingRecord) -> str:
 )
 @click.argument("meeting", type=click.Path(dir_okay=False, path_type=Path))
 def validate(meeting: Path) -> None:
-    record = load_meeting(meeting)
+    """Check MEETING.yaml and print what it holds.
+
+    Every problem is reported with its line and field; the exit status is 2 when there is any.
+    """
+    notes: list[str] = []
+    record = load_meeting(meeting, notes)
     click.echo(summary(record))
-    click.echo("\n" + _("{file}: valid.").format(file=meeting))
+    for note in notes:
+        click.echo(_("note: {message}").format(message=note), err=True)
+    click.echo(f"\n{meeting}: valid.")
 
 
 @click.command(

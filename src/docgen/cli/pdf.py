@@ -53,7 +53,17 @@ def pdf(
     force: bool,
 ) -> None:
     from docgen.outputs import check_output_folder, check_output_name, transaction
-    from docgen.pdf import docx_to_pdf, libreoffice_to_pdf
+    from docgen.pdf import FontWarning, docx_to_pdf, libreoffice_to_pdf
+
+    told: set[str] = set()
+
+    def warn(message: str, source: Path) -> None:
+        # A font warning is about this machine, not the file: once per run, without a name.
+        if not isinstance(message, FontWarning):
+            echo_warning(f"{source.name}: {message}")
+        elif message not in told:
+            told.add(message)
+            echo_warning(message)
 
     _check_font_dirs(font_dirs)
     folders = _targets(files, out_dir)
@@ -75,7 +85,7 @@ def pdf(
                     src,
                     pdf_file,
                     font_dirs=font_dirs,
-                    warn=lambda m, s=src: echo_warning(f"{s.name}: {m}"),
+                    warn=lambda m, s=src: warn(m, s),
                 )
             made.setdefault(folder, {})[check_output_name(name)] = pdf_file.read_bytes()
     for folder, pdfs in made.items():

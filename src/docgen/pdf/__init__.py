@@ -22,6 +22,7 @@ from docgen.i18n import _, ngettext
 
 __all__ = [
     "ENGINES",
+    "FontWarning",
     "docx_to_pdf",
     "docx_bytes_to_pdf",
     "libreoffice_to_pdf",
@@ -31,6 +32,16 @@ __all__ = [
 
 ENGINES = ("builtin", "libreoffice")
 """The PDF engines a build can use: docgen's own, or LibreOffice where installed."""
+
+
+class FontWarning(str):
+    """A warning about this machine's fonts rather than about one document.
+
+    It reads the same for every file of a build, so callers print it once per run, without a
+    file name (eight identical lines for eight PDFs say nothing more than one).
+    """
+
+    __slots__ = ()
 
 
 def docx_to_pdf(

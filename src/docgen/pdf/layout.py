@@ -26,8 +26,8 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, Image, PageBreak, Spacer
 
-from docgen.explain import word_place
 from docgen.i18n import _
+from docgen.pdf import FontWarning
 from docgen.pdf.bidi import has_rtl
 from docgen.pdf.docx_reader import (
     NS,
@@ -221,12 +221,14 @@ class Builder:
                     _("no font for {family!r} and no fallback font installed").format(family=family)
                 )
                 raise
-            if f.substituted and f.family.lower().startswith("dejavu"):
+            if not f.compatible:
                 self.warn(
-                    _(
-                        "font {family!r} is not installed; using {substitute} "
-                        "(its widths differ, so lines may break differently)"
-                    ).format(family=family, substitute=f.family)
+                    FontWarning(
+                        _(
+                            "font {family!r} is not installed; using {used} (its widths differ, so "
+                            "lines may break differently from Word)"
+                        ).format(family=family, used=f.family)
+                    )
                 )
             self._faces[family] = f
         return self._faces[family]
