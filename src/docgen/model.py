@@ -22,7 +22,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
-from docgen.i18n import _
+from docgen.i18n import N_, _
 from docgen.vietnamese import check_code, clean_text
 
 

@@ -471,6 +471,7 @@ def sort_names(names: Iterable[str]) -> list[str]:
 # Cleaning input text
 # ---------------------------------------------------------------------------------------------
 
+
 def N_(message: str) -> str:
     """Mark ``message`` for the catalogue; it is translated where it is shown."""
     return message
@@ -528,8 +529,8 @@ def _describe(ch: str) -> str:
     if cp < 0x20 or 0x7F <= cp <= 0x9F:
         return _("the control character")
     if 0xD800 <= cp <= 0xDFFF:
-        return "an undecodable byte (lone surrogate)"
-    return "the invisible formatting character"
+        return _("an undecodable byte (lone surrogate)")
+    return _("the invisible formatting character")
 
 
 def _reject(text: str, match: re.Match[str], multiline: bool) -> TextCharacterError:

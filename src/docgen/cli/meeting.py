@@ -8,7 +8,7 @@ import click
 
 from docgen.context import TYPE_CODES
 from docgen.errors import DocgenError
-from docgen.i18n import _
+from docgen.i18n import N_, _, ngettext
 from docgen.loader import load_meeting, skeleton_text
 from docgen.model import MeetingRecord
 from docgen.vietnamese import document_number, format_counts, format_date

@@ -26,6 +26,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, Image, PageBreak, Spacer
 
+from docgen.explain import word_place
 from docgen.i18n import _
 from docgen.pdf import FontWarning
 from docgen.pdf.bidi import has_rtl
