@@ -118,7 +118,7 @@ def validate(meeting: Path) -> None:
     click.echo(summary(record))
     for note in notes:
         click.echo(_("note: {message}").format(message=note), err=True)
-    click.echo(f"\n{meeting}: valid.")
+    click.echo("\n" + _("{file}: valid.").format(file=meeting))
 
 
 @click.command(
