@@ -27,7 +27,6 @@ import traceback
 from pathlib import Path
 
 import click
-from click.utils import make_default_short_help
 
 from docgen import __version__
 from docgen.errors import DocgenError
@@ -263,7 +262,12 @@ class DocgenGroup(click.Group):
         """The command list from :data:`COMMANDS`, laid out as Click would, importing none."""
         names = self.list_commands(ctx)
         limit = formatter.width - 6 - max(len(name) for name in names)
-        rows = [(name, make_default_short_help(_(COMMANDS[name][1]), limit)) for name in names]
+        # A bare Command shortens the summary exactly as the real one would (Click's public
+        # API; its helper for it is deprecated).
+        rows = [
+            (name, click.Command(name, help=_(COMMANDS[name][1])).get_short_help_str(limit))
+            for name in names
+        ]
         # Click's own heading, in the catalogue Click's messages go through (see above).
         with formatter.section(_("Commands")):
             formatter.write_dl(rows)
