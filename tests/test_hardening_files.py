@@ -249,12 +249,23 @@ def test_every_file_docgen_creates_follows_the_umask(
 # ---------------------------------------------------------------------------------------------
 
 
-def test_pdf_into_a_read_only_folder(tmp_path: Path, read_only) -> None:
+@pytest.mark.parametrize("command", ["pdf", "build", "certificates"])
+def test_writing_into_a_read_only_folder(tmp_path: Path, read_only, command: str) -> None:
     docx = samples.minutes(tmp_path / "bb.docx", paragraphs=1)
     folder = read_only(tmp_path / "ro")
-    result = run("pdf", docx, "-o", folder)
+    args = {
+        "pdf": ("pdf", docx, "-o", folder),
+        "build": ("build", SAMPLE, "-o", folder, *QUICK),
+        "certificates": ("certificates", SAMPLE, "-o", folder, "--award", "bcd-ttdn-giay-khen"),
+    }[command]
+    result = run(*args)
     assert_clean_failure(result, str(folder))
     assert list(folder.iterdir()) == []
+    # and one level down: the output folder cannot even be made
+    sub = folder / "out"
+    result = run(*[sub if a == folder else a for a in args])
+    assert_clean_failure(result, str(sub))
+    assert not sub.exists()
 
 
 def test_pdf_into_an_existing_file(tmp_path: Path) -> None:
@@ -514,10 +525,8 @@ def test_a_rebuild_of_the_same_meeting_gets_its_numbers_back_after_edits(tmp_pat
     meeting.write_text(text.replace("Hội nghị", "Hội nghị toàn thể", 1), "utf-8")
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
-    result = run(
-        "build", "../cuoc-hop.yaml", "-o", out, *QUICK, "--number", "auto", "--register", book,
-        cwd=elsewhere,
-    )
+    numbering = ("--number", "auto", "--register", book)
+    result = run("build", "../cuoc-hop.yaml", "-o", out, *QUICK, *numbering, cwd=elsewhere)
     assert result.exit_code == 0, result.output
     with Register(book) as reg:
         assert [(e.reference, e.document) for e in reg.list()] == given
@@ -698,3 +707,49 @@ def test_a_last_number_lowered_by_hand_is_a_clear_message(tmp_path: Path) -> Non
     with sqlite3.connect(book) as db:
         assert db.execute("SELECT count(*) FROM entries").fetchone()[0] == 3
     db.close()
+
+
+# ---------------------------------------------------------------------------------------------
+# Item 22: options that silently meant something else
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("args", "fragment"),
+    [
+        (("build", SAMPLE, "-o", ""), "-o"),
+        (("build", SAMPLE, "-o", "  "), "-o"),
+        (("build", SAMPLE, "--only", ""), "--only"),
+        (("build", SAMPLE, "--only", " , "), "--only"),
+        (("build", SAMPLE, "--format", ""), "--format"),
+        (("certificates", SAMPLE, "-o", ""), "-o"),
+        (("pdf", SAMPLE, "-o", ""), "-o"),
+    ],
+)
+def test_an_empty_option_is_an_error_not_everything(
+    tmp_path: Path, args: tuple, fragment: str
+) -> None:
+    result = run(*args, cwd=tmp_path)
+    assert_clean_failure(result, fragment, "empty")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_only_minutes_makes_only_the_minutes(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = run("build", SAMPLE, "-o", out, "--only", "minutes", "--format", "docx")
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) == [
+        "01-bien-ban.docx"
+    ]
+    # asked for, the certificates come too
+    asked = ("--only", "minutes", "--format", "docx", "--certificates", "overlay")
+    result = run("build", SAMPLE, "-o", out, *asked)
+    assert result.exit_code == 0, result.output
+    assert (out / "05-bang-khen-giay-khen-overlay.pdf").is_file()
+
+
+def test_templates_check_of_a_missing_folder_exits_2(tmp_path: Path) -> None:
+    missing = tmp_path / "mau-van-ban"
+    result = run("templates", "check", missing)
+    assert_clean_failure(result, str(missing))
+    assert not missing.exists()

@@ -143,3 +143,16 @@ def test_set_record_names_and_unknown_names(warm) -> None:
     with pytest.raises(DocgenError) as caught:
         renderer.render("09-khong-co.docx")
     assert "09-khong-co.docx" in str(caught.value) and "01-bien-ban.docx" in str(caught.value)
+
+
+def test_the_check_is_kept_for_contexts_of_one_shape_only() -> None:
+    from docgen.render import _shape
+
+    # new words in the same fields: the template check's answer cannot change
+    assert _shape({"venue": "Hội trường A", "rows": [{"name": "An"}]}) == _shape(
+        {"venue": "Hội trường B", "rows": [{"name": "Bình"}, {"name": "Chi"}]}
+    )
+    # an emptied list, a missing key or a value of another type may change it: check again
+    assert _shape({"rows": [{"name": "An"}]}) != _shape({"rows": []})
+    assert _shape({"rows": [{"name": "An"}]}) != _shape({"rows": [{"name": "An", "x": 1}]})
+    assert _shape({"venue": "A"}) != _shape({"venue": None})

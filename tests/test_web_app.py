@@ -209,7 +209,9 @@ def test_bad_pasted_cells_are_located_by_row_and_column(client) -> None:
     cells = "Loại\tHọ và tên\nCá nhân\tVi Thị Lan\nNhóm\tLò Văn Hùng\n"
     reply = post_form(client, MEETING, {"_paste.awards.0": cells}, op="paste:awards.0")
     html = reply.get_data(as_text=True)
-    problem = re.search(r'<p class="problem" data-field="awards\.0">([^<]*)', html).group(1)
+    problem = re.search(
+        r'<p class="problem" data-field="awards\.0\._recipients">([^<]*)', html
+    ).group(1)
     assert "row 3" in problem and "column A" in problem and "Nhóm" in problem
 
 
@@ -265,6 +267,12 @@ def test_build_lists_downloads_and_zips_the_files(client, folder: Path) -> None:
     assert "attachment" in one.headers["Content-Disposition"]
     view = client.get(f"/m/{MEETING}/files/01-bien-ban.pdf?view=1")
     assert view.mimetype == "application/pdf" and "inline" in view.headers["Content-Disposition"]
+    shown = client.get(f"/m/{MEETING}/build?view=01-bien-ban.pdf").get_data(as_text=True)
+    assert re.search(r'<iframe id="pdf-view"[^>]*01-bien-ban\.pdf\?view=1', shown)
+    for bad in ("../lang-son-2022.yaml", "01-bien-ban.docx", "/etc/passwd"):
+        assert 'id="pdf-view"' not in client.get(
+            f"/m/{MEETING}/build", query_string={"view": bad}
+        ).get_data(as_text=True)
     archive = zipfile.ZipFile(io.BytesIO(client.get(f"/m/{MEETING}/files.zip").data))
     assert sorted(archive.namelist()) == built
     listing = client.get("/").get_data(as_text=True)
@@ -494,3 +502,41 @@ def test_listening_everywhere_trusts_this_computers_names_only(folder: Path) -> 
     own = client.get("/", headers={"Host": f"{socket.gethostname()}:8765"})
     assert own.status_code == 302 and "/login" in own.headers["Location"]
     assert client.get("/", headers={"Host": "rebind.example:8765"}).status_code == 400
+
+
+def test_a_second_build_reuses_the_warm_renderer_and_matches_docgen_build(
+    client, folder: Path, tmp_path: Path
+) -> None:
+    from docgen.build import build
+
+    csrf = token(client, f"/m/{MEETING}/build")
+    form = {
+        "csrf_token": csrf,
+        "documents": ["minutes", "decision"],
+        "formats": ["docx"],
+        "certificates": "none",
+    }
+    assert client.post(f"/m/{MEETING}/build", data=form).status_code == 200
+    kept = client.application.extensions["docgen_renderers"]
+    first = dict(kept._kept)
+    assert len(first) == 1
+    assert client.post(f"/m/{MEETING}/build", data=form).status_code == 200
+    assert dict(kept._kept) == first  # the same renderer, templates already compiled
+    cli = build(
+        folder / MEETING,
+        output=tmp_path / "cli",
+        only="minutes,decision",
+        formats="docx",
+        certificates=None,
+        cwd=folder,
+    )
+    out = folder / "output" / "lang-son-2022"
+
+    def members(data: bytes) -> dict[str, bytes]:
+        # Zip entries carry the second they were written; what they hold must be the same.
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        return {n: archive.read(n) for n in archive.namelist()}
+
+    assert len(cli.written) == 5
+    for path in cli.written:
+        assert members((out / path.name).read_bytes()) == members(path.read_bytes()), path.name

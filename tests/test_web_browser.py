@@ -80,7 +80,7 @@ def browser():  # noqa: ANN201
 
 
 @contextlib.contextmanager
-def pictures_on_failure(page, base: str, name: str) -> Iterator[None]:  # noqa: ANN001
+def pictures_on_failure(page, base: str, name: str, folder: Path | None = None) -> Iterator[None]:  # noqa: ANN001, E501
     """On failure, keep the page as it was and each main page, for whoever reads the CI log."""
     try:
         yield
@@ -122,7 +122,7 @@ def test_a_clerk_makes_a_meeting_builds_it_and_downloads_the_zip(browser, server
     base, folder = server
     page = browser.new_page(viewport={"width": 1280, "height": 1000})
     page.set_default_timeout(WAIT_MS)
-    with pictures_on_failure(page, base, "clerk"):
+    with pictures_on_failure(page, base, "clerk", folder):
         page.goto(base + "/")
         page.fill("#new-name", "hop-quy-i")
         page.click("#new-meeting")
@@ -213,7 +213,7 @@ def test_a_file_changed_on_disk_is_not_overwritten_and_the_typing_survives(brows
     shutil.copyfile(SAMPLE, path)
     page = browser.new_page(viewport={"width": 1280, "height": 1000})
     page.set_default_timeout(WAIT_MS)
-    with pictures_on_failure(page, base, "conflict"):
+    with pictures_on_failure(page, base, "conflict", folder):
         page.goto(f"{base}/m/{path.name}")
         field(page, "meeting.venue").fill("Nhà văn hóa tỉnh Lạng Sơn")
         field(page, "discussion.0").fill("Một ý thảo luận vừa gõ")

@@ -191,6 +191,11 @@ BROKEN = [
     "x: `y\n",
     "x: |\n  a\n b\n",
     "%YAML 9.9\n---\na: 1\n",
+    "meeting: {venue: !!int x}\n",
+    "meeting: !!float abc\n",
+    "meeting: !!bool maybe\n",
+    "meeting: !!timestamp 2022-13-45\n",
+    "meeting: !!binary '%%%'\n",
 ]
 
 
@@ -220,7 +225,8 @@ def test_every_message_and_mark_is_the_same_with_and_without_libyaml(
     monkeypatch.setattr(loader, "_FastLoader", loader._Loader)
     slow = outcomes(texts)
     assert fast == slow
-    assert sum("line " in outcome for outcome in fast[2:]) >= len(BROKEN) - 2
+    assert sum("line " in outcome for outcome in fast[2:]) >= len(BROKEN) - 4
+    assert "line 1, column 18: meeting.venue — 'x' cannot be read as !!int" in fast[-5]
 
 
 def test_the_sample_is_the_same_record_with_and_without_libyaml(
@@ -342,3 +348,16 @@ def test_the_10_by_10_bomb_in_a_layout_inside_a_build_is_refused(tmp_path: Path)
     assert result.exit_code == 2, result.output
     assert "bang-khen.yaml, line " in result.output or "giay-khen.yaml, line " in result.output
     assert not out.exists() or not any(out.iterdir())
+
+
+@pytest.mark.parametrize("number", ["!!float .nan", "!!float .inf", "1e999"])
+def test_a_layout_number_that_is_not_finite_is_located(number: str) -> None:
+    from docgen.certificates.layout import parse_layout
+
+    text = LAYOUT.read_text(encoding="utf-8")
+    typed = text.replace("    x: 235\n", f"    x: {number}\n", 1)
+    assert typed != text
+    with pytest.raises(DocgenError) as caught:
+        parse_layout(typed, "layout.yaml")
+    line = typed[: typed.index(f"    x: {number}")].count("\n") + 1
+    assert f"layout.yaml, line {line}, column " in str(caught.value)

@@ -122,11 +122,15 @@ def build(
     chosen_formats = choose(formats, FORMATS, "--format:")
     if number not in (None, "auto"):
         raise DocgenError(
-            f"--number {number!r}: the only choice is 'auto' (numbers from the register)."
+            _("--number {number!r}: the only choice is 'auto' (numbers from the register).").format(
+                number=number
+            )
         )
     if certificates is not None and certificates not in CERTIFICATE_MODES:
         raise DocgenError(
-            f"--certificates {certificates!r} is not one of: {', '.join(CERTIFICATE_MODES)}, none."
+            _("--certificates {value!r} is not one of: {choices}.").format(
+                value=certificates, choices=", ".join([*CERTIFICATE_MODES, "none"])
+            )
         )
     convert = pdf_converter(pdf_engine) if "pdf" in chosen_formats else None
     source = resolve(templates, cwd)
@@ -134,12 +138,13 @@ def build(
     jobs = plan(record, source, documents)
     with_certificates = certificates is not None and bool(record.awards)
     if not jobs and not with_certificates:
-        message = _(
-            "{meeting}: nothing to build — the record holds nothing for --only {only}. A "
-            "decision or a list needs an award group; an invitation, documents.invitation; a "
-            "programme, an agenda; a tờ trình, an award group with a proposal."
+        raise DocgenError(
+            _(
+                "{file}: nothing to build — the record holds nothing for --only {documents}. A "
+                "decision or a list needs an award group; an invitation, documents.invitation; a "
+                "programme, an agenda; a tờ trình, an award group with a proposal."
+            ).format(file=meeting, documents=",".join(documents))
         )
-        raise DocgenError(message.format(meeting=meeting, only=",".join(documents)))
     if number == "auto" and jobs:
         record = _numbered(record, jobs, register, meeting)
     made = make(

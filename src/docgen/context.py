@@ -23,6 +23,7 @@ from typing import Any
 
 from docgen import formats
 from docgen.errors import DocgenError
+from docgen.i18n import _
 from docgen.model import AwardGroup, Body, DocumentSettings, MeetingRecord, Person, Signer
 from docgen.vietnamese import (
     DATE_BLANK,
@@ -458,8 +459,12 @@ def award_context(
         individuals.sort(key=lambda p: name_sort_key(p.name))
     try:
         counts = format_counts(len(collectives), len(individuals), " và ")
-    except ValueError as exc:
-        raise DocgenError(f"Award group {group.key!r}: {exc}.") from None
+    except ValueError:
+        raise DocgenError(
+            _("Award group {key!r}: there are no collectives and no individuals to award.").format(
+                key=group.key
+            )
+        ) from None
     grounds, proposal = _grounds(record, group, type_codes["proposal"])
     if group.proposal is not None:
         proposer = proposer_name(record, group)

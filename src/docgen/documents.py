@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from docgen import around, context
+from docgen.i18n import N_
 from docgen.model import AwardGroup, DocumentSettings, Invitee, MeetingRecord
 
 Item = Any
@@ -34,7 +35,7 @@ class DocumentType:
     template: str
     """File name of its template inside ``<templates>/<profile>/``."""
     description: str
-    """What ``templates list`` calls it: the Vietnamese name, then the English one."""
+    """What ``templates list`` calls it: marked for the catalogue, translated where shown."""
     type_code: str
     """The type code its number line carries [ND30 Phụ lục III] ('' for none)."""
     variables: Mapping[str, str]
@@ -103,7 +104,7 @@ MINUTES = DocumentType(
     key="minutes",
     stem="01-bien-ban",
     template="minutes.docx",
-    description="biên bản (minutes)",
+    description=N_("biên bản (minutes)"),
     type_code="BB",
     variables=context.MINUTES_VARIABLES,
     make=context.minutes_context,
@@ -115,7 +116,7 @@ NOTICE = DocumentType(
     key="notice",
     stem="02-thong-bao-ket-luan",
     template="notice.docx",
-    description="thông báo kết luận (conclusion notice)",
+    description=N_("thông báo kết luận (conclusion notice)"),
     type_code="TB",
     variables=context.NOTICE_VARIABLES,
     make=context.notice_context,
@@ -127,7 +128,7 @@ DECISION = DocumentType(
     key="decision",
     stem="03-quyet-dinh",
     template="decision.docx",
-    description="quyết định khen thưởng (award decision)",
+    description=N_("quyết định khen thưởng (award decision)"),
     type_code="QĐ",
     variables=context.AWARD_VARIABLES,
     make=context.award_context,
@@ -141,7 +142,7 @@ AWARD_LIST = DocumentType(
     key="list",
     stem="04-danh-sach",
     template="award-list.docx",
-    description="danh sách khen thưởng (award list)",
+    description=N_("danh sách khen thưởng (award list)"),
     type_code="QĐ",
     variables=context.AWARD_VARIABLES,
     make=context.award_context,
@@ -179,7 +180,7 @@ INVITATION = DocumentType(
     key="invitation",
     stem="06-giay-moi",
     template="invitation.docx",
-    description="giấy mời (invitation)",
+    description=N_("giấy mời (invitation)"),
     type_code="GM",
     variables=around.INVITATION_VARIABLES,
     make=around.invitation_context,
@@ -192,7 +193,7 @@ PROGRAMME = DocumentType(
     key="programme",
     stem="07-chuong-trinh",
     template="programme.docx",
-    description="chương trình (programme)",
+    description=N_("chương trình (programme)"),
     type_code="CTr",
     variables=around.PROGRAMME_VARIABLES,
     make=around.programme_context,
@@ -204,7 +205,7 @@ PROPOSAL = DocumentType(
     key="proposal",
     stem="08-to-trinh",
     template="proposal.docx",
-    description="tờ trình đề nghị khen thưởng (award proposal)",
+    description=N_("tờ trình đề nghị khen thưởng (award proposal)"),
     type_code="TTr",
     variables=around.PROPOSAL_VARIABLES,
     make=around.proposal_context,
@@ -218,7 +219,7 @@ NEWS = DocumentType(
     key="news",
     stem="09-ban-tin",
     template="news.docx",
-    description="bản tin (news report draft)",
+    description=N_("bản tin (news report draft)"),
     type_code="",
     variables=around.NEWS_VARIABLES,
     make=around.news_context,

@@ -20,6 +20,7 @@ import re
 import stat
 import types
 import typing
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from difflib import get_close_matches
@@ -31,8 +32,10 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from docgen.errors import DocgenError
-from docgen.i18n import _
+from docgen.explain import pydantic_message, yaml_message
+from docgen.i18n import _, ngettext
 from docgen.model import MeetingRecord, count_problems, reference_problems
+from docgen.vietnamese import SPACE_LIKE
 
 FieldPath = tuple[str | int, ...]
 M = TypeVar("M", bound=BaseModel)
@@ -94,10 +97,23 @@ MAX_DEPTH = 64
 MAX_ALIAS_VALUES = 100_000
 
 
-def parse_yaml(text: str, source: str) -> tuple[Any, dict[FieldPath, Mark], dict[FieldPath, Mark]]:
-    """Parse YAML text; return the data and where each value (and each key) stands."""
+def parse_yaml(
+    text: str, source: str, notes: list[str] | None = None
+) -> tuple[Any, dict[FieldPath, Mark], dict[FieldPath, Mark]]:
+    """Parse YAML text; return the data and where each value (and each key) stands.
+
+    Every string comes back NFC, so that what looks the same compares the same in every check
+    that follows (``sáng`` typed decomposed is ``sáng``). Space-like characters pasted from Word
+    or Excel (:data:`~docgen.vietnamese.SPACE_LIKE`) are read as spaces; when ``notes`` is given,
+    one located note per such change is added to it.
+    """
     if len(text) > MAX_YAML_BYTES:
         raise DocgenError(_too_big(len(text.encode("utf-8", "replace")), source))
+    # PyYAML refuses VT and FF and takes NEL and U+2028/U+2029 for line breaks, cutting a value
+    # in two; as spaces they read as the clerk saw them.
+    pasted = list(_SPACE_LIKE_RAW.finditer(text))
+    if pasted:
+        text = _SPACE_LIKE_RAW.sub(" ", text)
     bad = [m for m in _NON_PRINTABLE.finditer(text)]
     if bad:
         raise DocgenError(_control_characters(text, bad, source))
@@ -113,10 +129,13 @@ def parse_yaml(text: str, source: str) -> tuple[Any, dict[FieldPath, Mark], dict
     except yaml.MarkedYAMLError as exc:
         raise DocgenError(_yaml_error_message(exc, source)) from None
     except yaml.YAMLError as exc:
-        raise DocgenError(f"{source}: this is not valid YAML ({exc}).") from None
+        raise DocgenError(
+            _("{file}: this is not valid YAML ({reason}).").format(file=source, reason=exc)
+        ) from None
     values: dict[FieldPath, Mark] = {}
     keys: dict[FieldPath, Mark] = {}
     duplicates: list[str] = []
+    changes: list[tuple[int, int, str, str]] = []
 
     def build(n: yaml.Node, path: FieldPath) -> Any:
         values[path] = Mark.of(n)
@@ -125,18 +144,26 @@ def parse_yaml(text: str, source: str) -> tuple[Any, dict[FieldPath, Mark], dict
             for key_node, value_node in n.value:
                 if key_node.tag == "tag:yaml.org,2002:merge":
                     raise DocgenError(
-                        f"{source}, line {Mark.of(key_node).line}: merge keys ('<<') are not supported; "
-                        "write the fields out."
+                        _(
+                            "{where}: merge keys ('<<') are not supported; write the fields out."
+                        ).format(where=_at(source, Mark.of(key_node).line))
                     )
                 key = build(key_node, (*path, "<key>"))
                 if not isinstance(key, str | int) or isinstance(key, bool):
                     key = str(key)
                 if key in out:
                     first = keys[(*path, key)]
+                    at = Mark.of(key_node)
                     duplicates.append(
-                        f"{source}, line {Mark.of(key_node).line}, column {Mark.of(key_node).column}: "
-                        f'{_dotted((*path, key))} — the key "{key}" is given twice (first at line '
-                        f"{first.line}); keep one."
+                        _(
+                            '{where}: {field} — the key "{key}" is given twice (first at line '
+                            "{first}); keep one."
+                        ).format(
+                            where=_at(source, at.line, at.column),
+                            field=_dotted((*path, key)),
+                            key=key,
+                            first=first.line,
+                        )
                     )
                     continue
                 keys[(*path, key)] = Mark.of(key_node)
@@ -144,12 +171,43 @@ def parse_yaml(text: str, source: str) -> tuple[Any, dict[FieldPath, Mark], dict
             return out
         if isinstance(n, yaml.SequenceNode):
             return [build(item, (*path, i)) for i, item in enumerate(n.value)]
-        return loader.construct_object(n, deep=True)
+        try:
+            value = loader.construct_object(n, deep=True)
+        except (ValueError, TypeError, ArithmeticError, LookupError):
+            # PyYAML raises these bare for an explicit tag its value does not fit: '!!int x'.
+            mark = values[path]
+            raise DocgenError(
+                _(
+                    "{file}, line {line}, column {column}: {field} — {value!r} cannot be read "
+                    "as {tag}; remove the tag or correct the value."
+                ).format(
+                    file=source,
+                    line=mark.line,
+                    column=mark.column,
+                    field=_dotted(path),
+                    value=n.value,
+                    tag=n.tag.replace("tag:yaml.org,2002:", "!!"),
+                )
+            ) from None
+        if isinstance(value, str) and not value.isascii():
+            value = unicodedata.normalize("NFC", value)
+        if notes is not None and isinstance(value, str) and path[-1:] != ("<key>",):
+            typed = set()  # found in the file as typed, each at its own place
+            for match in _SPACE_LIKE_VALUE.finditer(text, n.start_mark.index, n.end_mark.index):
+                line, column = _line_column(text, match.start())
+                changes.append((line, column, _dotted(path), match.group()))
+                typed.add(match.group())
+            mark = values[path]
+            for char in set(_SPACE_LIKE_VALUE.findall(value)) - typed:  # written as escapes
+                changes.append((mark.line, mark.column, _dotted(path), char))
+        return value
 
     if node is None:
         raise DocgenError(
-            f"{source}: the file is empty. A meeting file starts with 'meeting:'; "
-            "run 'docgen new FILE.yaml' for a skeleton to fill in."
+            _(
+                "{file}: the file is empty. A meeting file starts with 'meeting:'; "
+                "run 'docgen new FILE.yaml' for a skeleton to fill in."
+            ).format(file=source)
         )
     try:
         data = build(node, ())
@@ -157,7 +215,36 @@ def parse_yaml(text: str, source: str) -> tuple[Any, dict[FieldPath, Mark], dict
         raise DocgenError(_yaml_error_message(exc, source)) from None
     if duplicates:
         raise DocgenError("", duplicates)
+    if notes is not None:
+        for match in pasted:
+            line, column = _line_column(text, match.start())
+            changes.append((line, column, _field_at(values, line, column), match.group()))
+        notes.extend(
+            _(
+                "{file}, line {line}, column {column}: {field} — the {name}, U+{code:04X}, was read as a space."
+            ).format(
+                file=source,
+                line=line,
+                column=column,
+                field=field,
+                name=_(SPACE_LIKE[char]),
+                code=ord(char),
+            )
+            for line, column, field, char in sorted(set(changes))
+        )
     return data, values, keys
+
+
+def _line_column(text: str, pos: int) -> tuple[int, int]:
+    return text.count("\n", 0, pos) + 1, pos - (text.rfind("\n", 0, pos) + 1) + 1
+
+
+def _field_at(values: dict[FieldPath, Mark], line: int, column: int) -> str:
+    """The field whose value starts last before (line, column): the one that holds it."""
+    before = [
+        (m.line, m.column, p) for p, m in values.items() if (m.line, m.column) <= (line, column)
+    ]
+    return _dotted(max(before)[2]) if before else _dotted(())
 
 
 def _compose(loader_class: type, text: str) -> tuple[Any, yaml.Node | None]:
@@ -193,7 +280,7 @@ def _check_bounds(loader_class: type, text: str, source: str) -> None:
             field = f"{_dotted(tuple(path[:4]))} … {_dotted(tuple(path[-2:]))}"
         else:
             field = _dotted(tuple(path))
-        return f"{source}, line {mark.line + 1}, column {mark.column + 1}: {field}"
+        return f"{_at(source, mark.line + 1, mark.column + 1)}: {field}"
 
     def add(value: Any, size: int) -> None:
         if stack:
@@ -301,9 +388,9 @@ def read_text_file(path: Path, what: str) -> str:
         ) from None
 
 
-# PyYAML accepts NEL and the Unicode line/paragraph separators as line breaks, silently cutting
-# a value short; a clerk never means them, so they are refused along with the other controls.
-_NON_PRINTABLE = re.compile(f"{yaml.reader.Reader.NON_PRINTABLE.pattern}|[\x85\u2028\u2029]")
+_SPACE_LIKE_RAW = re.compile("[\x0b\x0c\x85\u2028\u2029]")
+_SPACE_LIKE_VALUE = re.compile(f"[{''.join(SPACE_LIKE)}]")
+_NON_PRINTABLE = yaml.reader.Reader.NON_PRINTABLE
 
 
 def _control_characters(text: str, found: list[re.Match[str]], source: str) -> str:
@@ -313,39 +400,35 @@ def _control_characters(text: str, found: list[re.Match[str]], source: str) -> s
     blanked out tells which field each one is in.
     """
     try:
-        _, values, _ = parse_yaml(_NON_PRINTABLE.sub(" ", text), source)
+        _data, values, _keys = parse_yaml(_NON_PRINTABLE.sub(" ", text), source)
     except DocgenError:
         values = {}
     problems = []
     for match in found:
-        pos = match.start()
-        line = text.count("\n", 0, pos) + 1
-        column = pos - (text.rfind("\n", 0, pos) + 1) + 1
-        before = [
-            (m.line, m.column, p) for p, m in values.items() if (m.line, m.column) <= (line, column)
-        ]
-        field = f"{_dotted(max(before)[2])} — " if before else ""
+        line, column = _line_column(text, match.start())
+        field = f"{_field_at(values, line, column)} — " if values else ""
         problems.append(
-            f"{source}, line {line}, column {column}: {field}contains the control character "
-            f"U+{ord(match.group()):04X}, which a document cannot hold; delete it (it often comes "
-            "from text pasted from another program)."
+            _(
+                "{where}: {field}contains the control character {code}, which a document cannot "
+                "hold; delete it (it often comes from text pasted from another program)."
+            ).format(
+                where=_at(source, line, column), field=field, code=f"U+{ord(match.group()):04X}"
+            )
         )
     return "\n\n".join(problems)
 
 
 def _yaml_error_message(exc: yaml.MarkedYAMLError, source: str) -> str:
     mark = exc.problem_mark or exc.context_mark
-    where = f"{source}, line {mark.line + 1}, column {mark.column + 1}" if mark else source
-    problem = exc.problem or "the text cannot be read"
-    context = f" ({exc.context})" if exc.context else ""
-    hint = ""
-    if "mapping values are not allowed" in problem or "expected <block end>" in problem:
-        hint = " Check the indentation: keys of one block start in the same column, with spaces, not tabs."
-    elif "found character '\\t'" in problem:
-        hint = " YAML indents with spaces; replace the tab."
-    elif "end of the stream" in problem or "quoted scalar" in (exc.context or ""):
-        hint = " A quote was opened and not closed."
-    return f"{where}: this is not valid YAML — {problem}{context}.{hint}"
+    where = _at(source, mark.line + 1, mark.column + 1) if mark else source
+    return yaml_message(where, exc.problem, exc.context)
+
+
+def _at(source: str, line: int, column: int | None = None) -> str:
+    """Where a problem is, as every message of the loader starts."""
+    if column is None:
+        return _("{file}, line {line}").format(file=source, line=line)
+    return _("{file}, line {line}, column {column}").format(file=source, line=line, column=column)
 
 
 def _dotted(path: FieldPath) -> str:
@@ -354,7 +437,7 @@ def _dotted(path: FieldPath) -> str:
         if part == "<key>":
             continue
         out += f"[{part + 1}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out or "(top level)"
+    return out or _("(top level)")
 
 
 def _locate(path: FieldPath, marks: dict[FieldPath, Mark]) -> Mark | None:
@@ -408,53 +491,12 @@ def _near_key(loc: FieldPath, root: type[BaseModel] = MeetingRecord) -> str | No
     return near[0] if near else None
 
 
-_EXPECTED = {
-    "string_type": "text",
-    "int_type": "a whole number",
-    "int_parsing": "a whole number",
-    "bool_type": "true or false",
-    "bool_parsing": "true or false",
-    "list_type": "a list (lines starting with '- ')",
-    "dict_type": "a block of 'key: value' lines",
-    "model_type": "a block of 'key: value' lines",
-    "date_type": "a date such as 2022-12-12",
-    "time_type": 'a time such as "08:00"',
-}
-
-
 def _message(error: dict[str, Any], root: type[BaseModel] = MeetingRecord) -> str:
-    kind = error["type"]
-    value = error.get("input")
-    if kind == "missing":
-        return "this field is required and missing."
-    if kind == "extra_forbidden":
-        field = error["loc"][-1]
-        model = _model_at(tuple(error["loc"][:-1]), root)
-        allowed = list(model.model_fields) if model else []
-        near = _near_key(tuple(error["loc"]), root)
-        hint = f' Did you mean "{near}"?' if near else ""
-        known = f" Known keys here: {', '.join(allowed)}." if allowed else ""
-        return f'"{field}" is not a known key.{hint}{known}'
-    if kind == "literal_error":
-        return f"{_show(value)} is not allowed here; expected {error['ctx']['expected']}."
-    if kind in ("too_short",) and isinstance(value, list | dict):
-        return "this list must not be empty."
-    if kind in _EXPECTED:
-        return f"expected {_EXPECTED[kind]}, got {_show(value)}."
-    if kind == "value_error":
-        return f"{error['ctx']['error']}."
-    return f"{error['msg']} (got {_show(value)})."
-
-
-def _show(value: Any) -> str:
-    if isinstance(value, dict):
-        return "a block of keys"
-    if isinstance(value, list):
-        return "a list"
-    if value is None:
-        return "nothing"
-    text = repr(value)
-    return text if len(text) <= 60 else text[:57] + "…"
+    if error["type"] != "extra_forbidden":
+        return pydantic_message(error)
+    model = _model_at(tuple(error["loc"][:-1]), root)
+    allowed = list(model.model_fields) if model else []
+    return pydantic_message(error, allowed, _near_key(tuple(error["loc"]), root))
 
 
 SKELETON = "skeleton.yaml"
@@ -465,12 +507,16 @@ def skeleton_text() -> str:
     return files("docgen").joinpath(SKELETON).read_text(encoding="utf-8")
 
 
-def load_meeting(path: str | Path) -> MeetingRecord:
-    """Read and validate one meeting file; raise :class:`DocgenError` listing every problem."""
+def load_meeting(path: str | Path, notes: list[str] | None = None) -> MeetingRecord:
+    """Read and validate one meeting file; raise :class:`DocgenError` listing every problem.
+
+    ``notes``, when given, receives what was read differently from how it was typed (see
+    :func:`parse_yaml`) — not problems, but worth the clerk's look.
+    """
     path = Path(path)
     source = str(path)
     text = read_text_file(path, _("the meeting's .yaml file"))
-    record, values = _parse_meeting(text, source)
+    record, values = _parse_meeting(text, source, notes)
     if any(group.recipients_from is not None for group in record.awards):
         # Imported here: only meetings that point at spreadsheets pay for openpyxl.
         from docgen.spreadsheet import fill_recipients
@@ -481,18 +527,24 @@ def load_meeting(path: str | Path) -> MeetingRecord:
     return record
 
 
-def parse_meeting(text: str, source: str = "<meeting>") -> MeetingRecord:
+def parse_meeting(
+    text: str, source: str = "<meeting>", notes: list[str] | None = None
+) -> MeetingRecord:
     """Validate YAML text already in memory (``source`` names it in messages)."""
-    return _parse_meeting(text, source)[0]
+    return _parse_meeting(text, source, notes)[0]
 
 
-def _parse_meeting(text: str, source: str) -> tuple[MeetingRecord, dict[FieldPath, Mark]]:
-    data, values, keys = parse_yaml(text, source)
+def _parse_meeting(
+    text: str, source: str, notes: list[str] | None
+) -> tuple[MeetingRecord, dict[FieldPath, Mark]]:
+    data, values, keys = parse_yaml(text, source, notes)
     if not isinstance(data, dict):
-        kind = "a list" if isinstance(data, list) else "a single value"
+        kind = _("a list") if isinstance(data, list) else _("a single value")
         raise DocgenError(
-            f"{source}, line 1: the file holds {kind}; a meeting file is a block of keys "
-            "starting with 'meeting:', 'bodies:', 'people:' …"
+            _(
+                "{where}: the file holds {kind}; a meeting file is a block of keys "
+                "starting with 'meeting:', 'bodies:', 'people:' …"
+            ).format(where=_at(source, 1), kind=kind)
         )
     record = validate_located(MeetingRecord, data, values, keys, source)
     raise_located(source, values, reference_problems(record) + count_problems(record))
@@ -567,10 +619,12 @@ def located_validation_problems(
 
 
 def _paragraph(source: str, mark: Mark | None, loc: FieldPath, message: str) -> str:
-    where = f"{source}, line {mark.line}, column {mark.column}" if mark else source
+    where = _at(source, mark.line, mark.column) if mark else source
     return f"{where}: {_dotted(loc)} — {message}"
 
 
 def _summary(source: str, problems: list[str]) -> str:
     n = len(problems)
-    return f"{source} has {n} problem{'s' if n > 1 else ''}:"
+    return ngettext("{file} has {count} problem:", "{file} has {count} problems:", n).format(
+        file=source, count=n
+    )

@@ -13,17 +13,38 @@ that is not declared) are checked by :func:`reference_problems` after the schema
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import re
+import unicodedata
 from collections.abc import Iterator
 from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
-from docgen.i18n import _
-from docgen.vietnamese import clean_text
+from docgen.i18n import N_, _
+from docgen.vietnamese import check_code, clean_text
 
-Profile = Literal["state", "party"]
+
+def choice(*options: str) -> Any:
+    """A field with fixed choices, taken in any case and spacing, stored as written here.
+
+    ``sáng``, ``Sáng`` and ``SÁNG`` are one choice to a clerk (and NFD text was made NFC by the
+    loader before this runs); the record keeps the canonical ``sáng``.
+    """
+    canonical = {option.casefold(): option for option in options}
+
+    def pick(value: Any) -> Any:
+        if isinstance(value, str):
+            return canonical.get(
+                " ".join(unicodedata.normalize("NFC", value).split()).casefold(), value
+            )
+        return value
+
+    return Annotated[Literal[options], BeforeValidator(pick)]  # type: ignore[valid-type]
+
+
+Profile = choice("state", "party")
 """``state`` follows Nghị định 30/2020/NĐ-CP; ``party`` follows Hướng dẫn 36-HD/VPTW."""
 
 
@@ -37,7 +58,7 @@ def _clean_paragraph(value: Any) -> Any:
 
 def _not_empty(value: str) -> str:
     if not value:
-        raise ValueError("must not be empty")
+        raise ValueError(_("must not be empty"))
     return value
 
 
@@ -47,19 +68,37 @@ Text = Annotated[str, BeforeValidator(_clean_line), AfterValidator(_not_empty)]
 Paragraph = Annotated[str, BeforeValidator(_clean_paragraph), AfterValidator(_not_empty)]
 """Running text that may span lines (a YAML block scalar); a blank line starts a new paragraph."""
 
-_KEY = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+_KEY = re.compile(r"[a-z0-9][a-z0-9_-]*")
+KEY_MAX_LENGTH = 60
 
 
 def _check_key(value: str) -> str:
-    if not _KEY.match(value):
+    # Keys become parts of file names and register entries: plain ASCII, bounded.
+    if not _KEY.fullmatch(value) or len(value) > KEY_MAX_LENGTH:
         raise ValueError(
-            f"an identifier uses lower-case ASCII letters, digits, '-' and '_' only (got {value!r})"
+            _(
+                "an identifier uses lower-case ASCII letters, digits, '-' and '_' only, starting "
+                "with a letter or digit, at most {limit} characters (got {value})"
+            ).format(limit=KEY_MAX_LENGTH, value=_short(value))
         )
     return value
 
 
+def _short(value: str) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "…"
+
+
 Key = Annotated[str, AfterValidator(_check_key)]
 """An identifier used to refer to a person or a body elsewhere in the file."""
+
+
+def _check_code(value: str) -> str:
+    return check_code(value, _("code"))
+
+
+Code = Annotated[str, BeforeValidator(_clean_line), AfterValidator(_check_code)]
+"""A body's code as it stands in document numbers (``UBND``, ``BCĐ``, ``UBND-VX``)."""
 
 
 def _parse_date(value: Any) -> Any:
@@ -73,14 +112,25 @@ def _parse_date(value: Any) -> Any:
             m = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", text)
             if not m:
                 raise ValueError(
-                    f"{text!r} is not a date; write it as YYYY-MM-DD (2022-12-12) "
-                    "or DD/MM/YYYY (12/12/2022)"
+                    _(
+                        "{text!r} is not a date; write it as YYYY-MM-DD (2022-12-12) "
+                        "or DD/MM/YYYY (12/12/2022)"
+                    ).format(text=text)
                 )
             year, month, day = (int(g) for g in m.groups())
         try:
             return dt.date(year, month, day)
-        except ValueError as exc:
-            raise ValueError(f"{text!r} is not a real date ({exc})") from None
+        except ValueError:
+            if not 1 <= month <= 12:
+                why = _("the month must be 1 to 12")
+            else:
+                last = calendar.monthrange(year, month)[1] if 1 <= year <= 9999 else 31
+                why = _("month {month} of {year} has {days} days").format(
+                    month=month, year=year, days=last
+                )
+            raise ValueError(
+                _("{text!r} is not a real date ({why})").format(text=text, why=why)
+            ) from None
     return value
 
 
@@ -89,17 +139,19 @@ Date = Annotated[dt.date, BeforeValidator(_parse_date)]
 
 def _parse_time(value: Any) -> Any:
     if isinstance(value, int) and not isinstance(value, bool):
-        raise ValueError('write a time in quotes, as "08:00"')
+        raise ValueError(_('write a time in quotes, as "08:00"'))
     if isinstance(value, str):
         text = value.strip().lower().replace(" ", "")
         m = re.fullmatch(r"(\d{1,2})(?::|h|giờ)(\d{1,2})?(?:phút)?", text)
         if not m:
-            raise ValueError(f'{value!r} is not a time; write it as "08:00" or "8 giờ 30"')
+            raise ValueError(
+                _('{value!r} is not a time; write it as "08:00" or "8 giờ 30"').format(value=value)
+            )
         hour, minute = int(m.group(1)), int(m.group(2) or 0)
         try:
             return dt.time(hour, minute)
         except ValueError:
-            raise ValueError(f"{value!r} is not a time of day") from None
+            raise ValueError(_("{value!r} is not a time of day").format(value=value)) from None
     return value
 
 
@@ -125,7 +177,7 @@ class Body(Record):
         default_factory=list,
         description="The name as broken into lines in the header; defaults to the name.",
     )
-    code: Text = Field(description="Short code in document numbers, e.g. 'UBND', 'BCĐ'.")
+    code: Code = Field(description="Short code in document numbers, e.g. 'UBND', 'BCĐ'.")
     profile: Profile
     place: Text | None = Field(
         None, description="Place name in its date lines; defaults to the meeting's."
@@ -155,7 +207,7 @@ class Meeting(Record):
     name: Text = Field(description="Begins with the kind: 'Hội nghị tổng kết …'.")
     kind: Text = "hội nghị"
     date: Date
-    session: Literal["sáng", "chiều", "tối"] | None = None
+    session: choice("sáng", "chiều", "tối") | None = None  # type: ignore[valid-type]
     start: Time | None = None
     end: Time | None = None
     venue: Text
@@ -297,7 +349,7 @@ class AwardGroup(Record):
         description="The authority with its place, as headed on the decision and certificate: "
         "'Chủ tịch Ủy ban nhân dân tỉnh Lạng Sơn'. Defaults to authority.",
     )
-    form: Literal["Bằng khen", "Giấy khen"]
+    form: choice("Bằng khen", "Giấy khen")  # type: ignore[valid-type]
     reason: Paragraph = Field(description="Begins 'đã có thành tích …'.")
     decision: Decision
     collectives: list[Collective] = Field(default_factory=list)
@@ -408,6 +460,11 @@ class MeetingRecord(Record):
 Path = tuple[str | int, ...]
 
 
+# What a dangling key should have named, translated when the problem is reported.
+BODIES = N_('"{key}" is not one of the bodies declared ({known}).')
+PEOPLE = N_('"{key}" is not one of the people declared ({known}).')
+
+
 def reference_problems(record: MeetingRecord) -> list[tuple[Path, str]]:
     """Keys that point nowhere, as (field path, message) pairs for the loader to locate."""
     problems: list[tuple[Path, str]] = []
@@ -418,25 +475,25 @@ def reference_problems(record: MeetingRecord) -> list[tuple[Path, str]]:
         from difflib import get_close_matches
 
         near = get_close_matches(key, list(table), n=1)
-        hint = f' Did you mean "{near[0]}"?' if near else ""
-        known = ", ".join(sorted(table)) or "none"
-        problems.append((path, f'"{key}" is not one of the {kind} declared ({known}).{hint}'))
+        hint = " " + _('Did you mean "{near}"?').format(near=near[0]) if near else ""
+        known = ", ".join(sorted(table)) or _("none")
+        problems.append((path, _(kind).format(key=key, known=known) + hint))
 
     for i, key in enumerate(record.meeting.organisers):
-        need("bodies", record.bodies, key, ("meeting", "organisers", i))
+        need(BODIES, record.bodies, key, ("meeting", "organisers", i))
     roles = record.roles
     for field in ("chairs", "co_chairs", "attendees"):
         for i, key in enumerate(getattr(roles, field)):
-            need("people", record.people, key, ("roles", field, i))
-    need("people", record.people, roles.secretary, ("roles", "secretary"))
-    need("people", record.people, record.conclusion.by, ("conclusion", "by"))
+            need(PEOPLE, record.people, key, ("roles", field, i))
+    need(PEOPLE, record.people, roles.secretary, ("roles", "secretary"))
+    need(PEOPLE, record.people, record.conclusion.by, ("conclusion", "by"))
 
     def settings(doc: DocumentSettings, path: Path) -> None:
-        need("bodies", record.bodies, doc.issuer, (*path, "issuer"))
+        need(BODIES, record.bodies, doc.issuer, (*path, "issuer"))
         if doc.signer is not None:
-            need("people", record.people, doc.signer.person, (*path, "signer", "person"))
+            need(PEOPLE, record.people, doc.signer.person, (*path, "signer", "person"))
             if doc.signer.person is None and doc.signer.name is None:
-                problems.append(((*path, "signer"), "give the signer's person key or name."))
+                problems.append(((*path, "signer"), _("give the signer's person key or name.")))
 
     settings(record.documents.minutes, ("documents", "minutes"))
     settings(record.documents.notice, ("documents", "notice"))
@@ -479,7 +536,9 @@ def reference_problems(record: MeetingRecord) -> list[tuple[Path, str]]:
             problems.append(
                 (
                     ("awards", i, "key"),
-                    f'"{group.key}" is already the key of award group {seen[group.key] + 1}.',
+                    _('"{key}" is already the key of award group {number}.').format(
+                        key=group.key, number=seen[group.key] + 1
+                    ),
                 )
             )
         seen.setdefault(group.key, i)
@@ -488,12 +547,14 @@ def reference_problems(record: MeetingRecord) -> list[tuple[Path, str]]:
                 problems.append(
                     (
                         ("awards", i, "recipients_from"),
-                        "give the recipients either here (a spreadsheet) or as collectives/"
-                        "individuals in this file, not both.",
+                        _(
+                            "give the recipients either here (a spreadsheet) or as collectives/"
+                            "individuals in this file, not both."
+                        ),
                     )
                 )
         elif not group.collectives and not group.individuals:
-            problems.append((("awards", i), "an award group needs at least one recipient."))
+            problems.append((("awards", i), _("an award group needs at least one recipient.")))
     return problems
 
 

@@ -22,10 +22,11 @@ from docgen import documents as document_types
 from docgen.certificates import MODES as CERTIFICATE_MODES
 from docgen.documents import DOCUMENTS
 from docgen.errors import DocgenError
+from docgen.i18n import _
 from docgen.model import MeetingRecord
 from docgen.outputs import safe_filename
 from docgen.pdf import ENGINES as PDF_ENGINES
-from docgen.pdf import docx_bytes_to_pdf, find_soffice, libreoffice_convert
+from docgen.pdf import FontWarning, docx_bytes_to_pdf, find_soffice, libreoffice_convert
 from docgen.render import TemplateStore, plain_text
 from docgen.templates_dir import TemplateSource
 
@@ -66,11 +67,17 @@ def pdf_converter(engine: str = "builtin") -> Converter:
     LibreOffice reads only files), for offices that want LibreOffice's exact rendering.
     """
     if engine not in PDF_ENGINES:
-        raise DocgenError(f"--pdf-engine {engine!r} is not one of: {', '.join(PDF_ENGINES)}.")
+        raise DocgenError(
+            _("--pdf-engine {engine!r} is not one of: {choices}.").format(
+                engine=engine, choices=", ".join(PDF_ENGINES)
+            )
+        )
     if engine == "libreoffice" and find_soffice() is None:
         raise DocgenError(
-            "--pdf-engine libreoffice: LibreOffice (soffice) is not installed on this "
-            "machine; install it or use --pdf-engine builtin."
+            _(
+                "--pdf-engine libreoffice: LibreOffice (soffice) is not installed on this "
+                "machine; install it or use --pdf-engine builtin."
+            )
         )
     if engine == "libreoffice":
         return _libreoffice
@@ -79,6 +86,7 @@ def pdf_converter(engine: str = "builtin") -> Converter:
 
 def _builtin(items: list[tuple[str, bytes]]) -> list[tuple[bytes, list[str]]]:
     out = []
+    machine: set[str] = set()  # font warnings: once per build, not once per file
     for stem, docx in items:
         name = f"{stem}.pdf"
         try:
@@ -89,11 +97,20 @@ def _builtin(items: list[tuple[str, bytes]]) -> list[tuple[bytes, list[str]]]:
             # The DOCX is fine; only its PDF could not be laid out. Say which document, and
             # how to get the DOCX meanwhile, rather than a traceback.
             raise DocgenError(
-                f"{name} could not be made by the PDF engine ({type(exc).__name__}: {exc}). "
-                "Nothing was written. Build with --format docx to get the Word files, or "
-                "--pdf-engine libreoffice if LibreOffice is installed."
+                _(
+                    "{name} could not be made by the PDF engine ({reason}). "
+                    "Nothing was written. Build with --format docx to get the Word files, or "
+                    "--pdf-engine libreoffice if LibreOffice is installed."
+                ).format(name=name, reason=f"{type(exc).__name__}: {exc}")
             ) from None
-        out.append((pdf, [f"{name}: {w}" for w in warnings]))
+        mine = []
+        for warning in warnings:
+            if not isinstance(warning, FontWarning):
+                mine.append(f"{name}: {warning}")
+            elif warning not in machine:
+                machine.add(warning)
+                mine.append(warning)
+        out.append((pdf, mine))
     return out
 
 
@@ -111,16 +128,32 @@ def _libreoffice(items: list[tuple[str, bytes]]) -> list[tuple[bytes, list[str]]
 def choose(
     option: str | Iterable[str] | None, allowed: tuple[str, ...], what: str
 ) -> tuple[str, ...]:
-    """``--only minutes,list`` → ('minutes', 'list') in ``allowed``'s order; nothing means all."""
-    items = option.split(",") if isinstance(option, str) else list(option or ())
+    """``--only minutes,list`` → ('minutes', 'list') in ``allowed``'s order; ``None`` means all.
+
+    An option given but empty (``--only ''``) is an error, not "everything": an empty
+    variable in a script must not silently build every document.
+    """
+    if option is None:
+        return allowed
+    items = option.split(",") if isinstance(option, str) else list(option)
     chosen = set()
     for raw in items:
         item = raw.strip().lower()
         if item and item not in allowed:
-            raise DocgenError(f"{what} {raw.strip()!r} is not one of: {', '.join(allowed)}.")
+            raise DocgenError(
+                _("{option} {value!r} is not one of: {choices}.").format(
+                    option=what, value=raw.strip(), choices=", ".join(allowed)
+                )
+            )
         chosen.add(item)
     chosen.discard("")
-    return tuple(a for a in allowed if a in chosen) if chosen else allowed
+    if not chosen:
+        raise DocgenError(
+            _("{what} is empty; give one or more of: {allowed}, or leave the option out.").format(
+                what=what.rstrip(":"), allowed=", ".join(allowed)
+            )
+        )
+    return tuple(a for a in allowed if a in chosen)
 
 
 def plan(record: MeetingRecord, source: TemplateSource, only: Iterable[str]) -> list[Job]:
@@ -153,8 +186,10 @@ def check_templates(
         problems.extend(str(p) for p in store.problems(store.load(job.template), context))
     if problems:
         raise DocgenError(
-            "The templates have problems, so nothing was built. Fix them in Word (each is "
-            "located below) and build again:",
+            _(
+                "The templates have problems, so nothing was built. Fix them in Word (each is "
+                "located below) and build again:"
+            ),
             problems,
         )
 

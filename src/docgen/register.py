@@ -44,7 +44,7 @@ from typing import TYPE_CHECKING, Literal
 from docgen import documents as document_types
 from docgen import formats
 from docgen.errors import DocgenError
-from docgen.i18n import _
+from docgen.i18n import _, language
 from docgen.vietnamese import nfc, number_reference
 
 if TYPE_CHECKING:
@@ -114,7 +114,11 @@ def period_of(profile: Profile, date: dt.date, term: str | None = None) -> str:
         return f"{date.year:04d}"
     if profile == "party":
         return nfc(term.strip()) if term else ""
-    raise DocgenError(f"unknown format profile {profile!r}; expected 'state' or 'party'.")
+    raise DocgenError(
+        _("unknown format profile {profile!r}; expected 'state' or 'party'.").format(
+            profile=profile
+        )
+    )
 
 
 @dataclass(frozen=True)
@@ -232,8 +236,10 @@ class Register:
             return self._db
         if not self.path.parent.exists():
             raise DocgenError(
-                f"{self.path}: the folder {self.path.parent} does not exist; create it or give "
-                "another --register path."
+                _(
+                    "{path}: the folder {folder} does not exist; create it or give "
+                    "another --register path."
+                ).format(path=self.path, folder=self.path.parent)
             )
         try:
             db = sqlite3.connect(self.path, timeout=self.busy_timeout, isolation_level=None)
@@ -310,15 +316,23 @@ class Register:
         text = str(exc)
         if "locked" in text or "busy" in text:
             return DocgenError(
-                f"{self.path}: the register is in use by another docgen and stayed locked for "
-                f"{self.busy_timeout:g} s. Try again in a moment."
+                _(
+                    "{path}: the register is in use by another docgen and stayed locked for "
+                    "{seconds:g} s. Try again in a moment."
+                ).format(path=self.path, seconds=self.busy_timeout)
             )
         if "not a database" in text or "malformed" in text:
             return DocgenError(
-                f"{self.path} is not a docgen register (or is damaged): {text}. Restore it from "
-                "a backup, or give another file with --register."
+                _(
+                    "{path} is not a docgen register (or is damaged). Restore it from a backup, "
+                    "or give another file with --register."
+                ).format(path=self.path)
             )
-        return DocgenError(f"{self.path}: the register cannot be used ({text}).")
+        return DocgenError(
+            _("{path}: the register cannot be used ({reason}).").format(
+                path=self.path, reason=text if language() == "en" else type(exc).__name__
+            )
+        )
 
     def close(self) -> None:
         if self._db is not None:
@@ -518,10 +532,14 @@ class Register:
             ).fetchone()
             if taken is not None:
                 ref = number_reference(wanted, series[2] or None, series[1], series[0])  # type: ignore[arg-type]
-                state = "was voided" if taken["status"] == "void" else "is already given"
-                raise DocgenError(
-                    f"number {ref} ({series[3] or 'no term'}) {state}; a number is given once."
+                message = (
+                    _("number {reference} ({period}) was voided; a number is given once.")
+                    if taken["status"] == "void"
+                    else _(
+                        "number {reference} ({period}) is already given; a number is given once."
+                    )
                 )
+                raise DocgenError(message.format(reference=ref, period=series[3] or _("no term")))
             number = wanted
         db.execute(
             "INSERT INTO entries (profile, issuer, type_code, period, number, date, document, "
@@ -575,20 +593,31 @@ class Register:
         """Mark a given number void. It stays in the register and is never given again."""
         reason = nfc((reason or "").strip())
         if not reason:
-            raise DocgenError("say why the number is voided (--reason); the register keeps it.")
+            raise DocgenError(_("say why the number is voided (--reason); the register keeps it."))
         matches = self.find(issuer, type_code, profile, number, period)
         ref = number_reference(number, type_code or None, issuer, profile)
         if not matches:
-            where = f" in {period}" if period else ""
-            raise DocgenError(f"{ref}{where} is not in the register {self.path}.")
+            message = (
+                _("{reference} in {period} is not in the register {path}.")
+                if period
+                else _("{reference} is not in the register {path}.")
+            )
+            raise DocgenError(message.format(reference=ref, period=period, path=self.path))
         if len(matches) > 1:
-            periods = ", ".join(e.period or "(no term)" for e in matches)
+            periods = ", ".join(e.period or _("(no term)") for e in matches)
             raise DocgenError(
-                f"{ref} was given in several periods ({periods}); say which with --year or --term."
+                _(
+                    "{reference} was given in several periods ({periods}); say which with --year "
+                    "or --term."
+                ).format(reference=ref, periods=periods)
             )
         entry = matches[0]
         if entry.status == "void":
-            raise DocgenError(f"{ref} ({entry.period}) is already void: {entry.void_reason}")
+            raise DocgenError(
+                _("{reference} ({period}) is already void: {reason}").format(
+                    reference=ref, period=entry.period, reason=entry.void_reason
+                )
+            )
         now = dt.datetime.now().isoformat(timespec="seconds")
         try:
             with self._write() as db:

@@ -24,6 +24,8 @@ from jinja2 import TemplateError
 
 from docgen import sandbox
 from docgen.errors import DocgenError
+from docgen.explain import library_reason
+from docgen.i18n import N_, _
 from docgen.safezip import DEFAULT_ZIP_LIMITS, open_docx_safely
 from docgen.templates_dir import TemplateSource
 
@@ -44,8 +46,11 @@ def _template_line(exc: BaseException) -> int | None:
 
 def _paragraph_texts(tpl: DocxTemplate) -> list[tuple[str, list[str]]]:
     """Each part's Jinja source split the way docxtpl splits it, as text per line."""
-    parts: list[tuple[str, str]] = [("the body", tpl.get_xml())]
-    for uri, label in ((tpl.HEADER_URI, "a page header"), (tpl.FOOTER_URI, "a page footer")):
+    parts: list[tuple[str, str]] = [(N_("the body"), tpl.get_xml())]
+    for uri, label in (
+        (tpl.HEADER_URI, N_("a page header")),
+        (tpl.FOOTER_URI, N_("a page footer")),
+    ):
         for _key, part in tpl.get_headers_footers(uri):
             parts.append((label, tpl.get_part_xml(part)))
     out = []
@@ -70,7 +75,9 @@ def _locate(tpl: DocxTemplate, exc: BaseException) -> str:
                 # The failing tag can sit at the start of the next paragraph's line.
                 text = next((t.strip() for t in lines[line:] if t.strip()), "")
             if text:
-                return f"\n  in {label}, in the paragraph “{text[:160]}”"
+                return "\n  " + _("in {part}, in the paragraph “{text}”").format(
+                    part=_(label), text=text[:160]
+                )
     return ""
 
 
@@ -127,6 +134,7 @@ class _Template(DocxTemplate):
 
 
 _PATCHED_MAX = 64
+_CHECKED_MAX = 256
 
 
 class LoadedTemplate:
@@ -236,6 +244,9 @@ class TemplateStore:
                 template.path, context, environment=self.environment, data=template.data
             )
             with self._lock:
+                if len(self._checked) >= _CHECKED_MAX:
+                    # A long-lived store (the workspace) sees many records; old shapes go.
+                    self._checked.pop(next(iter(self._checked)))
                 self._checked[key] = found
         return found
 
@@ -247,7 +258,7 @@ class TemplateStore:
         """
         path = template.path
         if template.data is None and not path.is_file():
-            raise DocgenError(f"Template {path} does not exist.")
+            raise DocgenError(_("Template {file} does not exist.").format(file=path))
         try:
             # Templates travel between offices: check the zip and its XML (bombs, XXE) first.
             tpl = _Template(template.safe_data(), self._patched, self._lock)
@@ -255,19 +266,25 @@ class TemplateStore:
             _adopt_core_properties(tpl)
         except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
             raise DocgenError(
-                f"Template {path} is not a Word document docgen can read ({exc}). Save it "
-                "from Word or LibreOffice as .docx (Word 2007–365)."
+                _(
+                    "Template {file} is not a Word document docgen can read ({reason}). Save it "
+                    "from Word or LibreOffice as .docx (Word 2007–365)."
+                ).format(file=path, reason=library_reason(exc))
             ) from None
         try:
-            sandbox.render_docx(tpl, context, what=f"Template {path}", env=self.environment)
+            sandbox.render_docx(
+                tpl, context, what=_("Template {file}").format(file=path), env=self.environment
+            )
         except DocgenError as error:
             # The sandbox names the template and the line of docxtpl's XML; a clerk needs the
             # words of the paragraph, which only the template itself can give back.
             original = error.__context__
             where = ""
-            if isinstance(original, TemplateError) and "near:" not in str(error):
+            if isinstance(original, TemplateError) and not getattr(error, "quoted", False):
                 where = _locate(tpl, original)
-            hint = "Run `docgen templates check` on the templates folder for every problem at once."
+            hint = _(
+                "Run `docgen templates check` on the templates folder for every problem at once."
+            )
             raise DocgenError(f"{error}{where}\n{hint}", error.problems) from None
         buffer = BytesIO()
         tpl.save(buffer)
@@ -284,7 +301,7 @@ def render_docx(template: Path, context: dict[str, Any]) -> bytes:
     """
     template = Path(template)
     if not template.is_file():
-        raise DocgenError(f"Template {template} does not exist.")
+        raise DocgenError(_("Template {file} does not exist.").format(file=template))
     store = TemplateStore()
     return store.render(store.load(template), context)
 

@@ -20,11 +20,17 @@ from pathlib import Path
 
 from docgen import documents
 from docgen.errors import DocgenError
+from docgen.i18n import _
 
 PROFILES = ("state", "party")
 
 TEMPLATE_FILES: dict[str, str] = {t.key: t.template for t in documents.TYPES}
 """File name of each document's template inside ``<folder>/<profile>/`` (from the table)."""
+
+# Marked for the catalogue in the table, translated where shown (the language is not known at
+# import).
+DESCRIPTIONS: dict[str, str] = {t.key: t.description for t in documents.TYPES}
+
 
 def builtin_dir() -> Path:
     """The templates shipped with docgen."""
@@ -33,8 +39,10 @@ def builtin_dir() -> Path:
         if (candidate / "state" / documents.MINUTES.template).is_file():
             return candidate
     raise DocgenError(
-        f"docgen's built-in templates are missing (looked in {package / 'templates'} and "
-        f"{package.parents[1] / 'templates'}). Reinstall docgen, or pass --templates DIR."
+        _(
+            "docgen's built-in templates are missing (looked in {inside} and {checkout}). "
+            "Reinstall docgen, or pass --templates DIR."
+        ).format(inside=package / "templates", checkout=package.parents[1] / "templates")
     )
 
 
@@ -52,13 +60,19 @@ class TemplateSource:
         if own.is_file():
             return own, False
         if self.origin == "built-in":
-            raise DocgenError(f"docgen's built-in template {own} is missing; reinstall docgen.")
+            raise DocgenError(
+                _("docgen's built-in template {file} is missing; reinstall docgen.").format(
+                    file=own
+                )
+            )
         return builtin_dir() / relative, True
 
     def describe(self) -> str:
         if self.origin == "built-in":
-            return f"built-in templates ({self.folder})"
-        return f"templates from {self.folder} ({self.origin})"
+            return _("built-in templates ({folder})").format(folder=self.folder)
+        return _("templates from {folder} ({origin})").format(
+            folder=self.folder, origin=self.origin
+        )
 
 
 def resolve(option: Path | None = None, cwd: Path | None = None) -> TemplateSource:
@@ -67,8 +81,10 @@ def resolve(option: Path | None = None, cwd: Path | None = None) -> TemplateSour
         folder = Path(option)
         if not folder.is_dir():
             raise DocgenError(
-                f"--templates {option}: no such folder. Make one with "
-                f"`docgen templates init {option}`."
+                _(
+                    "--templates {folder}: no such folder. Make one with "
+                    "`docgen templates init {folder}`."
+                ).format(folder=option)
             )
         return TemplateSource(folder.resolve(), "--templates")
     local = (cwd or Path.cwd()) / "templates"

@@ -36,6 +36,8 @@ from collections.abc import Iterable
 from functools import lru_cache
 from typing import TYPE_CHECKING, Literal
 
+from docgen.i18n import _
+
 if TYPE_CHECKING:
     from docgen.formats import NumberForm
 
@@ -152,17 +154,29 @@ def place_date_line(place: str, d: datetime.date | None) -> str:
 # Document numbers and counts
 # ---------------------------------------------------------------------------------------------
 
-_CODE_RE = re.compile(r"[^\s/]+")
+# Letters and digits (any script: BCĐ), parts joined by '-' or '.' (UBND-VX). A space, a slash
+# (the field separator of both profiles), '..' or a backslash would give a number that cannot be
+# read back, or a register series no one can find.
+_CODE_RE = re.compile(r"[^\W_]+(?:[-.][^\W_]+)*")
+CODE_MAX_LENGTH = 30
 
 
-def _check_code(value: str, what: str) -> str:
+def check_code(value: str, what: str = "code") -> str:
+    """``value`` (NFC, trimmed) if it can stand in a document number, else ``ValueError``.
+
+    ``what`` names the code in the message ("issuer code", "type code").
+    """
     if not isinstance(value, str):
         raise TypeError(f"the {what} must be a string, got {type(value).__name__}")
     value = nfc(value.strip())
-    # A code with a space or a slash would produce a number that cannot be parsed back
-    # (the slash is the field separator in both profiles).
-    if not _CODE_RE.fullmatch(value):
-        raise ValueError(f"the {what} {value!r} must be non-empty, without spaces or '/'")
+    if not _CODE_RE.fullmatch(value) or len(value) > CODE_MAX_LENGTH:
+        raise ValueError(
+            _(
+                "the {what} {value!r} cannot stand in a document number: write letters and "
+                "digits, parts joined by '-' or '.' (UBND, BCĐ, UBND-VX), at most {limit} "
+                "characters"
+            ).format(what=what, value=value, limit=CODE_MAX_LENGTH)
+        )
     return value
 
 
@@ -193,8 +207,8 @@ def number_reference(
 
     form = formats.profile(profile).number
     digits = _number_digits(number, form)
-    issuer = _check_code(issuer_code, "issuer code")
-    code = None if type_code is None else _check_code(type_code, "type code")
+    issuer = check_code(issuer_code, "issuer code")
+    code = None if type_code is None else check_code(type_code, "type code")
     if code is None and form.form_without_type is None:
         # [HD36] gives every Party text a type code; a Party công văn uses "CV".
         raise ValueError("a Party document number needs a type code (use 'CV' for công văn)")
@@ -471,22 +485,40 @@ def sort_names(names: Iterable[str]) -> list[str]:
 # Cleaning input text
 # ---------------------------------------------------------------------------------------------
 
+
+def N_(message: str) -> str:
+    """Mark ``message`` for the catalogue; it is translated where it is shown."""
+    return message
+
+
 # Characters that are never legitimate in a field: they are invisible in an editor or a
 # spreadsheet, and they either break the DOCX (XML 1.0 forbids most C0 controls), break search
 # and sorting (zero-width and direction marks), or betray a decoding accident (lone surrogates
-# from surrogateescape). \t, \n and \r are handled separately. VT and FF, although Python treats
-# them as whitespace, are controls here: no keyboard produces them in a cell.
+# from surrogateescape). \t, \n and \r are handled separately, and so are the space-like
+# controls below.
 _FORBIDDEN = (
-    "\x00-\x08\x0b\x0c\x0e-\x1f"  # C0 controls except tab, LF, CR
-    "\x7f-\x9f"  # DEL and C1 controls
+    "\x00-\x08\x0e-\x1f"  # C0 controls except tab, LF, VT, FF, CR
+    "\x7f-\x84\x86-\x9f"  # DEL and C1 controls except NEL
     "\u00ad"  # soft hyphen
     "\u200b-\u200f"  # zero-width space, ZWNJ, ZWJ, LRM, RLM
-    "\u2028\u2029"  # line and paragraph separators
     "\u202a-\u202e"  # bidirectional embeddings and overrides
     "\u2060-\u2064\u2066-\u206f"  # word joiner, invisible operators, bidi isolates, deprecated
     "\ufeff"  # byte order mark / zero-width no-break space
     "\ud800-\udfff"  # lone surrogates
 )
+
+#: Whitespace-like characters that text pasted from Word or Excel carries — Word's line break
+#: (Shift+Enter) is a vertical tab; NEL and the Unicode line/paragraph separators come from
+#: other programs — folded into one space like a tab, not refused. Names for messages.
+SPACE_LIKE = {
+    "\t": N_("tab"),
+    "\x0b": N_("vertical tab (Word's line break)"),
+    "\x0c": N_("form feed"),
+    "\x85": N_("next-line character (NEL)"),
+    "\u2028": N_("line separator"),
+    "\u2029": N_("paragraph separator"),
+    "\u00a0": N_("no-break space"),
+}
 _BAD_MULTILINE = re.compile(f"[{_FORBIDDEN}]")
 _BAD_SINGLE_LINE = re.compile(f"[{_FORBIDDEN}\n\r]")
 
@@ -507,35 +539,36 @@ class TextCharacterError(ValueError):
 def _describe(ch: str) -> str:
     cp = ord(ch)
     if ch in "\n\r":
-        return "a line break"
+        return _("a line break")
     if cp < 0x20 or 0x7F <= cp <= 0x9F:
-        return "the control character"
+        return _("the control character")
     if 0xD800 <= cp <= 0xDFFF:
-        return "an undecodable byte (lone surrogate)"
-    if ch in "\u2028\u2029":
-        return "the line/paragraph separator"
-    return "the invisible formatting character"
+        return _("an undecodable byte (lone surrogate)")
+    return _("the invisible formatting character")
 
 
 def _reject(text: str, match: re.Match[str], multiline: bool) -> TextCharacterError:
     ch = match.group()
     pos = match.start()
     label = f"U+{ord(ch):04X}"
-    message = f"contains {_describe(ch)} {label} at position {pos}"
+    message = _("contains {what} {code} at position {position}").format(
+        what=_describe(ch), code=label, position=pos
+    )
     if ch in "\n\r" and not multiline:
-        message += "; this field must be a single line"
+        message += _("; this field must be a single line")
     return TextCharacterError(message, ch, pos)
 
 
 def clean_text(text: str, *, multiline: bool = False) -> str:
     """Normalise one string from the YAML record or a spreadsheet cell.
 
-    NFC; CRLF (and a lone CR) become LF; tabs, non-breaking and other Unicode spaces become a
-    plain space; runs of spaces collapse to one; each line and the whole text are stripped
-    (blank lines between paragraphs are kept in multiline text). A line break when
-    ``multiline`` is false, and any control or invisible formatting character (C0 other than
-    tab/LF/CR, DEL, C1, U+2028/U+2029, U+200B–U+200F, bidi controls, U+2060…, U+FEFF, soft
-    hyphen, lone surrogates), raise :class:`TextCharacterError` (a ``ValueError``) naming the
+    NFC; CRLF (and a lone CR) become LF; tabs, the other space-like controls of
+    :data:`SPACE_LIKE` (vertical tab, form feed, NEL, U+2028/U+2029), non-breaking and other
+    Unicode spaces become a plain space; runs of spaces collapse to one; each line and the whole
+    text are stripped (blank lines between paragraphs are kept in multiline text). A line break
+    when ``multiline`` is false, and any other control or invisible formatting character (C0
+    other than tab/LF/VT/FF/CR, DEL, C1 other than NEL, U+200B–U+200F, bidi controls, U+2060…,
+    U+FEFF, soft hyphen, lone surrogates), raise :class:`TextCharacterError` (a ``ValueError``) naming the
     character as ``U+XXXX`` and its 0-based position in the text as given.
 
     Rejecting rather than dropping those characters is deliberate: they are invisible, so a
@@ -549,9 +582,9 @@ def clean_text(text: str, *, multiline: bool = False) -> str:
         raise _reject(text, match, multiline)
     if not text.isascii():
         text = unicodedata.normalize("NFC", text)
-    # After the check above, the only whitespace str.split() can still see is space, tab, the
-    # line breaks and the Unicode space characters (NBSP, U+2000–U+200A, U+202F, U+205F,
-    # U+3000, U+1680), which are exactly the ones to fold into a single space.
+    # After the check above, the only whitespace str.split() can still see is space, the
+    # space-like controls, the line breaks and the Unicode space characters (NBSP,
+    # U+2000–U+200A, U+202F, U+205F, U+3000, U+1680): exactly the ones to fold into a space.
     if not multiline:
         return " ".join(text.split())
     if "\r" in text:

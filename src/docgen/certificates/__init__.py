@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from docgen.errors import DocgenError
+from docgen.i18n import _
 
 if TYPE_CHECKING:
     from docgen.certificates.layout import LoadedLayout
@@ -97,10 +98,14 @@ def certificate_pages(
     if award is not None:
         groups = [g for g in groups if g.key == award]
         if not groups:
-            keys = ", ".join(g.key for g in record.awards) or "none"
-            raise DocgenError(f'there is no award group "{award}"; the groups are: {keys}.')
+            keys = ", ".join(g.key for g in record.awards) or _("none")
+            raise DocgenError(
+                _('there is no award group "{award}"; the groups are: {keys}.').format(
+                    award=award, keys=keys
+                )
+            )
     if not groups:
-        raise DocgenError("the meeting file has no awards, so there are no certificates.")
+        raise DocgenError(_("the meeting file has no awards, so there are no certificates."))
     if layouts is None:
         layouts = {}
     pages = []

@@ -8,12 +8,17 @@ Exit statuses: 0 done, 1 problems found (a check that reports them), 2 bad input
 in docgen itself. A clerk cannot act on a traceback, so an unexpected exception becomes one
 paragraph naming the step that failed and the log file holding the details (``--debug``
 prints the traceback instead, for whoever fixes docgen).
+
+Language: ``--lang`` is an eager option of the group, so it is settled before a sub-command's
+module is imported — and that module's help texts, written ``help=_("…")``, are translated
+as it loads. Only the group itself exists before ``--lang`` is read: its own texts (and the
+command summaries it lists) are kept in English (:func:`~docgen.i18n.N_`) and translated when
+the help is shown.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import gettext
 import importlib
 import os
 import sys
@@ -22,11 +27,10 @@ import traceback
 from pathlib import Path
 
 import click
-from click.utils import make_default_short_help
 
 from docgen import __version__
 from docgen.errors import DocgenError
-from docgen.i18n import _
+from docgen.i18n import LANGUAGES, N_, _, ngettext, retranslate, set_language
 
 INTERNAL_ERROR = 3
 
@@ -36,43 +40,121 @@ INTERNAL_ERROR = 3
 # uses, and `docgen --help` imports none of them (a test keeps each summary equal to its
 # command's own help).
 COMMANDS = {
-    "validate": ("docgen.cli.meeting", "Check MEETING.yaml and print what it holds."),
+    "validate": ("docgen.cli.meeting", N_("Check MEETING.yaml and print what it holds.")),
     "new": (
         "docgen.cli.meeting",
-        "Write a commented skeleton meeting file to PATH, ready to fill in.",
+        N_("Write a commented skeleton meeting file to PATH, ready to fill in."),
     ),
     "build": (
         "docgen.cli.build",
-        "Make the minutes, the conclusion notice, and a decision and a list per award group.",
+        N_("Make the minutes, the conclusion notice, and a decision and a list per award group."),
     ),
     "templates": (
         "docgen.cli.templates",
-        "List, copy and check the Word templates of the documents.",
+        N_("List, copy and check the Word templates of the documents."),
     ),
-    "pdf": ("docgen.cli.pdf", "Convert DOCX FILES to PDF."),
+    "pdf": ("docgen.cli.pdf", N_("Convert DOCX FILES to PDF.")),
     "doctor": (
         "docgen.cli.pdf",
-        "Show which fonts the PDF engine uses and whether LibreOffice is available.",
+        N_("Show which fonts the PDF engine uses and whether LibreOffice is available."),
     ),
     "certificates": (
         "docgen.cli.certificates",
-        "Print a bằng khen / giấy khen for every award recipient of MEETING.yaml.",
+        N_("Print a bằng khen / giấy khen for every award recipient of MEETING.yaml."),
     ),
-    "awards": ("docgen.cli.certificates", "Award lists kept in spreadsheets."),
+    "awards": ("docgen.cli.certificates", N_("Award lists kept in spreadsheets.")),
     "register": (
         "docgen.cli.register",
-        "The register of outgoing documents (sổ đăng ký văn bản đi).",
+        N_("The register of outgoing documents (sổ đăng ký văn bản đi)."),
     ),
     "serve": (
         "docgen.cli.serve",
-        "Edit, check and build the meetings of FOLDER (default: here) in the browser.",
+        N_("Edit, check and build the meetings of FOLDER (default: here) in the browser."),
     ),
     "check": (
         "docgen.cli.check",
-        "Check the format of Word documents (.docx) against the official rules.",
+        N_("Check the format of Word documents (.docx) against the official rules."),
     ),
 }
 COMMAND_MODULES = {name: module for name, (module, _summary) in COMMANDS.items()}
+
+# Click's modules say "Usage:", "Error: …", "No such option …" through the stdlib's global
+# gettext, whose language comes from the environment, not from --lang. Pointing their
+# `_`/`ngettext` at docgen's catalogue (which carries Click's messages, see tools/i18n.py)
+# makes Click speak the language docgen speaks.
+_CLICK_MODULES = (
+    "click.core",
+    "click.decorators",
+    "click.exceptions",
+    "click.formatting",
+    "click.parser",
+    "click.termui",
+    "click.types",
+    "click.utils",
+)
+
+
+def _route_click_messages() -> None:
+    for name in _CLICK_MODULES:
+        module = importlib.import_module(name)
+        if hasattr(module, "_"):
+            module._ = _
+        if hasattr(module, "ngettext"):
+            module.ngettext = ngettext
+
+
+_route_click_messages()
+
+GROUP_HELP = N_(
+    "Official documents of a Vietnamese meeting, from one YAML record.\n"
+    "\n"
+    "Start with `docgen new cuoc-hop.yaml`, fill it in, check it with `docgen validate`."
+)
+LANG_HELP = N_("Language of messages: vi (Vietnamese, the default) or en. Also $DOCGEN_LANG.")
+VERSION_HELP = N_("Show the version and exit.")
+DEBUG_HELP = N_("On a fault in docgen itself, print the full technical details (traceback).")
+OPTION_HELP = {"lang": LANG_HELP, "version": VERSION_HELP, "debug": DEBUG_HELP}
+HELP_HELP = N_("Show this message and exit.")
+
+
+def _choose_language(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
+    set_language(value)
+
+
+def _speak_usage(command: click.Command) -> None:
+    """Click's fixed English in a usage line ("[OPTIONS]", "COMMAND [ARGS]...") and the metavar
+    of a path option (Click shows the type's name in capitals, "THƯ MỤC" with a space) in the
+    current language, for ``command`` and the commands under it."""
+    # Help texts were translated when their module was imported, perhaps in another language.
+    command.help = retranslate(command.help)
+    for param in (*command.params, getattr(command, "_help_option", None)):
+        if isinstance(param, click.Option):
+            param.help = retranslate(param.help)
+    command.options_metavar = _("[OPTIONS]")
+    if isinstance(command, click.Group):
+        command.subcommand_metavar = _("COMMAND [ARGS]...")
+        for sub in command.commands.values():
+            _speak_usage(sub)
+    for param in command.params:
+        if not isinstance(param, click.Option) or param.is_flag:
+            continue
+        if param.metavar is not None and not getattr(param, "_docgen_metavar", False):
+            continue  # the command chose its own
+        kind = param.type
+        if isinstance(kind, click.Path):
+            if not kind.dir_okay:
+                param.metavar = _("FILE")
+            elif not kind.file_okay:
+                param.metavar = _("FOLDER")
+            else:
+                param.metavar = _("PATH")
+        elif isinstance(kind, click.types.IntParamType):
+            param.metavar = _("NUMBER")
+        elif isinstance(kind, click.types.StringParamType):
+            param.metavar = _("TEXT")
+        else:
+            continue
+        param._docgen_metavar = True  # type: ignore[attr-defined]
 
 
 def _step(exc: BaseException) -> str:
@@ -98,6 +180,7 @@ def _step(exc: BaseException) -> str:
         "docgen.certificates": _("making the certificates"),
         "docgen.register": _("numbering the documents (register)"),
         "docgen.outputs": _("writing the files"),
+        "docgen.pipeline": _("building the documents"),
         "docgen.build": _("building the documents"),
     }
     module = ""
@@ -158,15 +241,37 @@ class DocgenGroup(click.Group):
             return None
         command = getattr(importlib.import_module(module), cmd_name)
         assert isinstance(command, click.Command), f"{module}.{cmd_name} is not a command"
+        _speak_usage(command)
         return command
+
+    def get_help_option(self, ctx: click.Context) -> click.Option | None:
+        option = super().get_help_option(ctx)
+        if option is not None:
+            option.help = _(HELP_HELP)
+        return option
+
+    def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        # The group was made before --lang was read: put its own words in the language now.
+        self.help = _(GROUP_HELP)
+        self.options_metavar = _("[OPTIONS]")
+        self.subcommand_metavar = _("COMMAND [ARGS]...")
+        for param in self.params:
+            if param.name in OPTION_HELP and isinstance(param, click.Option):
+                param.help = _(OPTION_HELP[param.name])
+        super().format_help(ctx, formatter)
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         """The command list from :data:`COMMANDS`, laid out as Click would, importing none."""
         names = self.list_commands(ctx)
         limit = formatter.width - 6 - max(len(name) for name in names)
-        rows = [(name, make_default_short_help(COMMANDS[name][1], limit)) for name in names]
-        # Click's own heading, through the same gettext call Click uses.
-        with formatter.section(gettext.gettext("Commands")):
+        # A bare Command shortens the summary exactly as the real one would (Click's public
+        # API; its helper for it is deprecated).
+        rows = [
+            (name, click.Command(name, help=_(COMMANDS[name][1])).get_short_help_str(limit))
+            for name in names
+        ]
+        # Click's own heading, in the catalogue Click's messages go through (see above).
+        with formatter.section(_("Commands")):
             formatter.write_dl(rows)
 
     def invoke(self, ctx: click.Context):  # type: ignore[override]
@@ -189,15 +294,18 @@ class DocgenGroup(click.Group):
         return super().parse_args(ctx, args)
 
 
-@click.group(cls=DocgenGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="docgen")
-@click.option(
-    "--debug",
-    is_flag=True,
-    help="On a fault in docgen itself, print the full technical details (traceback).",
+@click.group(
+    cls=DocgenGroup, help=GROUP_HELP, context_settings={"help_option_names": ["-h", "--help"]}
 )
+@click.option(
+    "--lang",
+    type=click.Choice(LANGUAGES, case_sensitive=False),
+    is_eager=True,
+    expose_value=False,
+    callback=_choose_language,
+    help=LANG_HELP,
+)
+@click.version_option(__version__, prog_name="docgen", help=VERSION_HELP)
+@click.option("--debug", is_flag=True, help=DEBUG_HELP)
 def main(debug: bool) -> None:
-    """Official documents of a Vietnamese meeting, from one YAML record.
-
-    Start with `docgen new cuoc-hop.yaml`, fill it in, check it with `docgen validate`.
-    """
+    pass

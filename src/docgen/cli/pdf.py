@@ -7,34 +7,42 @@ from pathlib import Path
 
 import click
 
-from docgen.cli.options import echo_backups, echo_warning, force_option
+from docgen.cli.options import OutputPath, echo_backups, echo_warning, force_option
 from docgen.errors import DocgenError
 from docgen.i18n import _
 
 
-@click.command("pdf")
+@click.command(
+    "pdf",
+    help=_(
+        "Convert DOCX FILES to PDF.\n"
+        "\n"
+        "PDFs are written as a build writes its files: all of a folder's or none, and a PDF "
+        "edited by hand since docgen wrote it is kept unless --force (which first keeps a backup)."
+    ),
+)
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option(
     "-o",
     "--output-dir",
     "out_dir",
-    type=click.Path(path_type=Path),
+    type=OutputPath(file_okay=False, path_type=Path),
     default=None,
-    help="Folder for the PDFs (default: next to each DOCX).",
+    help=_("Folder for the PDFs (default: next to each DOCX)."),
 )
 @click.option(
     "--pdf-engine",
     type=click.Choice(["builtin", "libreoffice"]),
     default="builtin",
     show_default=True,
-    help="builtin needs no office suite; libreoffice uses soffice.",
+    help=_("builtin needs no office suite; libreoffice uses soffice."),
 )
 @click.option(
     "--font-dir",
     "font_dirs",
     multiple=True,
     type=click.Path(path_type=Path),
-    help="Extra folder to search for fonts (repeatable).",
+    help=_("Extra folder to search for fonts (repeatable)."),
 )
 @force_option
 def pdf(
@@ -44,14 +52,20 @@ def pdf(
     font_dirs: tuple[Path, ...],
     force: bool,
 ) -> None:
-    """Convert DOCX FILES to PDF.
-
-    PDFs are written as a build writes its files: all of a folder's or none, and a PDF edited
-    by hand since docgen wrote it is kept unless --force (which first keeps a backup).
-    """
     from docgen.outputs import check_output_folder, check_output_name, transaction
-    from docgen.pdf import docx_to_pdf, libreoffice_to_pdf
+    from docgen.pdf import FontWarning, docx_to_pdf, libreoffice_to_pdf
 
+    told: set[str] = set()
+
+    def warn(message: str, source: Path) -> None:
+        # A font warning is about this machine, not the file: once per run, without a name.
+        if not isinstance(message, FontWarning):
+            echo_warning(f"{source.name}: {message}")
+        elif message not in told:
+            told.add(message)
+            echo_warning(message)
+
+    _check_font_dirs(font_dirs)
     folders = _targets(files, out_dir)
     for folder in folders:
         check_output_folder(folder)
@@ -71,7 +85,7 @@ def pdf(
                     src,
                     pdf_file,
                     font_dirs=font_dirs,
-                    warn=lambda m, s=src: echo_warning(f"{s.name}: {m}"),
+                    warn=lambda m, s=src: warn(m, s),
                 )
             made.setdefault(folder, {})[check_output_name(name)] = pdf_file.read_bytes()
     for folder, pdfs in made.items():
@@ -85,12 +99,25 @@ def pdf(
             click.echo(str(folder / name))
 
 
+def _check_font_dirs(font_dirs: tuple[Path, ...]) -> None:
+    """A mistyped --font-dir is an error, as a mistyped --templates is: not silently ignored."""
+    missing = [folder for folder in font_dirs if not folder.is_dir()]
+    if missing:
+        raise DocgenError(
+            "\n".join(
+                _(
+                    "--font-dir {folder}: no such folder. Give a folder that holds .ttf font "
+                    "files, or leave --font-dir out."
+                ).format(folder=folder)
+                for folder in missing
+            )
+        )
+
+
 def _targets(files: tuple[Path, ...], out_dir: Path | None) -> dict[Path, list[tuple[str, Path]]]:
     """Output folder → [(PDF name, DOCX)], refusing bad inputs and two inputs for one PDF."""
     from docgen.outputs import check_output_name
 
-    if out_dir is not None and not str(out_dir).strip():
-        raise DocgenError(_("-o/--output-dir is empty; give a folder name, or leave -o out."))
     problems: list[str] = []
     folders: dict[Path, list[tuple[str, Path]]] = {}
     claimed: dict[tuple[Path, str], Path] = {}
@@ -133,19 +160,28 @@ def _targets(files: tuple[Path, ...], out_dir: Path | None) -> dict[Path, list[t
     return folders
 
 
-@click.command("doctor")
-@click.option("--font-dir", "font_dirs", multiple=True, type=click.Path(path_type=Path))
+@click.command(
+    "doctor",
+    help=_("Show which fonts the PDF engine uses and whether LibreOffice is available."),
+)
+@click.option(
+    "--font-dir",
+    "font_dirs",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    help=_("Extra folder to search for fonts (repeatable)."),
+)
 def doctor(font_dirs: tuple[Path, ...]) -> None:
-    """Show which fonts the PDF engine uses and whether LibreOffice is available."""
     from docgen.pdf import find_soffice
     from docgen.pdf.fonts import font_report
 
+    _check_font_dirs(font_dirs)
     click.echo("Fonts (DOCX family → font file):")
     for line in font_report(("Times New Roman", "Arial", "Courier New"), font_dirs):
         click.echo("  " + line)
     soffice = find_soffice()
     click.echo(
-        f"LibreOffice: {soffice}"
+        _("LibreOffice: {path}").format(path=soffice)
         if soffice
-        else "LibreOffice: not found (only --pdf-engine builtin is available)"
+        else _("LibreOffice: not found (only --pdf-engine builtin is available)")
     )

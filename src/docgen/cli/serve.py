@@ -43,7 +43,13 @@ def free_port(host: str = "127.0.0.1") -> int:
         return int(s.getsockname()[1])
 
 
-@click.command()
+@click.command(
+    help=_(
+        "Edit, check and build the meetings of FOLDER (default: here) in the browser.\n"
+        "\n"
+        "Listens on 127.0.0.1 only, unless --host and --password-file are both given."
+    )
+)
 @click.argument(
     "folder",
     required=False,
@@ -55,25 +61,21 @@ def free_port(host: str = "127.0.0.1") -> int:
     type=click.IntRange(0, 65535),
     default=8765,
     show_default=True,
-    help="Port to listen on (0: any free port).",
+    help=_("Port to listen on (0: any free port)."),
 )
 @click.option(
     "--host",
     default="127.0.0.1",
     show_default=True,
-    help="Address to listen on; anything but this computer needs --password-file.",
+    help=_("Address to listen on; anything but this computer needs --password-file."),
 )
 @click.option(
     "--password-file",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="A file whose first line is the password every page then asks for.",
+    help=_("A file whose first line is the password every page then asks for."),
 )
-@click.option("--no-browser", is_flag=True, help="Do not open the browser.")
+@click.option("--no-browser", is_flag=True, help=_("Do not open the browser."))
 def serve(folder: Path, port: int, host: str, password_file: Path | None, no_browser: bool) -> None:
-    """Edit, check and build the meetings of FOLDER (default: here) in the browser.
-
-    Listens on 127.0.0.1 only, unless --host and --password-file are both given.
-    """
     password = read_password(password_file) if password_file is not None else None
     if host not in LOOPBACK and password is None:
         raise DocgenError(

@@ -8,33 +8,37 @@ import click
 
 from docgen import documents
 from docgen.errors import DocgenError
-from docgen.i18n import _
-from docgen.templates_dir import PROFILES, builtin_dir, resolve
+from docgen.i18n import _, ngettext
+from docgen.templates_dir import (
+    DESCRIPTIONS,
+    PROFILES,
+    builtin_dir,
+    resolve,
+)
 
 
-@click.group()
+@click.group(help=_("List, copy and check the Word templates of the documents."))
 def templates() -> None:
-    """List, copy and check the Word templates of the documents."""
+    pass
 
 
-@templates.command("list")
+@templates.command("list", help=_("Show which template file each document uses, and where it is."))
 @click.option(
     "--templates",
     "folder",
     type=click.Path(file_okay=False, path_type=Path),
-    help="Templates folder to describe (default: as `docgen build` would choose).",
+    help=_("Templates folder to describe (default: as `docgen build` would choose)."),
 )
 def list_templates(folder: Path | None) -> None:
-    """Show which template file each document uses, and where it is."""
     source = resolve(folder)
-    click.echo(f"Templates: {source.describe()}")
+    click.echo(_("Templates: {source}").format(source=source.describe()))
     for profile in PROFILES:
-        label = "state format (ND 30/2020)" if profile == "state" else "Party format (HD 36)"
+        label = _("state format (ND 30/2020)") if profile == "state" else _("Party format (HD 36)")
         click.echo(f"\n{label}:")
-        for doc in documents.TYPES:
-            path, fallback = source.path(profile, doc.key)
-            note = "  [built-in: not in the chosen folder]" if fallback else ""
-            click.echo(f"  {doc.description:40} {path}{note}")
+        for document, description in DESCRIPTIONS.items():
+            path, fallback = source.path(profile, document)
+            note = "  " + _("[built-in: not in the chosen folder]") if fallback else ""
+            click.echo(f"  {_(description):40} {path}{note}")
 
 
 def _builtin_files() -> list[Path]:
@@ -42,14 +46,17 @@ def _builtin_files() -> list[Path]:
     return sorted(p.relative_to(root) for p in root.rglob("*") if p.is_file())
 
 
-@templates.command("init")
+@templates.command(
+    "init",
+    help=_(
+        "Copy the built-in templates into FOLDER for editing in Word.\n"
+        "\n"
+        "Nothing is overwritten: if any of the files is already there, nothing is copied. Build "
+        "from the folder you made it in (it is then ./templates) or pass --templates FOLDER."
+    ),
+)
 @click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
 def init(folder: Path) -> None:
-    """Copy the built-in templates into FOLDER for editing in Word.
-
-    Nothing is overwritten: if any of the files is already there, nothing is copied. Build
-    from the folder you made it in (it is then ./templates) or pass --templates FOLDER.
-    """
     from docgen.outputs import atomic_write
 
     root = builtin_dir()
@@ -58,8 +65,10 @@ def init(folder: Path) -> None:
     if existing:
         listing = "\n".join(f"  {p}" for p in existing)
         raise DocgenError(
-            f"{folder} already holds templates, so nothing was copied:\n{listing}\n"
-            "Choose an empty folder, or move these files away first."
+            _(
+                "{folder} already holds templates, so nothing was copied:\n{listing}\n"
+                "Choose an empty folder, or move these files away first."
+            ).format(folder=folder, listing=listing)
         )
     copied: list[Path] = []
     try:
@@ -79,10 +88,14 @@ def init(folder: Path) -> None:
                 path=exc.filename or folder, reason=exc.strerror or exc
             )
         ) from None
-    click.echo(f"Copied {len(files)} file(s) to {folder}:")
+    click.echo(
+        ngettext(
+            "Copied {count} file to {folder}:", "Copied {count} files to {folder}:", len(files)
+        ).format(count=len(files), folder=folder)
+    )
     for rel in files:
         click.echo(f"  {rel.as_posix()}")
-    click.echo("Edit them in Word; keep the {{ … }} and {%p … %} tags whole.")
+    click.echo(_("Edit them in Word; keep the {{ … }} and {%p … %} tags whole."))
 
 
 def _document_of(path: Path) -> str | None:
@@ -92,20 +105,25 @@ def _document_of(path: Path) -> str | None:
     return None
 
 
-@templates.command("check")
+@templates.command(
+    "check",
+    help=_(
+        "Check every template in FOLDER (default: as `docgen build` would choose).\n"
+        "\n"
+        "Reports Jinja syntax errors, unknown variables, tags Word split across runs and "
+        "unbalanced {%tr %} / {%p %} blocks, each with where to find it. Exit status 1 if any."
+    ),
+)
 @click.argument("folder", required=False, type=click.Path(file_okay=False, path_type=Path))
 @click.option(
     "--meeting",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="Also check against this meeting's real values, which catches misspelt fields "
-    "such as {{ report.titel }} inside loops.",
+    help=_(
+        "Also check against this meeting's real values, which catches misspelt fields "
+        "such as {{ report.titel }} inside loops."
+    ),
 )
 def check(folder: Path | None, meeting: Path | None) -> None:
-    """Check every template in FOLDER (default: as `docgen build` would choose).
-
-    Reports Jinja syntax errors, unknown variables, tags Word split across runs and
-    unbalanced {%tr %} / {%p %} blocks, each with where to find it. Exit status 1 if any.
-    """
     # Imported here: `templates list` and `init` need neither the checker nor the model.
     from docgen import templatecheck
     from docgen.loader import load_meeting
@@ -137,6 +155,12 @@ def check(folder: Path | None, meeting: Path | None) -> None:
     for problem in problems:
         click.echo(str(problem))
     if problems:
-        click.echo(f"\n{len(problems)} problem(s) in {root}.", err=True)
+        click.echo(
+            "\n"
+            + ngettext(
+                "{count} problem in {folder}.", "{count} problems in {folder}.", len(problems)
+            ).format(count=len(problems), folder=root),
+            err=True,
+        )
         raise SystemExit(1)
-    click.echo(f"{root}: no problems found.")
+    click.echo(_("{folder}: no problems found.").format(folder=root))

@@ -1,24 +1,34 @@
 """Building a meeting's documents from the page, and handing the files over.
 
-The build is :func:`docgen.build.build` itself, writing to the folder ``docgen build`` would
-(``output/<meeting>/`` of the working folder) with the same all-or-nothing rule. Files are then
-served only by name from that folder's listing, one by one, as one ``.zip``, or inline for the
-PDF viewer.
+The documents are made by a warm :class:`docgen.renderer.Renderer` kept per meeting while the
+server runs (templates read, checked and compiled once; fonts and layouts loaded once), with
+the core ``docgen build`` uses, and written to the folder ``docgen build`` would
+(``output/<meeting>/`` of the working folder) with the same all-or-nothing rule. Numbering from
+the register is the build's own step, so a build that takes its numbers from the register goes
+through :func:`docgen.build.build`. Files are served only by name from the output folder's
+listing, one by one, as one ``.zip``, or inline for the PDF viewer.
 """
 
 from __future__ import annotations
 
 import io
+import threading
 import time
 import zipfile
+from pathlib import Path
 
-from flask import Blueprint, render_template, request, send_file
+from flask import Blueprint, current_app, render_template, request, send_file
 
 from docgen.build import CERTIFICATE_MODES, FORMATS
 from docgen.build import build as run_build
 from docgen.documents import DOCUMENTS
 from docgen.errors import DocgenError
 from docgen.i18n import _
+from docgen.identity import meeting_key
+from docgen.outputs import transaction
+from docgen.pipeline import plan
+from docgen.renderer import Renderer
+from docgen.templates_dir import resolve
 from docgen.web.labels import document_names
 
 bp = Blueprint("builds", __name__)
@@ -47,9 +57,66 @@ def _page(name: str, **extra):  # noqa: ANN003, ANN202
     )
 
 
+class Renderers:
+    """One warm renderer per meeting file, certificate mode and templates folder."""
+
+    def __init__(self) -> None:
+        self._kept: dict[tuple[object, ...], Renderer] = {}
+        self._lock = threading.Lock()
+
+    def get(self, folder: Path, meeting: Path, certificates: str | None) -> Renderer:
+        # The folder is resolved on every build: a template uploaded into ./templates (or a
+        # folder made by hand) gives a new renderer that uses it.
+        source = resolve(None, folder)
+        key = (meeting.name, certificates, source.folder, source.origin)
+        with self._lock:
+            renderer = self._kept.get(key)
+            if renderer is None:
+                renderer = self._kept[key] = Renderer(cwd=folder, certificates=certificates)
+            return renderer
+
+
+def renderers() -> Renderers:
+    return current_app.extensions.setdefault("docgen_renderers", Renderers())
+
+
+def _warm_build(
+    path: Path, only: list[str], formats: list[str], certificates: str | None, force: bool
+) -> dict:  # noqa: E501
+    ws = _ws()
+    renderer = renderers().get(ws.folder, path, certificates)
+    record = renderer.load(path)
+    files = renderer.render_all(only, formats)
+    if not files:
+        raise DocgenError(
+            _(
+                "{file}: nothing to build — the meeting has no award groups for the documents chosen."
+            ).format(file=path.name)
+        )
+    warnings = list(renderer.warnings)
+    folder = ws.output_dir(path)
+    with transaction(folder, force=force, owner=meeting_key(path)) as out:
+        for file_name, data in files.items():
+            out.add(file_name, data)
+    warnings.extend(out.warnings)
+    return {
+        "written": sorted(out.staged),
+        "warnings": warnings,
+        "backups": [p.name for p in out.backups],
+        "fallbacks": [job for job in plan(record, renderer.source, only) if job.fallback],
+    }
+
+
 @bp.get("/m/<name>/build")
 def page(name: str):  # noqa: ANN201
-    return _page(name, chosen=DOCUMENTS, chosen_formats=FORMATS, certificates="overlay")
+    ws = _ws()
+    wanted = request.args.get("view", "")
+    # Only a PDF of this meeting's output folder, found by name in its listing.
+    pdfs = [p.name for p in ws.outputs(ws.meeting(name)) if p.suffix.lower() == ".pdf"]
+    viewing = wanted if wanted in pdfs else None
+    return _page(
+        name, chosen=DOCUMENTS, chosen_formats=FORMATS, certificates="overlay", viewing=viewing
+    )
 
 
 @bp.post("/m/<name>/build")
@@ -66,33 +133,36 @@ def build(name: str):  # noqa: ANN201
         problem = _("Choose at least one document and one format.")
         return _page(name, problems=[problem], **options), 422
     started = time.perf_counter()
+    force = request.form.get("force") == "on"
+    mode = None if certificates == "none" else certificates
     try:
-        result = run_build(
-            path,
-            output=ws.output_dir(path),
-            only=only,
-            formats=formats,
-            cwd=ws.folder,
-            force=request.form.get("force") == "on",
-            register=ws.register_path,
-            certificates=None if certificates == "none" else certificates,
-            number="auto" if request.form.get("number") == "auto" else None,
-        )
+        if request.form.get("number") == "auto":
+            result = run_build(
+                path,
+                output=ws.output_dir(path),
+                only=only,
+                formats=formats,
+                cwd=ws.folder,
+                force=force,
+                register=ws.register_path,
+                certificates=mode,
+                number="auto",
+            )
+            outcome = {
+                "written": [p.name for p in result.written],
+                "warnings": result.warnings,
+                "backups": [p.name for p in result.backups],
+                "fallbacks": [job for job in result.jobs if job.fallback],
+            }
+        else:
+            outcome = _warm_build(path, only, formats, mode, force)
     except DocgenError as exc:
         prefix = str(path)
         problems = [p.replace(prefix, path.name) for p in (exc.problems or [])]
         head = str(exc.args[0] if exc.args else "").replace(prefix, path.name)
         return _page(name, problems=[t for t in [head, *problems] if t], **options), 422
     seconds = time.perf_counter() - started
-    return _page(
-        name,
-        written=[p.name for p in result.written],
-        warnings=result.warnings,
-        backups=[p.name for p in result.backups],
-        fallbacks=[job for job in result.jobs if job.fallback],
-        seconds=seconds,
-        **options,
-    )
+    return _page(name, seconds=seconds, **outcome, **options)
 
 
 @bp.get("/m/<name>/files/<filename>")

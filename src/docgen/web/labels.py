@@ -16,7 +16,7 @@ def _labels() -> dict[str, str]:
         # sections of the file
         "meeting": _("The meeting"),
         "bodies": _("Issuing bodies"),
-        "people": _("People"),
+        "people": _("People named in the file"),
         "roles": _("Roles"),
         "reports": _("Reports"),
         "discussion": _("Discussion"),

@@ -239,11 +239,12 @@ def _take_recipients(page: Page, group: str, source: str) -> None:
     if groups is None or not group.isdigit() or int(group) >= len(groups):
         return
     target = f"awards.{group}"
+    shown = f"{target}._recipients"  # beside the paste box and the upload button
     with tempfile.TemporaryDirectory(prefix="docgen-web-") as tmp:
         if source == "paste":
             cells = request.form.get(f"_paste.{target}", "")
             if not cells.strip():
-                page.add_at(target, _("Paste the cells copied from Excel first."))
+                page.add_at(shown, _("Paste the cells copied from Excel first."))
                 return
             file = Path(tmp) / PASTE_NAME
             file.write_text(cells.replace("\r\n", "\n"), encoding="utf-8")
@@ -251,7 +252,7 @@ def _take_recipients(page: Page, group: str, source: str) -> None:
         else:
             upload: FileStorage | None = request.files.get(f"_upload.{target}")
             if upload is None or not upload.filename:
-                page.add_at(target, _("Choose an .xlsx or .csv file first."))
+                page.add_at(shown, _("Choose an .xlsx or .csv file first."))
                 return
             display = Path(upload.filename).name
             suffix = Path(display).suffix.lower()
@@ -261,7 +262,7 @@ def _take_recipients(page: Page, group: str, source: str) -> None:
             found = read_recipients(file, display=display)
         except DocgenError as exc:
             for text in exc.problems or [str(exc)]:
-                page.add_at(target, text)
+                page.add_at(shown, text)
             return
     row = groups[int(group)]
     if found.collectives:
