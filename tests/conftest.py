@@ -1,11 +1,25 @@
-"""What many test modules share: where the sample lives, and the skips for missing readers."""
+"""What many test modules share: where the sample lives, and the skips for missing readers.
+
+The suite reads docgen's messages in English: ``DOCGEN_LANG=en`` is set for this process and
+every ``docgen`` it starts. Vietnamese, docgen's default, is tested on purpose in
+tests/test_i18n.py, which switches the language itself.
+"""
 
 from __future__ import annotations
 
+import os
+import re
 import shutil
+import zipfile
+from io import BytesIO
 from pathlib import Path
 
 import pytest
+
+from docgen.i18n import set_language
+
+os.environ["DOCGEN_LANG"] = "en"
+set_language("en")
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "seeds" / "lang-son-2022.yaml"
@@ -22,3 +36,26 @@ needs_pdftotext = pytest.mark.skipif(
 @pytest.fixture
 def sample_path() -> Path:
     return SAMPLE
+
+
+@pytest.fixture(autouse=True)
+def _english_again():
+    """A test that switches to Vietnamese (``--lang vi``) leaves English for the next one."""
+    yield
+    set_language("en")
+
+
+# Save times: the only bytes allowed to differ between two makings of one document (the zip's
+# member dates, Word's created/modified properties).
+_SAVE_TIMES = re.compile(rb"(<dcterms:(created|modified)[^>]*>)[^<]*(</dcterms:\2>)")
+
+
+def docx_parts(data: bytes) -> dict[str, bytes]:
+    """A DOCX's parts by name, in zip order, with the save times blanked."""
+    with zipfile.ZipFile(BytesIO(data)) as archive:
+        return {
+            name: _SAVE_TIMES.sub(rb"\1\3", archive.read(name))
+            if name.startswith("docProps/")
+            else archive.read(name)
+            for name in archive.namelist()
+        }

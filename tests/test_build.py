@@ -273,11 +273,15 @@ def list_rows(doc):
 def test_sample_build_writes_minutes_notice_and_four_decisions_and_lists(built, record) -> None:
     names = sorted(p.name for p in built.glob("*.docx"))
     keys = [g.key for g in record.awards]
+    proposed = [g.key for g in record.awards if g.proposal is not None]
     assert names == sorted(
         ["01-bien-ban.docx", "02-thong-bao-ket-luan.docx"]
         + [f"03-quyet-dinh-{k}.docx" for k in keys]
         + [f"04-danh-sach-{k}.docx" for k in keys]
+        + ["06-giay-moi.docx", "07-chuong-trinh.docx", "09-ban-tin.docx"]
+        + [f"08-to-trinh-{k}.docx" for k in proposed]
     )
+    assert len(proposed) == 3  # the contest's award has no tờ trình: its decision keeps its line
     assert all(n.isascii() for n in names)
 
 
@@ -495,12 +499,12 @@ def test_pdf_format_uses_the_pdf_engine(tmp_path) -> None:
 
 
 def test_a_pdf_engine_failure_is_a_located_error_and_writes_nothing(tmp_path, monkeypatch) -> None:
-    import docgen.build as build_module
+    import docgen.pipeline as pipeline
 
-    def broken(src, dst, **_):
+    def broken(data, **_):
         raise RuntimeError("Flowable too large for the frame")
 
-    monkeypatch.setattr(build_module, "docx_to_pdf", broken)
+    monkeypatch.setattr(pipeline, "docx_bytes_to_pdf", broken)
     result = CliRunner().invoke(main, ["build", str(SAMPLE), "-o", str(tmp_path / "out")])
     assert result.exit_code == 2
     assert "01-bien-ban.pdf could not be made" in result.output
@@ -553,13 +557,30 @@ def test_number_auto_draws_numbers_from_the_register_and_keeps_them(tmp_path) ->
     assert "Số 01-BB/BCĐ35" in text
     with Register(book) as register:
         entries = register.list()
-    assert len(entries) == 2 + 4  # minutes, notice, one decision per award group
-    assert {e.file for e in entries if e.file} >= {"01-bien-ban.docx", "02-thong-bao-ket-luan.docx"}
+    # minutes, notice, one decision per award group, invitation, programme, three tờ trình
+    assert len(entries) == 2 + 4 + 2 + 3
+    assert {e.file for e in entries if e.file} >= {
+        "01-bien-ban.docx",
+        "02-thong-bao-ket-luan.docx",
+        "06-giay-moi.docx",
+        "07-chuong-trinh.docx",
+        "08-to-trinh-ubnd-bang-khen.docx",
+    }
+    codes = {(e.issuer, e.type_code) for e in entries}
+    assert {("BCĐ35", "GM"), ("BCĐ35", "CTr"), ("SNV", "TTr"), ("BTGTU", "TTr")} <= codes
+    # The decision carries the register's number, and cites the tờ trình by the number the
+    # register gave it.
+    qd = next(e for e in entries if e.file == "03-quyet-dinh-ubnd-bang-khen.docx")
+    header = Document(str(tmp_path / "a" / "03-quyet-dinh-ubnd-bang-khen.docx")).tables[0]
+    assert f"Số: {qd.number:02d}/QĐ-UBND" in "\n".join(c.text for r in header.rows for c in r.cells)
+    tt = next(e for e in entries if e.file == "08-to-trinh-ubnd-bang-khen.docx")
+    decision = Document(str(tmp_path / "a" / "03-quyet-dinh-ubnd-bang-khen.docx"))
+    assert f"Tờ trình số {tt.number:02d}/TTr-SNV" in "\n".join(p.text for p in decision.paragraphs)
     # Building again for the same meeting gets the same numbers back, not new ones.
     again = CliRunner().invoke(main, [*args, "-o", str(tmp_path / "b")])
     assert again.exit_code == 0, again.output
     with Register(book) as register:
-        assert len(register.list()) == 6
+        assert len(register.list()) == 11
 
 
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice not installed")

@@ -57,6 +57,11 @@ def test_installed_wheel_builds_from_another_folder(tmp_path) -> None:
     assert package.is_relative_to(env_dir), f"docgen imported from {package}, not the venv"
     assert (package / "templates" / "state" / "minutes.docx").is_file()
     assert (package / "templates" / "party" / "award-list.docx").is_file()
+    # The bundled fonts travel in the wheel: the same PDF on a machine without them installed.
+    for family in ("Serif", "Sans", "Mono"):
+        for face in ("Regular", "Bold", "Italic", "BoldItalic"):
+            assert (package / "fonts" / f"Liberation{family}-{face}.ttf").is_file()
+    assert (package / "fonts" / "LICENSE").is_file()
 
     docgen = bindir / ("docgen.exe" if os.name == "nt" else "docgen")
     result = _run([str(docgen), "build", str(SAMPLE), "--format", "docx"], elsewhere, env)
@@ -67,3 +72,30 @@ def test_installed_wheel_builds_from_another_folder(tmp_path) -> None:
     assert (out / "01-bien-ban.docx").is_file() and (out / "02-thong-bao-ket-luan.docx").is_file()
     listing = _run([str(docgen), "templates", "check"], elsewhere, env)
     assert "no problems" in listing.stdout
+
+    # The wheel carries the compiled catalogues (made by hatch_build.py, not by git), and the
+    # installed docgen speaks Vietnamese unless told otherwise — Click's own words included.
+    for language in ("vi", "en"):
+        assert (package / "locale" / language / "LC_MESSAGES" / "docgen.mo").is_file()
+    clerk_env = {k: v for k, v in env.items() if k != "DOCGEN_LANG"}
+    helped = _run([str(docgen), "--help"], elsewhere, clerk_env)
+    assert "Cách dùng:" in helped.stdout and "Tùy chọn:" in helped.stdout
+    english = _run([str(docgen), "--lang", "en", "--help"], elsewhere, clerk_env)
+    assert "Usage:" in english.stdout and "Options:" in english.stdout
+
+    # The browser workspace's pages and its vendored htmx travel in the wheel too.
+    assert (package / "web" / "templates" / "meeting_form.html").is_file()
+    assert (package / "web" / "static" / "htmx.min.js").is_file()
+    page = _run(
+        [
+            str(python),
+            "-c",
+            "from docgen.web import create_app; import sys; "
+            "r = create_app(sys.argv[1]).test_client().get('/'); "
+            "print(r.status_code, 'htmx.min.js' in r.get_data(as_text=True))",
+            str(elsewhere),
+        ],
+        elsewhere,
+        env,
+    )
+    assert page.stdout.split() == ["200", "True"]

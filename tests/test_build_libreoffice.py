@@ -20,7 +20,8 @@ def test_libreoffice_converts_every_generated_docx(tmp_path) -> None:
     out = tmp_path / "out"
     build(SAMPLE, output=out, formats="docx")
     docx = sorted(out.glob("*.docx"))
-    assert len(docx) == 10
+    # minutes, notice, 4 decisions, 4 lists, invitation, programme, 3 tờ trình, news
+    assert len(docx) == 16
     pdf_dir = tmp_path / "pdf"
     subprocess.run(
         [

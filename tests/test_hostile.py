@@ -80,6 +80,8 @@ HEADER_FIELDS: list[FieldPath] = [
     ("conclusion", "directives", 0, "task"),
     ("meeting", "place"),
 ]
+#: Header fields the model reads as running text (a line break inside is allowed).
+PARAGRAPH_HEADER_FIELDS = {("conclusion", "directives", 0, "task")}
 
 # ---------------------------------------------------------------------------------------------
 # Hostile text
@@ -216,17 +218,27 @@ def write_meeting(folder: Path, changes: dict[FieldPath, str]) -> Path:
 def expected_text(path: FieldPath, value: str) -> str | None:
     """What the field holds after the model's cleaning, or None if the model must refuse it."""
     try:
-        cleaned = clean_text(value, multiline=LITERAL_FIELDS.get(path, False))
+        multiline = LITERAL_FIELDS.get(path, path in PARAGRAPH_HEADER_FIELDS)
+        cleaned = clean_text(value, multiline=multiline)
     except ValueError:
         return None
     return cleaned or None
 
 
 def printed_text(path: FieldPath, value: str) -> str | None:
-    """What the documents print for the field: a recipient's own trailing punctuation gives way
-    to the list's (';' or ',' then '.'), as docgen.context.recipients writes it."""
+    """What the documents surely print for the field, without its trailing punctuation.
+
+    The context drops a field's own trailing punctuation so that the template or the list
+    decides how the line ends (docgen.context._strip_end: report titles, grounds, the
+    proposal, the reason, deadlines; a recipient's ';' or ',' gives way to the list's). So the
+    text is looked for without it — a value made only of dots or colons prints nothing of its
+    own, and is then not looked for.
+    """
     cleaned = expected_text(path, value)
     if cleaned is not None and "recipients" in path:
+        # and a recipient's own leading dash or bullet gives way to the list's "- "
+        cleaned = cleaned.lstrip("-–• ").strip()
+    if cleaned is not None:
         cleaned = cleaned.rstrip(" .;,:") or None
     return cleaned
 

@@ -42,7 +42,13 @@ def test_sample_holds_the_article_facts() -> None:
         ("Giấy khen", 7, 7),
     ]
     profiles = {key: body.profile for key, body in record.bodies.items()}
-    assert profiles == {"bcd35": "party", "bcd-ttdn": "party", "ubnd": "state"}
+    assert profiles == {
+        "bcd35": "party",
+        "bcd-ttdn": "party",
+        "ubnd": "state",
+        "sonv": "state",  # the proposing bodies of the tờ trình (illustrative)
+        "btg": "party",
+    }
     assert record.body(record.awards[0].decision.issuer).profile == "state"
 
 

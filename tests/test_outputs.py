@@ -152,11 +152,11 @@ def test_a_failure_while_writing_temporaries_changes_nothing(
     real = outputs._write_temp
     calls = []
 
-    def disk_full(path: Path, data: bytes) -> Path:
+    def disk_full(path: Path, data: bytes, *args) -> Path:
         calls.append(path)
         if len(calls) == 3:
             raise OSError(28, "No space left on device")
-        return real(path, data)
+        return real(path, data, *args)
 
     monkeypatch.setattr(outputs, "_write_temp", disk_full)
     with pytest.raises(DocgenError, match="No space left on device.*nothing was changed"):
@@ -188,15 +188,24 @@ def test_a_journal_left_by_a_killed_build_is_settled(tmp_path: Path) -> None:
 
 
 def test_stale_temporaries_are_cleaned_by_the_next_build(tmp_path: Path) -> None:
+    # As if a build was killed after recording and making its temporaries.
     build(tmp_path, {"sub/a.docx": b"a"})
     stale = [tmp_path / ".a.docx.k3j4h5g6.tmp", tmp_path / "sub" / ".a.docx.abcdef12.tmp"]
     for path in stale:
         path.write_bytes(b"half a file")
+    record = manifest(tmp_path)
+    record["temps"] = [".a.docx.k3j4h5g6.tmp", "sub/.a.docx.abcdef12.tmp"]
+    (tmp_path / MANIFEST).write_text(json.dumps(record))
+    # named like a temporary, but not recorded: another program's file
+    lookalike = tmp_path / "sub" / ".report.xlsx.abcdef.tmp"
+    lookalike.write_text("not ours")
     keep = tmp_path / ".clerk-notes.txt"
     keep.write_text("not ours")
     build(tmp_path, {"b.docx": b"b"})
     assert not any(p.exists() for p in stale)
-    assert keep.exists()
+    assert keep.read_text() == "not ours"
+    assert lookalike.read_text() == "not ours"
+    assert "temps" not in manifest(tmp_path)
 
 
 def test_an_unreadable_manifest_is_a_clear_error(tmp_path: Path) -> None:

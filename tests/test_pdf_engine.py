@@ -401,7 +401,14 @@ def test_resolve_family_searches_font_dirs(tmp_path):
 
 def test_font_report_names_files():
     lines = font_report(("Times New Roman",))
-    assert lines and "Times New Roman" in lines[0] and ".ttf" in lines[0]
+    assert lines and "Times New Roman" in lines[0]
+    assert [line.split(": ")[0].strip() for line in lines[1:5]] == [
+        "regular",
+        "bold",
+        "italic",
+        "bolditalic",
+    ]
+    assert all(line.endswith(".ttf") for line in lines[1:5])
 
 
 def test_number_formats():

@@ -134,11 +134,14 @@ def real(tmp_path_factory) -> dict[str, Pair]:
     """Every document of the sample meeting, both profiles, built from the YAML here."""
     root = tmp_path_factory.mktemp("real")
     build(SAMPLE, output=root / "party", formats="docx", certificates=None)
-    # The same meeting held by a state body: its minutes and notice take the state header.
+    # The same meeting held by state bodies: its minutes, notice, invitation, programme and
+    # tờ trình take the state header.
     data = sample_data()
-    data["bodies"]["bcd35"]["profile"] = "state"
+    for body in ("bcd35", "btg"):
+        data["bodies"][body]["profile"] = "state"
     state = write_yaml(data, root / "state.yaml")
-    build(state, output=root / "state", formats="docx", certificates=None, only="minutes,notice")
+    only = "minutes,notice,invitation,programme,proposal,news"
+    build(state, output=root / "state", formats="docx", certificates=None, only=only)
     docs = {
         f"{profile}/{p.stem}": p
         for profile in ("party", "state")
@@ -151,8 +154,11 @@ def test_the_sample_yields_every_document_of_both_profiles(real):
     n_awards = len(sample_data()["awards"])
     party = [n for n in real if n.startswith("party/")]
     state = [n for n in real if n.startswith("state/")]
-    assert len(party) == 2 + 2 * n_awards  # minutes, notice, a decision and a list per award
-    assert len(state) == 2
+    n_proposals = sum(1 for group in sample_data()["awards"] if "proposal" in group)
+    # minutes, notice, a decision and a list per award; invitation, programme, tờ trình, news
+    assert len(party) == 2 + 2 * n_awards + 2 + n_proposals + 1
+    assert len(state) == 2 + 2 + n_proposals + 1
+    assert n_proposals == 3
     # Both national headers are among the PDFs: the Party's and the state's.
     mottos = Counter(
         "party" if "ĐẢNG CỘNG SẢN VIỆT NAM" in text else "state"

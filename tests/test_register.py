@@ -284,7 +284,7 @@ def test_cli_assign_next_list_void(tmp_path: Path) -> None:
     result = run("list", *opt)
     assert result.exit_code == 0
     assert "VOID: ký nhầm" in result.output and "qd.docx" in result.output
-    assert "01-TB/BCĐ35" in result.output and "2 number(s), 1 void" in result.output
+    assert "01-TB/BCĐ35" in result.output and "2 numbers, 1 void" in result.output
     result = run("list", "--year", "2022", *opt)
     assert "01-TB/BCĐ35" not in result.output and "01/QĐ-UBND" in result.output
     result = run("assign", "UBND", "QĐ", "--profile", "state", "--date", "2022-12-10", *opt)

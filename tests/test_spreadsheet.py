@@ -9,11 +9,12 @@ import pytest
 from click.testing import CliRunner
 from openpyxl import Workbook
 
-from docgen import spreadsheet
+from docgen import spreadsheet, workbook
 from docgen.cli import main
 from docgen.errors import DocgenError
 from docgen.loader import load_meeting
-from docgen.spreadsheet import column_letter, fold, read_recipients
+from docgen.spreadsheet import fold, read_recipients
+from docgen.workbook import column_letter
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "seeds"
@@ -238,7 +239,7 @@ def test_zip_bombs_and_huge_sheets_are_refused(tmp_path, monkeypatch):
     bomb = tmp_path / "bomb.xlsx"
     with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as z:
         z.writestr("xl/worksheets/sheet1.xml", b"\0" * (3 * 2**20))
-    monkeypatch.setattr(spreadsheet, "MAX_UNPACKED_BYTES", 2**20)
+    monkeypatch.setattr(workbook, "MAX_UNPACKED_BYTES", 2**20)
     with pytest.raises(DocgenError, match="refused as unsafe"):
         read_recipients(bomb)
     rows = [["STT", "Họ và tên"]] + [[i, f"Người {i}"] for i in range(30)]
@@ -246,7 +247,7 @@ def test_zip_bombs_and_huge_sheets_are_refused(tmp_path, monkeypatch):
     monkeypatch.setattr(spreadsheet, "MAX_ROWS", 20)
     with pytest.raises(DocgenError, match="more than 20 filled rows"):
         read_recipients(path)
-    monkeypatch.setattr(spreadsheet, "MAX_FILE_BYTES", 100)
+    monkeypatch.setattr(workbook, "MAX_FILE_BYTES", 100)
     with pytest.raises(DocgenError, match="is expected to be under"):
         read_recipients(path)
 

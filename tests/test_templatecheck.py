@@ -393,17 +393,29 @@ def test_not_a_docx(tmp_path):
     old.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 512)
     missing = tmp_path / "nope.docx"
     assert "is not a Word document" in only(check_template(text)).message
-    assert "Word 97-2003" in only(check_template(old)).message
+    assert "Word 97–2003" in only(check_template(old)).message
     assert "no such file" in only(check_template(missing)).message
+
+
+CONTENT_TYPES = (
+    '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/'
+    'content-types"><Default Extension="xml" ContentType="application/xml"/></Types>'
+)
 
 
 def test_zip_without_document_and_broken_xml(tmp_path):
     empty = tmp_path / "empty.docx"
     with zipfile.ZipFile(empty, "w") as z:
         z.writestr("hello.txt", "x")
-    assert "no document body" in only(check_template(empty)).message
+    assert "not a Word file" in only(check_template(empty)).message
+    bodiless = tmp_path / "bodiless.docx"
+    with zipfile.ZipFile(bodiless, "w") as z:
+        z.writestr("[Content_Types].xml", CONTENT_TYPES)
+        z.writestr("word/document.xml", f"<w:document {nsdecls('w')}/>")
+    assert "no document body" in only(check_template(bodiless)).message
     broken = tmp_path / "broken.docx"
     with zipfile.ZipFile(broken, "w") as z:
+        z.writestr("[Content_Types].xml", CONTENT_TYPES)
         z.writestr("word/document.xml", "<w:document><w:body>")
     assert "the XML is damaged" in only(check_template(broken)).message
 
@@ -417,6 +429,7 @@ def test_entities_are_not_expanded(tmp_path):
     )
     path = tmp_path / "ent.docx"
     with zipfile.ZipFile(path, "w") as z:
+        z.writestr("[Content_Types].xml", CONTENT_TYPES)
         z.writestr("word/document.xml", bomb)
     # Refused outright, as the build refuses it: the entity's {{ x }} is never read.
     message = only(check_template(path, {"y"})).message
@@ -575,16 +588,16 @@ def builtin_templates() -> list[Path]:
 
 def builtin_contexts() -> list[tuple[Path, dict]]:
     """(template, its real context from the Lạng Sơn sample) for every built-in template."""
-    context = pytest.importorskip("docgen.context", reason="docgen.context is not written yet")
+    from docgen import documents
     from docgen.loader import load_meeting
-    from docgen.templates_dir import TEMPLATE_FILES
 
     record = load_meeting(REPO / "seeds" / "lang-son-2022.yaml")
     out = []
-    for document, name in TEMPLATE_FILES.items():
-        group = record.awards[0] if document in ("decision", "list") else None
-        for path in sorted((REPO / "templates").glob(f"*/{name}")):
-            out.append((path, context.context_for(record, document, group)))
+    for doc in documents.TYPES:
+        found, item = documents.sample_item(record, doc.key)
+        assert found, doc.key
+        for path in sorted((REPO / "templates").glob(f"*/{doc.template}")):
+            out.append((path, doc.context(record, item)))
     return out
 
 

@@ -13,10 +13,12 @@ from click.testing import CliRunner
 from docx import Document
 
 from docgen.cli import main
-from docgen.context import context_for
+from docgen.documents import TYPES, context_for
 from docgen.loader import load_meeting
 from docgen.render import render_docx
-from docgen.templates_dir import PROFILES, TEMPLATE_FILES, builtin_dir, resolve
+from docgen.templates_dir import PROFILES, builtin_dir, resolve
+
+TEMPLATE_FILES = {t.key: t.template for t in TYPES}
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "seeds" / "lang-son-2022.yaml"

@@ -15,6 +15,7 @@ import pytest
 from docgen.vietnamese import (
     DATE_BLANK,
     NUMBER_BLANK,
+    SPACE_LIKE,
     TextCharacterError,
     capitalize_first,
     clean_text,
@@ -714,18 +715,13 @@ FORBIDDEN = [
     "\x01",
     "\x07",
     "\x08",
-    "\x0b",  # vertical tab: whitespace to Python, a control here
-    "\x0c",  # form feed
     "\x0e",
     "\x1b",
     "\x1c",
     "\x1f",
     "\x7f",  # DEL
     "\x80",  # C1
-    "\x85",  # NEL
     "\x9f",
-    "\u2028",  # line separator
-    "\u2029",  # paragraph separator
     "\u200b",  # zero-width space
     "\u200c",  # ZWNJ
     "\u200d",  # ZWJ
@@ -740,6 +736,21 @@ FORBIDDEN = [
     "\ud800",  # lone surrogate
     "\udcff",
 ]
+
+
+# Space-like characters pasted from Word or Excel: read as one space, in both kinds of field.
+SPACE_LIKE_CHARS = ["\t", "\x0b", "\x0c", "\x85", "\u2028", "\u2029", "\u00a0"]
+
+
+@pytest.mark.parametrize("multiline", [False, True])
+@pytest.mark.parametrize(
+    "char", SPACE_LIKE_CHARS, ids=[f"U+{ord(c):04X}" for c in SPACE_LIKE_CHARS]
+)
+def test_clean_text_reads_space_like_controls_as_one_space(char: str, multiline: bool) -> None:
+    assert (
+        clean_text(f"Nguyễn{char}Văn {char}{char} An{char}", multiline=multiline) == "Nguyễn Văn An"
+    )
+    assert set(SPACE_LIKE) == set(SPACE_LIKE_CHARS)
 
 
 @pytest.mark.parametrize("multiline", [False, True])

@@ -7,8 +7,9 @@ python-docx because the official layout needs things python-docx has no API for:
 header tables with short centred rules, repeated table header rows, rows that cannot split,
 and a PAGE field in a header that is empty on the first page.
 
-Every size and spacing comes from ``shared/spec/official-format.md``; the numbers live in the
-:data:`STATE` and :data:`PARTY` profiles below so a reader can check them against the spec.
+Every size, spacing and profile word comes from the format rules in ``docgen/formats.yaml``
+(read through :mod:`docgen.formats`, each rule with its source), which ``docgen check`` applies
+too: a change of rule is one edit there, then a run of this script.
 The Jinja tags inside the text are docxtpl's: ``{{ x }}`` in a run, ``{%p … %}`` on a paragraph
 of its own, ``{%tr … %}`` on a table row of its own. Each tag sits in a single run (so Word's
 run splitting cannot break it) and every derived value — numbers, dates, counts, upper-cased
@@ -27,9 +28,26 @@ from docx.oxml import parse_xml
 from docx.oxml.ns import qn
 from docx.shared import Mm
 
+from docgen import formats
+
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "templates"
+
+
+def _text(element: formats.Element | None) -> str:
+    assert element is not None and element.text, "a fixed title needs its text in the rules"
+    return element.text
+
+
+def _initial(p: Profile, word: str) -> str:
+    """``word`` with the first letter the profile's summary takes (``Kết luận`` / ``kết luận``)."""
+    case = p.rules.elements.summary.case
+    if case == "initial_lower":
+        return word[:1].lower() + word[1:]
+    if case == "initial_upper":
+        return word[:1].upper() + word[1:]
+    return word
 
 
 def tw(mm: float) -> int:
@@ -39,7 +57,7 @@ def tw(mm: float) -> int:
 
 @dataclass(frozen=True)
 class Profile:
-    """Sizes in points for one format profile (spec §1)."""
+    """Sizes in points for one format profile, read from :mod:`docgen.formats`."""
 
     name: str
     parent_pt: float  # parent body in the left header, caps regular
@@ -57,60 +75,47 @@ class Profile:
     recipients_pt: float
     page_number_pt: float
     title_rule_mm: float  # rule under the national title / Party title
+    rules: formats.Profile
+
+    @classmethod
+    def of(cls, name: str) -> Profile:
+        r = formats.profile(name)
+        e = r.elements
+        return cls(
+            name=name,
+            parent_pt=e.parent.pt,
+            issuer_pt=e.issuer.pt,
+            title_pt=e.title.pt,
+            motto_pt=e.motto.pt if e.motto else 0,
+            number_pt=e.number.pt,
+            date_pt=e.place_date.pt,
+            type_pt=e.type_name.pt,
+            summary_pt=e.summary.pt,
+            body_pt=e.body.pt,
+            line=r.body.line_ooxml,
+            signer_pt=e.signer_prefix.pt,
+            recipients_head_pt=e.recipients_head.pt,
+            recipients_pt=e.recipients_item.pt,
+            page_number_pt=e.page_number.pt,
+            title_rule_mm=r.rules.title_rule_mm,
+            rules=r,
+        )
 
 
-STATE = Profile(
-    name="state",
-    parent_pt=13,
-    issuer_pt=13,
-    title_pt=13,
-    motto_pt=14,
-    number_pt=13,
-    date_pt=14,
-    type_pt=14,
-    summary_pt=14,
-    body_pt=14,
-    # Single to 1.5 lines are allowed [ND30]; 1.15 keeps a two-page notice on two pages.
-    line=(276, "auto"),
-    signer_pt=14,
-    recipients_head_pt=12,
-    recipients_pt=11,
-    page_number_pt=14,
-    # As long as the motto "Độc lập - Tự do - Hạnh phúc" at 14 pt bold (measured: 60.5 mm).
-    title_rule_mm=60,
-)
+STATE = Profile.of("state")
+PARTY = Profile.of("party")
 
-PARTY = Profile(
-    name="party",
-    parent_pt=14,
-    issuer_pt=14,
-    title_pt=15,
-    motto_pt=0,
-    number_pt=14,
-    date_pt=14,
-    type_pt=16,
-    summary_pt=14,
-    body_pt=14,
-    # [HD36] asks for an exact line pitch of at least 18 pt.
-    line=(360, "exact"),
-    signer_pt=14,
-    recipients_head_pt=14,
-    recipients_pt=12,
-    page_number_pt=14,
-    # As long as "ĐẢNG CỘNG SẢN VIỆT NAM" at 15 pt bold (measured: 72.9 mm).
-    title_rule_mm=73,
-)
-
-# Page geometry [spec §1]: A4, margins 20/20/30/15 mm, text width 165 mm.
-PAGE_W, PAGE_H = 210, 297
-MARGIN_TOP, MARGIN_BOTTOM, MARGIN_LEFT, MARGIN_RIGHT = 20, 20, 30, 15
+_STATE_PAGE = STATE.rules.page
+_LAYOUT = formats.rules().layout
+PAGE_W, PAGE_H = _STATE_PAGE.width_mm, _STATE_PAGE.height_mm
+MARGIN_TOP, MARGIN_BOTTOM = _STATE_PAGE.margins_mm.top, _STATE_PAGE.margins_mm.bottom
+MARGIN_LEFT, MARGIN_RIGHT = _STATE_PAGE.margins_mm.left, _STATE_PAGE.margins_mm.right
 TEXT_W = PAGE_W - MARGIN_LEFT - MARGIN_RIGHT
-# Header table: about 40 % / 60 % as in the official template (67.5 / 100 mm), pulled left so
-# that the two columns together span the text width plus the pull.
-HEADER_LEFT_MM, HEADER_RIGHT_MM, HEADER_PULL_MM = 67, 100, 2
-LEFT_RULE_MM = 25  # 1/3–1/2 of the issuing body's name
-SUMMARY_RULE_MM = 30
-SIGN_LEFT_MM, SIGN_RIGHT_MM = 80, 87
+HEADER_LEFT_MM, HEADER_RIGHT_MM = _LAYOUT.header_columns_mm
+HEADER_PULL_MM = _LAYOUT.header_pull_mm
+LEFT_RULE_MM = _LAYOUT.issuer_rule_mm
+SUMMARY_RULE_MM = _LAYOUT.summary_rule_mm
+SIGN_LEFT_MM, SIGN_RIGHT_MM = _LAYOUT.signature_columns_mm
 
 
 # ---------------------------------------------------------------------------------------------
@@ -154,6 +159,7 @@ def para(
     line: tuple[int, str] = (240, "auto"),
     keep_next: bool = False,
     bottom_rule: bool = False,
+    page_break: bool = False,
 ) -> str:
     """One paragraph; ``pt`` sizes the paragraph mark, which sets an empty line's height."""
     if isinstance(runs, list):
@@ -161,6 +167,8 @@ def para(
     ppr = []
     if keep_next:
         ppr.append("<w:keepNext/>")
+    if page_break:
+        ppr.append("<w:pageBreakBefore/>")
     if bottom_rule:
         ppr.append(
             '<w:pBdr><w:bottom w:val="single" w:sz="6" w:space="1" w:color="000000"/></w:pBdr>'
@@ -289,8 +297,8 @@ def header_block(p: Profile, *, number: bool = True, date: bool = True) -> str:
     if p.name == "state":
         left.append(rule(LEFT_RULE_MM, lw))
         right = [
-            para(run("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", p.title_pt, b=True), pt=p.title_pt),
-            para(run("Độc lập - Tự do - Hạnh phúc", p.motto_pt, b=True), pt=p.motto_pt),
+            para(run(_text(p.rules.elements.title), p.title_pt, b=True), pt=p.title_pt),
+            para(run(_text(p.rules.elements.motto), p.motto_pt, b=True), pt=p.motto_pt),
             rule(p.title_rule_mm, rw),
         ]
         second_left = (
@@ -312,7 +320,7 @@ def header_block(p: Profile, *, number: bool = True, date: bool = True) -> str:
         if number:
             left.append(para(run("{{ number }}", p.number_pt), pt=p.number_pt))
         right = [
-            para(run("ĐẢNG CỘNG SẢN VIỆT NAM", p.title_pt, b=True), pt=p.title_pt),
+            para(run(_text(p.rules.elements.title), p.title_pt, b=True), pt=p.title_pt),
             rule(p.title_rule_mm, rw),
         ]
         if date:
@@ -343,12 +351,13 @@ def title_block(p: Profile, doc_type: str, summary_runs: list[str], *, before: f
 
 def body(p: Profile, runs: str | list[str], *, indent: bool = True, keep_next: bool = False) -> str:
     """Running text: justified, 1 cm first-line indent, 6 pt after [spec §1]."""
+    rules = p.rules.body
     return para(
         runs,
         pt=p.body_pt,
-        align="both",
-        first_line_mm=10 if indent else 0,
-        after=6,
+        align=rules.align,
+        first_line_mm=rules.first_line_mm if indent else 0,
+        after=rules.space_after_pt,
         line=p.line,
         keep_next=keep_next,
     )
@@ -360,10 +369,14 @@ def text(p: Profile, s: str, **kw: bool) -> str:
 
 def recipients_block(p: Profile) -> str:
     """``Nơi nhận:`` and its items, flush left in the signature table's left cell."""
-    if p.name == "state":
-        head = run("Nơi nhận:", p.recipients_head_pt, b=True, i=True)
-    else:
-        head = run("Nơi nhận:", p.recipients_head_pt, u=True)
+    style = p.rules.elements.recipients_head
+    head = run(
+        p.rules.recipients.head,
+        p.recipients_head_pt,
+        b=bool(style.bold),
+        i=bool(style.italic),
+        u=bool(style.underline),
+    )
     return "".join(
         [
             para(head, pt=p.recipients_head_pt, align="left"),
@@ -383,7 +396,11 @@ def signer_block(p: Profile) -> str:
             tag("{%p endif %}"),
             # [HD36] leaves the position not bold; [ND30] bolds it.
             para(
-                run("{{ signer_position }}", p.signer_pt, b=p.name == "state"),
+                run(
+                    "{{ signer_position }}",
+                    p.signer_pt,
+                    b=bool(p.rules.elements.signer_position.bold),
+                ),
                 pt=p.signer_pt,
             ),
             *[blank(p.signer_pt) for _ in range(4)],
@@ -408,14 +425,14 @@ def signature_table(p: Profile) -> str:
 
 
 # ---------------------------------------------------------------------------------------------
-# The four documents
+# The minutes, the notice, the decision and its list
 # ---------------------------------------------------------------------------------------------
 
 
 def minutes(p: Profile) -> str:
     """Biên bản [ND30 Mẫu 1.9]: number but no place-and-date line."""
     state = p.name == "state"
-    end = "./." if state else "."
+    end = p.rules.body.ending
     parts = [
         header_block(p, number=True, date=False),
         title_block(p, "BIÊN BẢN", [run("{{ meeting_name }}", p.summary_pt, b=True)]),
@@ -466,8 +483,8 @@ def minutes(p: Profile) -> str:
 
 def minutes_signatures(p: Profile) -> str:
     """Secretary left, chair right; ``Nơi nhận`` under the left column [ND30 Mẫu 1.9]."""
-    left_title = "THƯ KÝ" if p.name == "state" else "NGƯỜI GHI BIÊN BẢN"
-    right_title = "CHỦ TỌA" if p.name == "state" else "CHỦ TRÌ HỘI NGHỊ"
+    left_title = p.rules.minutes.left_title
+    right_title = p.rules.minutes.right_title
 
     def signs(title: str, name: str) -> str:
         return "".join(
@@ -500,9 +517,8 @@ def minutes_signatures(p: Profile) -> str:
 
 def notice(p: Profile) -> str:
     """Thông báo kết luận [ND30 Mẫu 1.4]."""
-    state = p.name == "state"
-    end = "./." if state else "."
-    summary = ("Kết luận" if state else "kết luận") + (
+    end = p.rules.body.ending
+    summary = _initial(p, "Kết luận") + (
         " của đồng chí {{ concluder_title }} tại {{ meeting_name }}"
     )
     return "".join(
@@ -540,9 +556,7 @@ def notice(p: Profile) -> str:
 def decision(p: Profile) -> str:
     """Quyết định khen thưởng [ND30 Mẫu 1.2] for one award group."""
     state = p.name == "state"
-    summary = ("Về" if state else "về") + (
-        " việc tặng {{ form }} cho các tập thể, cá nhân {{ reason }}"
-    )
+    summary = _initial(p, "Về") + (" việc tặng {{ form }} cho các tập thể, cá nhân {{ reason }}")
     articles = (
         [
             body(
@@ -632,17 +646,14 @@ def decision(p: Profile) -> str:
     )
 
 
-LIST_WIDTHS = [14, 78, 73]
-# A list's title names the award and its authority, often three lines long; 14 pt bold keeps
-# it a heading without pushing the table to the next page (both profiles).
-LIST_TITLE_PT = 14
+LIST_WIDTHS = list(_LAYOUT.list_columns_mm)
 
 
-def award_list(p: Profile) -> str:
-    """Danh sách khen thưởng kèm theo quyết định [spec §3]: no number, no date."""
+def award_table(p: Profile) -> str:
+    """STT | name | position and unit, with the I. TẬP THỂ / II. CÁ NHÂN group rows."""
     n = len(LIST_WIDTHS)
     full = sum(LIST_WIDTHS)
-    size = p.body_pt if p.name == "party" else 13
+    size = p.rules.rules.list_cell_pt
 
     def c(width: float, content: str, *, align: str = "left", b: bool = False) -> str:
         return cell(
@@ -694,33 +705,249 @@ def award_list(p: Profile) -> str:
         *item_rows("individuals"),
         tag_row("{%tr endif %}", n, full),
     ]
+    return table(LIST_WIDTHS, rows, borders=True, cell_margin_mm=1.5)
+
+
+def list_heading(
+    p: Profile, lines: list[str], attached_to: str, *, page_break: bool = False
+) -> str:
+    """An attached list's title in bold capitals, the italic '(Kèm theo …)' line, a short rule."""
+    out = [
+        para(
+            run(line, p.rules.elements.list_title.pt, b=True),
+            pt=p.rules.elements.list_title.pt,
+            before=18 if i == 0 and not page_break else 0,
+            keep_next=True,
+            page_break=page_break and i == 0,
+        )
+        for i, line in enumerate(lines)
+    ]
+    out.append(para(run(attached_to, p.body_pt, i=True), pt=p.body_pt, keep_next=True))
+    out.append(rule(SUMMARY_RULE_MM, TEXT_W, after=12))
+    return "".join(out)
+
+
+def award_list(p: Profile) -> str:
+    """Danh sách khen thưởng kèm theo quyết định [spec §3]: no number, no date."""
     return "".join(
         [
             header_block(p, number=False, date=False),
-            para(
-                run("DANH SÁCH {{ list_who }} ĐƯỢC TẶNG {{ form_upper }}", LIST_TITLE_PT, b=True),
-                pt=LIST_TITLE_PT,
-                before=18,
-                keep_next=True,
+            list_heading(
+                p,
+                [
+                    "DANH SÁCH {{ list_who }} ĐƯỢC TẶNG {{ form_upper }}",
+                    "CỦA {{ authority_upper }}",
+                ],
+                "(Kèm theo Quyết định số {{ decision_ref }} {{ decision_date }} "
+                "của {{ decision_issuer }})",
             ),
-            para(
-                run("CỦA {{ authority_upper }}", LIST_TITLE_PT, b=True),
-                pt=LIST_TITLE_PT,
-                keep_next=True,
-            ),
-            para(
-                run(
-                    "(Kèm theo Quyết định số {{ decision_ref }} {{ decision_date }} "
-                    "của {{ decision_issuer }})",
-                    p.body_pt,
-                    i=True,
-                ),
-                pt=p.body_pt,
-                keep_next=True,
-            ),
-            rule(SUMMARY_RULE_MM, TEXT_W, after=12),
-            table(LIST_WIDTHS, rows, borders=True, cell_margin_mm=1.5),
+            award_table(p),
             blank(p.body_pt),
+        ]
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Around the meeting [spec §5]: giấy mời, chương trình, tờ trình; and the news report
+# ---------------------------------------------------------------------------------------------
+
+
+def invitation(p: Profile) -> str:
+    """Giấy mời: the invitee, the meeting, time, venue, notes; the invitee list attached."""
+    end = p.rules.body.ending
+    widths = [14, 88, 63]
+    n, full = len(widths), sum(widths)
+    size = p.rules.rules.list_cell_pt
+
+    def c(width: float, content: str, *, align: str = "left", b: bool = False) -> str:
+        return cell(
+            width,
+            para(run(content, size, b=b), pt=size, align=align, before=3, after=3),
+            borders=True,
+        )
+
+    rows = [
+        row(
+            [
+                c(widths[0], "STT", align="center", b=True),
+                c(widths[1], "Họ và tên / Thành phần", align="center", b=True),
+                c(widths[2], "Chức vụ, đơn vị", align="center", b=True),
+            ],
+            header=True,
+        ),
+        tag_row("{%tr for item in invitees %}", n, full),
+        row(
+            [
+                c(widths[0], "{{ item.number }}", align="center"),
+                c(widths[1], "{{ item.name }}"),
+                c(widths[2], "{{ item.detail }}"),
+            ]
+        ),
+        tag_row("{%tr endfor %}", n, full),
+    ]
+    return "".join(
+        [
+            header_block(p),
+            title_block(p, "GIẤY MỜI", [run("{{ summary }}", p.summary_pt, b=True)]),
+            body(p, text(p, "{{ issuer_short }} trân trọng kính mời:"), keep_next=True),
+            body(p, text(p, "{{ invitee }}", b=True), keep_next=True),
+            body(p, [text(p, "Tới dự: ", b=True), text(p, "{{ meeting_name }}.")]),
+            body(p, [text(p, "Thời gian: ", b=True), text(p, "{{ time_text }}.")]),
+            body(p, [text(p, "Địa điểm: ", b=True), text(p, "{{ venue }}.")]),
+            tag("{%p for note in notes %}"),
+            body(p, text(p, "{{ note }}")),
+            tag("{%p endfor %}"),
+            body(p, text(p, "Rất mong đại biểu đến dự đúng thời gian" + end), keep_next=True),
+            blank(p.body_pt, keep_next=True),
+            signature_table(p),
+            tag("{%p if attached %}"),
+            list_heading(
+                p,
+                ["DANH SÁCH ĐẠI BIỂU ĐƯỢC MỜI"],
+                "(Kèm theo Giấy mời số {{ invitation_ref }} {{ invitation_date }} "
+                "của {{ issuer_name }})",
+                page_break=True,
+            ),
+            table(widths, rows, borders=True, cell_margin_mm=1.5),
+            blank(p.body_pt),
+            tag("{%p endif %}"),
+        ]
+    )
+
+
+PROGRAMME_WIDTHS = [30, 85, 50]
+
+
+def programme(p: Profile) -> str:
+    """Chương trình: Thời gian | Nội dung | Người thực hiện, one row per agenda item.
+
+    Unsigned, without Nơi nhận: a meeting's programme travels with its giấy mời, which is
+    signed; a signature block after the table would also tend to stand alone on a page.
+    """
+    widths = PROGRAMME_WIDTHS
+    n, full = len(widths), sum(widths)
+    size = p.rules.rules.list_cell_pt
+
+    def c(width: float, content: str, *, align: str = "left", b: bool = False) -> str:
+        return cell(
+            width,
+            para(run(content, size, b=b), pt=size, align=align, before=3, after=3),
+            borders=True,
+        )
+
+    rows = [
+        row(
+            [
+                c(widths[0], "Thời gian", align="center", b=True),
+                c(widths[1], "Nội dung", align="center", b=True),
+                c(widths[2], "Người thực hiện", align="center", b=True),
+            ],
+            header=True,
+        ),
+        tag_row("{%tr for item in items %}", n, full),
+        row(
+            [
+                c(widths[0], "{{ item.time }}", align="center"),
+                c(widths[1], "{{ item.content }}"),
+                c(widths[2], "{{ item.by }}"),
+            ]
+        ),
+        tag_row("{%tr endfor %}", n, full),
+    ]
+    return "".join(
+        [
+            header_block(p),
+            title_block(p, "CHƯƠNG TRÌNH", [run("{{ summary }}", p.summary_pt, b=True)]),
+            body(p, [text(p, "Thời gian: ", b=True), text(p, "{{ time_text }}.")]),
+            body(p, [text(p, "Địa điểm: ", b=True), text(p, "{{ venue }}.")], keep_next=True),
+            table(widths, rows, borders=True, cell_margin_mm=1.5),
+            blank(p.body_pt),
+        ]
+    )
+
+
+def proposal(p: Profile) -> str:
+    """Tờ trình đề nghị khen thưởng for one award group, its list attached."""
+    end = p.rules.body.ending
+    summary = _initial(p, "Về") + " việc đề nghị tặng {{ form }} của {{ authority }}"
+    return "".join(
+        [
+            header_block(p),
+            title_block(p, "TỜ TRÌNH", [run(summary, p.summary_pt, b=True)]),
+            body(p, [text(p, "Kính gửi: "), text(p, "{{ to }}.")], keep_next=True),
+            tag("{%p for ground in grounds %}"),
+            body(p, text(p, "{{ ground }}")),
+            tag("{%p endfor %}"),
+            tag("{%p for paragraph in achievements %}"),
+            body(p, text(p, "{{ paragraph }}")),
+            tag("{%p endfor %}"),
+            body(
+                p,
+                text(
+                    p,
+                    "Để kịp thời động viên, khen thưởng các tập thể, cá nhân {{ reason }}, "
+                    "{{ issuer_short }} kính đề nghị {{ to }} xem xét, tặng {{ form }} cho "
+                    "{{ counts }} ({{ counts_words }}) (có danh sách kèm theo).",
+                ),
+            ),
+            body(
+                p,
+                text(p, "{{ issuer_short }} kính trình {{ to }} xem xét, quyết định" + end),
+                keep_next=True,
+            ),
+            blank(p.body_pt, keep_next=True),
+            signature_table(p),
+            list_heading(
+                p,
+                [
+                    "DANH SÁCH {{ list_who }} ĐỀ NGHỊ TẶNG {{ form_upper }}",
+                    "CỦA {{ authority_upper }}",
+                ],
+                "(Kèm theo Tờ trình số {{ proposal_ref }} {{ proposal_date }} "
+                "của {{ issuer_name }})",
+                page_break=True,
+            ),
+            award_table(p),
+            blank(p.body_pt),
+        ]
+    )
+
+
+NEWS_PT = 13
+
+
+def news(p: Profile) -> str:
+    """Bản tin: plain news formatting, not an official form — headline, lead, body, author."""
+    plain = (276, "auto")
+    return "".join(
+        [
+            para(
+                run("{{ headline }}", 16, b=True),
+                pt=16,
+                align="left",
+                after=12,
+                line=plain,
+                keep_next=True,
+            ),
+            para(
+                run("{{ lead }}", NEWS_PT, b=True),
+                pt=NEWS_PT,
+                align="both",
+                after=8,
+                line=plain,
+            ),
+            tag("{%p for paragraph in paragraphs %}"),
+            para(
+                run("{{ paragraph }}", NEWS_PT),
+                pt=NEWS_PT,
+                align="both",
+                after=8,
+                line=plain,
+            ),
+            tag("{%p endfor %}"),
+            tag("{%p if author %}"),
+            para(run("{{ author }}", NEWS_PT, b=True), pt=NEWS_PT, align="right", before=6),
+            tag("{%p endif %}"),
         ]
     )
 
@@ -730,6 +957,10 @@ DOCUMENTS = {
     "notice": notice,
     "decision": decision,
     "award-list": award_list,
+    "invitation": invitation,
+    "programme": programme,
+    "proposal": proposal,
+    "news": news,
 }
 
 
@@ -750,13 +981,14 @@ def _set_defaults(doc: Document, p: Profile) -> None:
     if defaults is not None:
         styles.remove(defaults)
     size = round(p.body_pt * 2)
+    font = escape(p.rules.font.family, {'"': "&quot;"})
+    fonts = f'w:ascii="{font}" w:hAnsi="{font}" w:eastAsia="{font}" w:cs="{font}"'
     styles.insert(
         0,
         parse_xml(
             f'<w:docDefaults xmlns:w="{W_NS}"><w:rPrDefault><w:rPr>'
-            '<w:rFonts w:ascii="Times New Roman" w:hAnsi="Times New Roman" '
-            'w:eastAsia="Times New Roman" w:cs="Times New Roman"/>'
-            f'<w:color w:val="000000"/><w:sz w:val="{size}"/><w:szCs w:val="{size}"/>'
+            f"<w:rFonts {fonts}/>"
+            f'<w:color w:val="{p.rules.font.color}"/><w:sz w:val="{size}"/><w:szCs w:val="{size}"/>'
             '<w:lang w:val="vi-VN" w:eastAsia="vi-VN" w:bidi="ar-SA"/>'
             "</w:rPr></w:rPrDefault>"
             '<w:pPrDefault><w:pPr><w:spacing w:after="0" w:line="240" w:lineRule="auto"/>'
@@ -770,10 +1002,7 @@ def _set_defaults(doc: Document, p: Profile) -> None:
         rpr.remove(old)
     rpr.insert(
         0,
-        parse_xml(
-            f'<w:rFonts xmlns:w="{W_NS}" w:ascii="Times New Roman" w:hAnsi="Times New Roman" '
-            'w:eastAsia="Times New Roman" w:cs="Times New Roman"/>'
-        ),
+        parse_xml(f'<w:rFonts xmlns:w="{W_NS}" {fonts}/>'),
     )
     normal.font.size = None
 
@@ -815,10 +1044,13 @@ def make(p: Profile, name: str) -> Document:
     doc = Document()
     _set_defaults(doc, p)
     section = doc.sections[0]
-    section.page_width, section.page_height = Mm(PAGE_W), Mm(PAGE_H)
-    section.top_margin, section.bottom_margin = Mm(MARGIN_TOP), Mm(MARGIN_BOTTOM)
-    section.left_margin, section.right_margin = Mm(MARGIN_LEFT), Mm(MARGIN_RIGHT)
-    section.header_distance, section.footer_distance = Mm(10), Mm(10)
+    page = p.rules.page
+    section.page_width, section.page_height = Mm(page.width_mm), Mm(page.height_mm)
+    section.top_margin, section.bottom_margin = Mm(page.margins_mm.top), Mm(page.margins_mm.bottom)
+    section.left_margin = Mm(page.margins_mm.left)
+    section.right_margin = Mm(page.margins_mm.right)
+    distance = Mm(_LAYOUT.header_distance_mm)
+    section.header_distance, section.footer_distance = distance, distance
     _page_number_header(doc, p)
     body_el = doc.element.body
     for child in list(body_el):

@@ -5,20 +5,25 @@ is *computed* — a number line, a date, a count, an upper-cased heading, a sort
 sentence whose shape depends on the data (one chair or two, a co-chair or none) — is made here,
 in Python, with the rules of :mod:`docgen.vietnamese`, and handed over as plain strings and
 lists. Profile-specific *words* (``TM.`` or ``T/M``, ``Số:`` or ``Số``, the ``Lưu`` line) are
-chosen here too; profile-specific *sizes and layout* live in the per-profile templates.
+chosen here too, from the format rules (:mod:`docgen.formats`); profile-specific *sizes and
+layout* live in the per-profile templates, generated from the same rules.
 
-:func:`context_for` builds the context of one document; :data:`VARIABLES` says, for each
-document, which names it provides and what they hold (``templates check`` uses it to flag a
-misspelt variable, and the clerk guide lists it).
+Each ``*_context`` function builds the context of one kind of document; the ``*_VARIABLES``
+tables say which names it provides and what they hold (``templates check`` uses them to flag a
+misspelt variable, and the clerk guide lists them). :mod:`docgen.documents` ties each document
+type to its function and table.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Mapping
 from typing import Any
 
+from docgen import formats
 from docgen.errors import DocgenError
+from docgen.i18n import _
 from docgen.model import AwardGroup, Body, DocumentSettings, MeetingRecord, Person, Signer
 from docgen.vietnamese import (
     DATE_BLANK,
@@ -33,18 +38,6 @@ from docgen.vietnamese import (
     place_date_line,
     upper,
 )
-
-DOCUMENTS = ("minutes", "notice", "decision", "list")
-"""The documents a build can produce, in the order they are numbered in the output folder."""
-
-TYPE_CODES = {"minutes": "BB", "notice": "TB", "decision": "QĐ"}
-
-# How each profile writes the signing authority [ND30] / [HD36]. The Party guide has no
-# Q. or TUQ.; the state form is used for them rather than inventing one.
-SIGNER_PREFIXES = {
-    "state": {"TM": "TM.", "KT": "KT.", "TL": "TL.", "Q": "Q.", "TUQ": "TUQ."},
-    "party": {"TM": "T/M", "KT": "K/T", "TL": "T/L", "Q": "Q.", "TUQ": "TUQ."},
-}
 
 _COMMON = {
     "profile": "the issuer's format profile: 'state' or 'party'",
@@ -107,20 +100,10 @@ _AWARD = {
     "individuals_numeral": "'II', or 'I' when there are no collectives",
 }
 
-VARIABLES: dict[str, dict[str, str]] = {
-    "minutes": {**_COMMON, **_MEETING},
-    "notice": {**_COMMON, **_MEETING},
-    "decision": {**_COMMON, **_AWARD},
-    "list": {**_COMMON, **_AWARD},
-}
-
-
-def known_variables(document: str) -> dict[str, str]:
-    """Names the context of ``document`` provides, each with what it holds."""
-    try:
-        return dict(VARIABLES[document])
-    except KeyError:
-        raise ValueError(f"unknown document {document!r}; expected one of {DOCUMENTS}") from None
+MINUTES_VARIABLES: dict[str, str] = {**_COMMON, **_MEETING}
+NOTICE_VARIABLES: dict[str, str] = {**_COMMON, **_MEETING}
+AWARD_VARIABLES: dict[str, str] = {**_COMMON, **_AWARD}
+"""The decision and its list share one context."""
 
 
 # ---------------------------------------------------------------------------------------------
@@ -181,9 +164,9 @@ def _place_date(record: MeetingRecord, settings: DocumentSettings, body: Body) -
     return place_date_line(body.place or record.meeting.place, settings.date)
 
 
-def decision_reference(decision: DocumentSettings, issuer: Body) -> str:
+def decision_reference(decision: DocumentSettings, issuer: Body, type_code: str) -> str:
     """The decision's number as other documents cite it, without 'Số': '2156/QĐ-UBND'."""
-    return number_reference(decision.number, TYPE_CODES["decision"], issuer.code, issuer.profile)
+    return number_reference(decision.number, type_code, issuer.code, issuer.profile)
 
 
 def signer_lines(record: MeetingRecord, signer: Signer | None, profile: str) -> dict[str, str]:
@@ -192,7 +175,7 @@ def signer_lines(record: MeetingRecord, signer: Signer | None, profile: str) -> 
         return {"signer_prefix_line": "", "signer_position": "", "signer_name": ""}
     prefix = ""
     if signer.prefix:
-        prefix = SIGNER_PREFIXES[profile][signer.prefix]
+        prefix = formats.profile(profile).signer.prefixes[signer.prefix]
         if signer.on_behalf_of:
             prefix = f"{prefix} {upper(signer.on_behalf_of)}"
     if signer.person:
@@ -231,11 +214,9 @@ def recipients(items: list[str], body: Body) -> list[str]:
         if key not in seen:
             seen.add(key)
             unique.append(text)
-    if body.profile == "state":
-        archive = archive or f"Lưu: VT, {body.code}"
-        return [f"- {item};" for item in unique] + [f"- {archive}."]
-    archive = archive or f"Lưu Văn phòng {_short_name(body)}"
-    return [f"- {item}," for item in unique] + [f"- {archive}."]
+    form = formats.profile(body.profile).recipients
+    archive = archive or form.archive.format(code=body.code, body=_short_name(body))
+    return [f"- {item}{form.item_end}" for item in unique] + [f"- {archive}."]
 
 
 def _meeting_common(record: MeetingRecord) -> dict[str, str]:
@@ -381,17 +362,30 @@ def _meeting_facts(record: MeetingRecord) -> dict[str, Any]:
     }
 
 
-def _meeting_document(record: MeetingRecord, document: str) -> dict[str, Any]:
-    settings: DocumentSettings = getattr(record.documents, document)
+def _meeting_document(
+    record: MeetingRecord, settings: DocumentSettings, type_code: str
+) -> dict[str, Any]:
     body = _issuer(record, settings)
     ctx: dict[str, Any] = _header(record, body)
-    ctx["number"] = _number(settings, body, TYPE_CODES[document])
+    ctx["number"] = _number(settings, body, type_code)
     ctx["place_date"] = _place_date(record, settings, body)
     ctx["recipients"] = recipients(list(settings.recipients), body)
     ctx.update(signer_lines(record, settings.signer, body.profile))
     ctx.update(_meeting_common(record))
     ctx.update(_meeting_facts(record))
     return ctx
+
+
+def minutes_context(
+    record: MeetingRecord, item: None, type_codes: Mapping[str, str]
+) -> dict[str, Any]:
+    return _meeting_document(record, record.documents.minutes, type_codes["minutes"])
+
+
+def notice_context(
+    record: MeetingRecord, item: None, type_codes: Mapping[str, str]
+) -> dict[str, Any]:
+    return _meeting_document(record, record.documents.notice, type_codes["notice"])
 
 
 # ---------------------------------------------------------------------------------------------
@@ -401,9 +395,36 @@ def _meeting_document(record: MeetingRecord, document: str) -> dict[str, Any]:
 _PROPOSAL_LEAD = re.compile(r"^(xét|theo)\s+đề\s+nghị\s+của\s+", re.IGNORECASE)
 
 
-def _grounds(group: AwardGroup) -> tuple[list[str], str]:
+def proposer_name(record: MeetingRecord, group: AwardGroup) -> str:
+    """Who proposed the award, as the decision names them: 'Giám đốc Sở Nội vụ'."""
+    proposal = group.proposal
+    if proposal is None:
+        return ""
+    return proposal.by or record.body(proposal.issuer).name
+
+
+def proposal_reference(record: MeetingRecord, group: AwardGroup, type_code: str) -> str:
+    """The tờ trình as the decision cites it: 'Tờ trình số 123/TTr-SNV ngày 05 tháng 12 năm …'."""
+    proposal = group.proposal
+    if proposal is None:
+        return ""
+    body = record.body(proposal.issuer)
+    number = number_reference(proposal.number, type_code, body.code, body.profile)
+    return f"Tờ trình số {number} {format_date(proposal.date)}"
+
+
+def _grounds(
+    record: MeetingRecord, group: AwardGroup, proposal_code: str
+) -> tuple[list[str], str]:
     grounds = [_strip_end(g) for g in group.decision.grounds]
-    proposal = _strip_end(group.decision.proposal) if group.decision.proposal else ""
+    if group.proposal is not None:
+        # Cited from the tờ trình itself, so its number and date cannot disagree with it.
+        proposal = (
+            f"Xét đề nghị của {proposer_name(record, group)} tại "
+            + proposal_reference(record, group, proposal_code)
+        )
+    else:
+        proposal = _strip_end(group.decision.proposal) if group.decision.proposal else ""
     lines = [f"{g};" for g in grounds]
     if proposal:
         return lines, f"{proposal}."
@@ -418,11 +439,15 @@ def _rows(people: list[Any], detail: Any) -> list[dict[str, str]]:
     ]
 
 
-def _award(record: MeetingRecord, group: AwardGroup) -> dict[str, Any]:
+def award_context(
+    record: MeetingRecord, group: AwardGroup, type_codes: Mapping[str, str]
+) -> dict[str, Any]:
+    """The award decision's context, which its list shares."""
+    code = type_codes["decision"]
     settings = group.decision
     body = _issuer(record, settings)
     ctx: dict[str, Any] = _header(record, body)
-    ctx["number"] = _number(settings, body, TYPE_CODES["decision"])
+    ctx["number"] = _number(settings, body, code)
     ctx["place_date"] = _place_date(record, settings, body)
     ctx["recipients"] = recipients(list(settings.recipients), body)
     ctx.update(signer_lines(record, settings.signer, body.profile))
@@ -434,10 +459,17 @@ def _award(record: MeetingRecord, group: AwardGroup) -> dict[str, Any]:
         individuals.sort(key=lambda p: name_sort_key(p.name))
     try:
         counts = format_counts(len(collectives), len(individuals), " và ")
-    except ValueError as exc:
-        raise DocgenError(f"Award group {group.key!r}: {exc}.") from None
-    grounds, proposal = _grounds(group)
-    proposer = _PROPOSAL_LEAD.sub("", proposal[:-1]) if proposal else ""
+    except ValueError:
+        raise DocgenError(
+            _("Award group {key!r}: there are no collectives and no individuals to award.").format(
+                key=group.key
+            )
+        ) from None
+    grounds, proposal = _grounds(record, group, type_codes["proposal"])
+    if group.proposal is not None:
+        proposer = proposer_name(record, group)
+    else:
+        proposer = _PROPOSAL_LEAD.sub("", proposal[:-1]) if proposal else ""
     full = group.authority_full or group.authority
     if body.profile == "state":
         executors = [proposer, "Thủ trưởng các cơ quan, đơn vị có liên quan"]
@@ -459,7 +491,7 @@ def _award(record: MeetingRecord, group: AwardGroup) -> dict[str, Any]:
             "proposal": proposal,
             "executors": executors_text,
             "executors_cap": capitalize_first(executors_text),
-            "decision_ref": decision_reference(settings, body),
+            "decision_ref": decision_reference(settings, body, code),
             "decision_date": format_date(settings.date),
             "decision_issuer": full,
             "list_who": ", ".join(who),
@@ -472,26 +504,3 @@ def _award(record: MeetingRecord, group: AwardGroup) -> dict[str, Any]:
         }
     )
     return ctx
-
-
-def context_for(
-    record: MeetingRecord, document: str, group: AwardGroup | None = None
-) -> dict[str, Any]:
-    """The values ``document``'s template prints, for ``record`` (and award ``group``).
-
-    ``document`` is one of :data:`DOCUMENTS`; ``decision`` and ``list`` need the award group.
-    The keys are exactly those of :data:`VARIABLES` ``[document]``.
-    """
-    if document in ("minutes", "notice"):
-        ctx = _meeting_document(record, document)
-    elif document in ("decision", "list"):
-        if group is None:
-            raise ValueError(f"the {document} is made for one award group; pass group=")
-        ctx = _award(record, group)
-    else:
-        raise ValueError(f"unknown document {document!r}; expected one of {DOCUMENTS}")
-    # Keep the promise that VARIABLES lists exactly what a template can use.
-    missing = set(VARIABLES[document]) - set(ctx)
-    if missing:
-        raise RuntimeError(f"context for {document} lacks {sorted(missing)}")
-    return {name: ctx[name] for name in VARIABLES[document]}

@@ -12,11 +12,19 @@ class DocgenError(Exception):
     """An error in the user's input, told in words a clerk can act on.
 
     ``problems`` holds one paragraph per problem so that a file with five mistakes is
-    reported in one run rather than five.
+    reported in one run rather than five. ``fields`` (when given, as long as ``problems``) holds
+    the field path each problem is about — ``("meeting", "date")`` — or ``None``, so that the
+    browser workspace can show a problem beside its field.
     """
 
-    def __init__(self, message: str, problems: list[str] | None = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        problems: list[str] | None = None,
+        fields: list[tuple[str | int, ...] | None] | None = None,
+    ) -> None:
         self.problems = list(problems or [])
+        self.fields = list(fields) if fields is not None else [None] * len(self.problems)
         super().__init__(message)
 
     def __str__(self) -> str:

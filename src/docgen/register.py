@@ -41,8 +41,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from docgen.context import TYPE_CODES
+from docgen import documents as document_types
+from docgen import formats
 from docgen.errors import DocgenError
+from docgen.i18n import _, language
 from docgen.vietnamese import nfc, number_reference
 
 if TYPE_CHECKING:
@@ -53,6 +55,13 @@ Profile = Literal["state", "party"]
 DEFAULT_PATH = "docgen-register.sqlite"
 ENV_VAR = "DOCGEN_REGISTER"
 SCHEMA_VERSION = 1
+#: SQLite's ``application_id`` of a docgen register ("DGRG"): set on creation, checked on
+#: opening, so a database of another program given as ``--register`` is refused untouched.
+APPLICATION_ID = 0x44475247
+#: The highest document number: no office issues a million documents of one type in a year
+#: or term, and every number stays far inside SQLite's 64-bit integers.
+MAX_NUMBER = 999_999
+_TABLES = {"series", "entries"}
 #: Seconds a process waits for another one holding the register's write lock.
 DEFAULT_BUSY_TIMEOUT = 30.0
 
@@ -94,13 +103,22 @@ def register_path(option: str | os.PathLike[str] | None = None) -> Path:
     return Path(env) if env else Path(DEFAULT_PATH)
 
 
+def _describe(series: tuple[str, str, str, str]) -> str:
+    profile, issuer, type_code, period = series
+    return f"{type_code or '-'}/{issuer} ({profile}, {period or '-'})"
+
+
 def period_of(profile: Profile, date: dt.date, term: str | None = None) -> str:
     """The series period: the year (state), the term label (party), or '' (party, no term)."""
     if profile == "state":
         return f"{date.year:04d}"
     if profile == "party":
         return nfc(term.strip()) if term else ""
-    raise DocgenError(f"unknown format profile {profile!r}; expected 'state' or 'party'.")
+    raise DocgenError(
+        _("unknown format profile {profile!r}; expected 'state' or 'party'.").format(
+            profile=profile
+        )
+    )
 
 
 @dataclass(frozen=True)
@@ -137,10 +155,61 @@ class Entry:
 def _code(value: str | None, what: str, *, allow_empty: bool = False) -> str:
     text = nfc((value or "").strip())
     if not text and not allow_empty:
-        raise DocgenError(f"the {what} is empty; give the code printed in document numbers.")
+        raise DocgenError(
+            _("The {what} is empty; give the code printed in document numbers.").format(what=what)
+        )
     if any(ch.isspace() or ch == "/" for ch in text):
-        raise DocgenError(f"the {what} {text!r} must not hold spaces or '/'.")
+        raise DocgenError(
+            _("The {what} {code!r} must not hold spaces or '/'.").format(what=what, code=text)
+        )
     return text
+
+
+def _issuer(value: str | None) -> str:
+    """An issuer code as printed: capitals (``UBND``, ``BCĐ35``); ``ubnd`` would be a new series."""
+    code = _code(value, _("issuer code"))
+    if code != code.upper():
+        raise DocgenError(
+            _(
+                "The issuer code {code!r} has small letters; issuer codes are written in "
+                "capitals, as printed in the number ({upper!r}). A different spelling would start "
+                "a new series of numbers."
+            ).format(code=code, upper=code.upper())
+        )
+    return code
+
+
+def _type_code(value: str | None, profile: Profile) -> str:
+    """A document type code of ``profile`` (``QĐ``, ``TB``…; empty: a state công văn)."""
+    code = _code(value, _("type code"), allow_empty=profile == "state")
+    if not code:
+        return code
+    known = formats.profile(profile).number.type_codes
+    if code in known:
+        return code
+    alike = [k for k in known if k.casefold() == code.casefold()]
+    hint = (
+        _("Did you mean {code}?").format(code=alike[0])
+        if alike
+        else _("Known codes: {codes}.").format(codes=", ".join(sorted(known)))
+    )
+    raise DocgenError(
+        _(
+            "{code!r} is not a document type code of the {profile} profile; a code not in the "
+            "list would start a new series of numbers. {hint}"
+        ).format(code=code, profile=profile, hint=hint)
+    )
+
+
+def _number(value: object) -> int:
+    """A document number from 1 to :data:`MAX_NUMBER`."""
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_NUMBER:
+        raise DocgenError(
+            _("A document number is a whole number from 1 to {max}, not {value!r}.").format(
+                max=MAX_NUMBER, value=value
+            )
+        )
+    return value
 
 
 class Register:
@@ -167,45 +236,103 @@ class Register:
             return self._db
         if not self.path.parent.exists():
             raise DocgenError(
-                f"{self.path}: the folder {self.path.parent} does not exist; create it or give "
-                "another --register path."
+                _(
+                    "{path}: the folder {folder} does not exist; create it or give "
+                    "another --register path."
+                ).format(path=self.path, folder=self.path.parent)
             )
         try:
             db = sqlite3.connect(self.path, timeout=self.busy_timeout, isolation_level=None)
-            db.row_factory = sqlite3.Row
-            db.execute("PRAGMA synchronous = FULL")
-            version = db.execute("PRAGMA user_version").fetchone()[0]
-            if version > SCHEMA_VERSION:
-                raise DocgenError(
-                    f"{self.path} was written by a newer docgen (register format {version}); "
-                    "update docgen before using it."
-                )
-            if version < SCHEMA_VERSION:
-                # Two processes may create the file at once: the lock makes one of them wait.
-                db.execute("BEGIN IMMEDIATE")
-                for statement in _SCHEMA.split(";"):
-                    if statement.strip():
-                        db.execute(statement)
-                db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-                db.execute("COMMIT")
+            try:
+                db.row_factory = sqlite3.Row
+                db.execute("PRAGMA synchronous = FULL")
+                self._check_kind(db)
+            except BaseException:
+                db.close()
+                raise
         except sqlite3.DatabaseError as exc:
             raise self._error(exc) from None
         self._db = db
         return db
 
+    def _check_kind(self, db: sqlite3.Connection) -> None:
+        """Create the tables in a new file; refuse a database that is not a docgen register."""
+        version = db.execute("PRAGMA user_version").fetchone()[0]
+        app = db.execute("PRAGMA application_id").fetchone()[0]
+        if app not in (0, APPLICATION_ID):
+            raise self._not_ours()
+        if version > SCHEMA_VERSION:
+            raise DocgenError(
+                _(
+                    "{path} was written by a newer docgen (register format {version}); update "
+                    "docgen before using it."
+                ).format(path=self.path, version=version)
+            )
+        if app == APPLICATION_ID and version == SCHEMA_VERSION:
+            return
+        # Two processes may create the file at once: the lock makes one of them wait.
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            # Read again under the lock: another process may have made the file meanwhile.
+            version = db.execute("PRAGMA user_version").fetchone()[0]
+            app = db.execute("PRAGMA application_id").fetchone()[0]
+            if app == APPLICATION_ID and version == SCHEMA_VERSION:
+                db.execute("COMMIT")
+                return
+            tables = {
+                row[0]
+                for row in db.execute(
+                    "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'"
+                )
+            }
+            if tables and not (tables == _TABLES and version == SCHEMA_VERSION):
+                raise self._not_ours(sorted(tables - _TABLES))
+            # A new file, or a register from before the application id: make it (or mark it).
+            for statement in _SCHEMA.split(";"):
+                if statement.strip():
+                    db.execute(statement)
+            db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        db.execute("COMMIT")
+
+    def _not_ours(self, tables: list[str] | None = None) -> DocgenError:
+        found = (
+            " " + _("(it holds the tables {tables})").format(tables=", ".join(tables))
+            if tables
+            else ""
+        )
+        return DocgenError(
+            _(
+                "{path} is a database of another program, not a docgen register{found}; it was "
+                "left untouched. Give the register's file with --register, or a new file name "
+                "to start one."
+            ).format(path=self.path, found=found)
+        )
+
     def _error(self, exc: sqlite3.Error) -> DocgenError:
         text = str(exc)
         if "locked" in text or "busy" in text:
             return DocgenError(
-                f"{self.path}: the register is in use by another docgen and stayed locked for "
-                f"{self.busy_timeout:g} s. Try again in a moment."
+                _(
+                    "{path}: the register is in use by another docgen and stayed locked for "
+                    "{seconds:g} s. Try again in a moment."
+                ).format(path=self.path, seconds=self.busy_timeout)
             )
         if "not a database" in text or "malformed" in text:
             return DocgenError(
-                f"{self.path} is not a docgen register (or is damaged): {text}. Restore it from "
-                "a backup, or give another file with --register."
+                _(
+                    "{path} is not a docgen register (or is damaged). Restore it from a backup, "
+                    "or give another file with --register."
+                ).format(path=self.path)
             )
-        return DocgenError(f"{self.path}: the register cannot be used ({text}).")
+        return DocgenError(
+            _("{path}: the register cannot be used ({reason}).").format(
+                path=self.path, reason=text if language() == "en" else type(exc).__name__
+            )
+        )
 
     def close(self) -> None:
         if self._db is not None:
@@ -259,10 +386,30 @@ class Register:
             raise TypeError(f"date must be a datetime.date, got {type(date).__name__}")
         return (
             profile,
-            _code(issuer, "issuer code"),
-            _code(type_code, "type code", allow_empty=profile == "state"),
+            _issuer(issuer),
+            _type_code(type_code, profile),
             period_of(profile, date, term),
         )
+
+    def _check_free(
+        self, db: sqlite3.Connection, series: tuple[str, str, str, str], number: int, last: int
+    ) -> None:
+        """Refuse to go on when the series' last number was lowered by hand below given ones."""
+        row = db.execute(
+            "SELECT max(number) FROM entries WHERE profile=? AND issuer=? AND type_code=? "
+            "AND period=?",
+            series,
+        ).fetchone()
+        highest = row[0] if row and row[0] is not None else 0
+        if highest >= number:
+            raise DocgenError(
+                _(
+                    "{path}: the series {series} says its last number is {last}, but number "
+                    "{highest} is already given; the register file was changed outside docgen. "
+                    "No number was given. Restore the register from a backup, or set the "
+                    "series' last number back to {highest}."
+                ).format(path=self.path, series=_describe(series), last=last, highest=highest)
+            )
 
     @staticmethod
     def _last(db: sqlite3.Connection, series: tuple[str, str, str, str]) -> int:
@@ -368,9 +515,16 @@ class Register:
         last = self._last(db, series)
         if wanted is None:
             number = last + 1
+            if number > MAX_NUMBER:
+                raise DocgenError(
+                    _(
+                        "{path}: the series {series} has reached {max}, the highest number "
+                        "docgen gives; check the register for a number typed by mistake."
+                    ).format(path=self.path, series=_describe(series), max=MAX_NUMBER)
+                )
+            self._check_free(db, series, number, last)
         else:
-            if isinstance(wanted, bool) or not isinstance(wanted, int) or wanted < 1:
-                raise DocgenError(f"a document number is a whole number from 1 up, not {wanted!r}.")
+            _number(wanted)
             taken = db.execute(
                 "SELECT status FROM entries WHERE profile=? AND issuer=? AND type_code=? "
                 "AND period=? AND number=?",
@@ -378,10 +532,14 @@ class Register:
             ).fetchone()
             if taken is not None:
                 ref = number_reference(wanted, series[2] or None, series[1], series[0])  # type: ignore[arg-type]
-                state = "was voided" if taken["status"] == "void" else "is already given"
-                raise DocgenError(
-                    f"number {ref} ({series[3] or 'no term'}) {state}; a number is given once."
+                message = (
+                    _("number {reference} ({period}) was voided; a number is given once.")
+                    if taken["status"] == "void"
+                    else _(
+                        "number {reference} ({period}) is already given; a number is given once."
+                    )
                 )
+                raise DocgenError(message.format(reference=ref, period=series[3] or _("no term")))
             number = wanted
         db.execute(
             "INSERT INTO entries (profile, issuer, type_code, period, number, date, document, "
@@ -409,9 +567,9 @@ class Register:
         sql = "SELECT * FROM entries WHERE profile=? AND issuer=? AND type_code=? AND number=?"
         args: list[object] = [
             profile,
-            _code(issuer, "issuer code"),
-            _code(type_code, "type code", allow_empty=True),
-            number,
+            _issuer(issuer),
+            _type_code(type_code, profile) if type_code else "",
+            _number(number),
         ]
         if period is not None:
             sql += " AND period=?"
@@ -435,20 +593,31 @@ class Register:
         """Mark a given number void. It stays in the register and is never given again."""
         reason = nfc((reason or "").strip())
         if not reason:
-            raise DocgenError("say why the number is voided (--reason); the register keeps it.")
+            raise DocgenError(_("say why the number is voided (--reason); the register keeps it."))
         matches = self.find(issuer, type_code, profile, number, period)
         ref = number_reference(number, type_code or None, issuer, profile)
         if not matches:
-            where = f" in {period}" if period else ""
-            raise DocgenError(f"{ref}{where} is not in the register {self.path}.")
+            message = (
+                _("{reference} in {period} is not in the register {path}.")
+                if period
+                else _("{reference} is not in the register {path}.")
+            )
+            raise DocgenError(message.format(reference=ref, period=period, path=self.path))
         if len(matches) > 1:
-            periods = ", ".join(e.period or "(no term)" for e in matches)
+            periods = ", ".join(e.period or _("(no term)") for e in matches)
             raise DocgenError(
-                f"{ref} was given in several periods ({periods}); say which with --year or --term."
+                _(
+                    "{reference} was given in several periods ({periods}); say which with --year "
+                    "or --term."
+                ).format(reference=ref, periods=periods)
             )
         entry = matches[0]
         if entry.status == "void":
-            raise DocgenError(f"{ref} ({entry.period}) is already void: {entry.void_reason}")
+            raise DocgenError(
+                _("{reference} ({period}) is already void: {reason}").format(
+                    reference=ref, period=entry.period, reason=entry.void_reason
+                )
+            )
         now = dt.datetime.now().isoformat(timespec="seconds")
         try:
             with self._write() as db:
@@ -471,6 +640,19 @@ class Register:
         document: str | None = None,
     ) -> list[Entry]:
         """Register lines, voided ones included, in series and number order."""
+        if issuer is not None:
+            issuer = _issuer(issuer)
+        if type_code:
+            profiles: tuple[Profile, ...] = (profile,) if profile else ("state", "party")
+            errors = []
+            for name in profiles:
+                try:
+                    type_code = _type_code(type_code, name)
+                    break
+                except DocgenError as exc:
+                    errors.append(exc)
+            else:
+                raise errors[0]
         sql = "SELECT * FROM entries WHERE 1=1"
         args: list[object] = []
         for column, value in (
@@ -496,16 +678,12 @@ class Register:
 # ---------------------------------------------------------------------------------------------
 
 
-#: The type code of each document of a meeting.
 def meeting_documents(record: MeetingRecord) -> dict[str, DocumentSettings]:
-    """Every numbered document of a meeting, by key: ``minutes``, ``notice``, ``award:<key>``."""
-    docs: dict[str, DocumentSettings] = {
-        "minutes": record.documents.minutes,
-        "notice": record.documents.notice,
-    }
-    for group in record.awards:
-        docs[f"award:{group.key}"] = group.decision
-    return docs
+    """Every numbered document of a meeting, by key: ``minutes``, ``notice``, ``award:<key>``…
+
+    The keys and type codes come from :mod:`docgen.documents`.
+    """
+    return {key: settings for key, (settings, _code) in document_types.numbered(record).items()}
 
 
 def assign_numbers(
@@ -528,7 +706,7 @@ def assign_numbers(
     A number written in the meeting file is replaced: ``--number auto`` means the register
     decides. The date of a document without one is the meeting's date.
     """
-    available = meeting_documents(record)
+    available = document_types.numbered(record)
     if documents is None:
         wanted: dict[str, str | None] = dict.fromkeys(available)
     elif isinstance(documents, Mapping):
@@ -542,14 +720,13 @@ def assign_numbers(
     meeting_id = meeting_id or f"{record.meeting.date.isoformat()} {record.meeting.name}"
     requests = []
     for key, file in wanted.items():
-        settings = available[key]
+        settings, type_code = available[key]
         body = record.body(settings.issuer)
-        kind = key.split(":")[0] if not key.startswith("award:") else "decision"
         date = settings.date or record.meeting.date
         requests.append(
             (
                 body.code,
-                TYPE_CODES[kind],
+                type_code,
                 body.profile,
                 date,
                 terms.get(settings.issuer),

@@ -38,15 +38,19 @@ template means no output at all.
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
 import functools
 import re
+import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from jinja2 import StrictUndefined, Template, nodes
+from jinja2 import StrictUndefined, Template, Undefined, nodes
+from jinja2.compiler import CodeGenerator, Frame
 from jinja2.exceptions import (
     SecurityError,
     TemplateError,
@@ -58,6 +62,8 @@ from jinja2.utils import Namespace
 from markupsafe import Markup, escape
 
 from docgen.errors import DocgenError
+from docgen.explain import jinja_words, library_reason
+from docgen.i18n import _
 
 
 @dataclass(frozen=True)
@@ -95,29 +101,73 @@ class TemplateLimitError(SecurityError):
 
 
 class _Budget:
-    __slots__ = ("limits", "steps", "deadline")
+    __slots__ = ("limits", "steps", "deadline", "parent", "what")
 
-    def __init__(self, limits: Limits) -> None:
+    def __init__(self, limits: Limits, parent: _Budget | None = None, what: str = "") -> None:
         self.limits = limits
         self.steps = 0
         self.deadline = time.monotonic() + limits.deadline
+        self.parent = parent
+        self.what = what
 
     def step(self) -> None:
+        if self.parent is not None:
+            self.parent.step()
         self.steps += 1
         if self.steps > self.limits.max_steps:
+            if self.what:
+                raise TemplateLimitError(
+                    _(
+                        "{what} together repeat too much work (more than {limit:,} loop steps "
+                        "and calls in one run); a loop in a field is the usual cause"
+                    ).format(what=self.what, limit=self.limits.max_steps)
+                )
             raise TemplateLimitError(
-                f"the template repeats too much work (more than {self.limits.max_steps:,} loop "
-                "steps and calls); a loop inside a loop over a large range is the usual cause"
+                _(
+                    "the template repeats too much work (more than {limit:,} loop steps and "
+                    "calls); a loop inside a loop over a large range is the usual cause"
+                ).format(limit=self.limits.max_steps)
             )
         if time.monotonic() > self.deadline:
+            if self.what:
+                raise TemplateLimitError(
+                    _(
+                        "{what} together ran for more than {seconds:g} seconds and were stopped"
+                    ).format(what=self.what, seconds=self.limits.deadline)
+                )
             raise TemplateLimitError(
-                f"the template ran for more than {self.limits.deadline:g} seconds and was stopped"
+                _("the template ran for more than {seconds:g} seconds and was stopped").format(
+                    seconds=self.limits.deadline
+                )
             )
 
 
 _BUDGET: contextvars.ContextVar[_Budget | None] = contextvars.ContextVar(
     "docgen_template_budget", default=None
 )
+_RUN_BUDGET: contextvars.ContextVar[_Budget | None] = contextvars.ContextVar(
+    "docgen_run_budget", default=None
+)
+
+
+class RunBudget:
+    """One budget for many renders: a batch of certificates, not each field of each page.
+
+    Per-render limits bound one template; a field that loops 900,000 times stays within them
+    yet costs 0.3 s on every page, hours over thousands of recipients. Renders made while
+    :meth:`active` is entered also count against this budget, which stops the whole run.
+    """
+
+    def __init__(self, limits: Limits, what: str) -> None:
+        self.budget = _Budget(limits, what=what)
+
+    @contextlib.contextmanager
+    def active(self) -> Iterator[None]:
+        token = _RUN_BUDGET.set(self.budget)
+        try:
+            yield
+        finally:
+            _RUN_BUDGET.reset(token)
 
 
 def _budget(limits: Limits) -> _Budget:
@@ -131,8 +181,9 @@ def _budget(limits: Limits) -> _Budget:
 def _check_size(value: Any, limits: Limits, what: str) -> Any:
     if isinstance(value, str | bytes | list | tuple | dict) and len(value) > limits.max_value:
         raise TemplateLimitError(
-            f"{what} made a value of {len(value):,} characters or items "
-            f"(the limit is {limits.max_value:,})"
+            _(
+                "{what} made a value of {size:,} characters or items (the limit is {limit:,})"
+            ).format(what=what, size=len(value), limit=limits.max_value)
         )
     return value
 
@@ -140,12 +191,16 @@ def _check_size(value: Any, limits: Limits, what: str) -> Any:
 def _check_width(width: Any, limits: Limits, what: str) -> None:
     if isinstance(width, int) and not isinstance(width, bool) and width > limits.max_width:
         raise TemplateLimitError(
-            f"{what} asks for a width of {width:,} (the limit is {limits.max_width:,})"
+            _("{what} asks for a width of {width:,} (the limit is {limit:,})").format(
+                what=what, width=width, limit=limits.max_width
+            )
         )
 
 
 _PERCENT_WIDTH = re.compile(r"%(?:\([^)]*\))?[-#0 +]*(\*|\d+)?(?:\.(\*|\d+))?")
 _BRACE_WIDTH = re.compile(r"\{[^{}]*:[^{}]*?(\d+)")
+#: ``{0:{1}}``: a width taken from an argument, which no check of the format string can see.
+_NESTED_WIDTH = re.compile(r"(?<!\{)\{[^{}]*:[^{}]*\{")
 
 
 def _check_format_string(text: Any, limits: Limits, what: str) -> None:
@@ -154,11 +209,19 @@ def _check_format_string(text: Any, limits: Limits, what: str) -> None:
     for match in _PERCENT_WIDTH.finditer(text):
         for group in match.groups():
             if group == "*":
-                raise TemplateLimitError(f"{what}: '*' widths are not allowed in templates")
+                raise TemplateLimitError(
+                    _("{what}: '*' widths are not allowed in templates").format(what=what)
+                )
             if group is not None:
                 _check_width(int(group), limits, what)
     for match in _BRACE_WIDTH.finditer(text):
         _check_width(int(match.group(1)), limits, what)
+    if _NESTED_WIDTH.search(text.replace("{{", "").replace("}}", "")):
+        raise TemplateLimitError(
+            _(
+                "{what}: widths given as arguments ('{{0:{{1}}}}') are not allowed in templates"
+            ).format(what=what)
+        )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -169,10 +232,119 @@ def _check_format_string(text: Any, limits: Limits, what: str) -> None:
 _WIDTH_FILTERS = {"center", "indent", "slice", "wordwrap"}
 
 
+def _text_length(value: Any) -> int:
+    return len(value) if isinstance(value, str) else len(str(value))
+
+
+def _check_join(items: list[Any], separator: Any, limits: Limits, what: str) -> None:
+    """Refuse a join whose result would be too long, before it is made."""
+    total = len(str(separator)) * max(len(items) - 1, 0)
+    for item in items:
+        total += _text_length(item)
+        if total > limits.max_value:
+            raise TemplateLimitError(
+                _("{what} would make a text of more than {limit:,} characters").format(
+                    what=what, limit=limits.max_value
+                )
+            )
+
+
+def _check_replace(text: Any, old: Any, new: Any, count: Any, limits: Limits, what: str) -> None:
+    """Refuse a replace whose result would be too long, before it is made."""
+    text, old, new = str(text), str(old), str(new)
+    found = len(text) + 1 if old == "" else text.count(old)
+    if isinstance(count, int) and count >= 0:
+        found = min(found, count)
+    size = len(text) + found * (len(new) - len(old))
+    if size > limits.max_value:
+        raise TemplateLimitError(
+            _("{what} would make a text of {size:,} characters (the limit is {limit:,})").format(
+                what=what, size=size, limit=limits.max_value
+            )
+        )
+
+
+def _fail_if_undefined(value: Any) -> Any:
+    if isinstance(value, Undefined):
+        value._fail_with_undefined_error()
+    return value
+
+
+def _strict_items(iterator: Iterator[Any]) -> Iterator[Any]:
+    for item in iterator:
+        yield _fail_if_undefined(item)
+
+
+def _strict_result(value: Any) -> Any:
+    """Make an Undefined inside a filter's result an error, as it is everywhere else.
+
+    ``reports|map(attribute='hear')`` yields an Undefined per item; printed as part of a list
+    it reads "[Undefined, Undefined]" and StrictUndefined never fires. The filters' results
+    are where such values are born, so they are checked there.
+    """
+    if isinstance(value, list | tuple | set | frozenset):
+        for item in value:
+            _fail_if_undefined(item)
+    elif isinstance(value, Iterator) and not isinstance(value, str):
+        return _strict_items(value)
+    return value
+
+
+def _reject_undefined(value: Any, depth: int = 0) -> None:
+    """Printing a list or dict that holds an Undefined is the same mistake as printing it."""
+    _fail_if_undefined(value)
+    if depth > 4:
+        return
+    if isinstance(value, dict):
+        value = value.values()
+    if isinstance(value, list | tuple | set | frozenset | type({}.values())):
+        for item in value:
+            _reject_undefined(item, depth + 1)
+
+
+def _limited_sum(budget_of: Callable[[], _Budget], func: Callable[..., Any]) -> Callable[..., Any]:
+    """``sum`` that adds one item per budget step and measures every partial result.
+
+    Python's ``sum`` over lists (``start=[]``) is quadratic and runs in C, where no deadline
+    can reach it; adding the items one by one lets both the budget and the size limit stop it.
+    """
+
+    @functools.wraps(func)
+    def limited_sum(environment: Any, iterable: Any, attribute: Any = None, start: Any = 0) -> Any:
+        from jinja2.filters import make_attrgetter
+
+        budget = budget_of()
+        if attribute is not None:
+            iterable = map(make_attrgetter(environment, attribute), iterable)
+        if isinstance(start, list | tuple):
+            # Sequences are gathered in one list (linear) rather than re-copied per item.
+            gathered = list(start)
+            for item in iterable:
+                budget.step()
+                if type(item) is not type(start):
+                    raise TypeError(
+                        f"can only concatenate {type(start).__name__} "
+                        f"(not {type(item).__name__!r}) to {type(start).__name__}"
+                    )
+                gathered.extend(item)
+                _check_size(gathered, budget.limits, "the filter 'sum'")
+            return type(start)(gathered)
+        total = start
+        for item in iterable:
+            budget.step()
+            total = total + item
+            _check_size(total, budget.limits, "the filter 'sum'")
+        return total
+
+    return limited_sum
+
+
 def _limited_filter(name: str, func: Callable[..., Any], limits: Limits) -> Callable[..., Any]:
     # Jinja marks filters that want the context/environment as their first argument; the
     # value filtered comes after it.
     skip = 2 if getattr(func, "jinja_pass_arg", None) else 1
+    if name == "sum":
+        func = _limited_sum(lambda: _budget(limits), func)
 
     @functools.wraps(func)
     def limited(*args: Any, **kwargs: Any) -> Any:
@@ -180,14 +352,21 @@ def _limited_filter(name: str, func: Callable[..., Any], limits: Limits) -> Call
         params = [*args[skip:], *kwargs.values()]
         if name in _WIDTH_FILTERS:
             for param in params:
-                _check_width(param, limits, f"the filter '{name}'")
+                _check_width(param, limits, _("the filter '{name}'").format(name=name))
         elif name == "format" and len(args) >= skip:
             _check_format_string(args[skip - 1], limits, "the filter 'format'")
-        elif name == "join" and len(args) > skip and isinstance(args[skip], str):
-            value = args[skip - 1]
-            if hasattr(value, "__len__") and len(value) * len(args[skip]) > limits.max_value:
-                raise TemplateLimitError("the filter 'join' would make too long a text")
-        return _check_size(func(*args, **kwargs), limits, f"the filter '{name}'")
+        elif name == "join" and len(args) >= skip and "attribute" not in kwargs:
+            items = list(args[skip - 1])
+            separator = args[skip] if len(args) > skip else kwargs.get("d", "")
+            _check_join(items, separator, limits, _("the filter 'join'"))
+            args = (*args[: skip - 1], items, *args[skip:])
+        elif name == "replace" and len(args) >= skip + 2:
+            count = args[skip + 2] if len(args) > skip + 2 else kwargs.get("count")
+            _check_replace(
+                args[skip - 1], args[skip], args[skip + 1], count, limits, _("the filter 'replace'")
+            )
+        result = _check_size(func(*args, **kwargs), limits, f"the filter '{name}'")
+        return _strict_result(result)
 
     return limited
 
@@ -198,7 +377,9 @@ class _LimitedNamespace(Namespace):
     limits: Limits = DEFAULT_LIMITS
 
     def __setitem__(self, name: str, value: Any) -> None:
-        _check_size(value, type(self).limits, f"setting namespace attribute '{name}'")
+        _check_size(
+            value, type(self).limits, _("setting namespace attribute '{name}'").format(name=name)
+        )
         super().__setitem__(name, value)
 
 
@@ -224,6 +405,27 @@ def _describe(node: nodes.Node) -> str:
 # ---------------------------------------------------------------------------------------------
 
 
+class _LimitedCodeGenerator(CodeGenerator):
+    """Compiles ``a ~ b`` through the environment, where its size is checked before joining.
+
+    Jinja compiles ``~`` straight to a join of its operands, which no sandbox hook sees: five
+    levels of ``b = a ~ a ~ a ~ a ~ a`` grew a string ×5 each time past every other limit.
+    """
+
+    def visit_Concat(self, node: nodes.Concat, frame: Frame) -> None:
+        if frame.eval_ctx.volatile:
+            join = "(markup_join if context.eval_ctx.volatile else str_join)"
+        elif frame.eval_ctx.autoescape:
+            join = "markup_join"
+        else:
+            join = "str_join"
+        self.write(f"environment._concat({join}, (")
+        for arg in node.nodes:
+            self.visit(arg, frame)
+            self.write(", ")
+        self.write("))")
+
+
 class _LimitedTemplate(Template):
     """A template whose ``render`` runs under a fresh budget and streams with a size cap.
 
@@ -234,7 +436,7 @@ class _LimitedTemplate(Template):
     def render(self, *args: Any, **kwargs: Any) -> str:
         env = self.environment
         limits: Limits = getattr(env, "limits", DEFAULT_LIMITS)
-        token = _BUDGET.set(_Budget(limits))
+        token = _BUDGET.set(_Budget(limits, _RUN_BUDGET.get()))
         try:
             parts: list[str] = []
             size = 0
@@ -242,7 +444,9 @@ class _LimitedTemplate(Template):
                 size += len(chunk)
                 if size > limits.max_output:
                     raise TemplateLimitError(
-                        f"the template produced more than {limits.max_output:,} characters"
+                        _("the template produced more than {limit:,} characters").format(
+                            limit=limits.max_output
+                        )
                     )
                 parts.append(chunk)
             return "".join(parts)
@@ -260,16 +464,49 @@ class DocgenSandbox(ImmutableSandboxedEnvironment):
     """The sandbox with docgen's parse-time refusals and run-time limits."""
 
     template_class = _LimitedTemplate
+    code_generator_class = _LimitedCodeGenerator
     intercepted_binops = frozenset({"*", "**", "%", "+"})
+
+    #: Compiled templates kept per environment, by source text (see :meth:`from_string`).
+    compiled_cache_size = 32
 
     def __init__(self, *, limits: Limits = DEFAULT_LIMITS, **options: Any) -> None:
         super().__init__(**options)
         self.limits = limits
+        self._compiled: OrderedDict[str, Template] = OrderedDict()
+        self._compiled_lock = threading.Lock()
         self.globals.pop("lipsum", None)  # makes text of any length; no use in a document
         self.globals["range"] = self._range
         self.globals["namespace"] = _namespace_class(limits)
         for name, func in list(self.filters.items()):
             self.filters[name] = _limited_filter(name, func, limits)
+
+    def from_string(
+        self,
+        source: str | nodes.Template,
+        globals: Mapping[str, Any] | None = None,  # noqa: A002 - Jinja's own parameter name
+        template_class: type[Template] | None = None,
+    ) -> Template:
+        """Compile ``source`` once per environment, however often it is rendered.
+
+        Why: docxtpl calls ``from_string`` on a part's whole XML for every document it makes,
+        and compiling is most of a render; the four decisions of a meeting share one template.
+        Keyed by the exact source text, so an edited template is compiled afresh. A compiled
+        template holds no state of a render (the step budget is per :meth:`Template.render`).
+        """
+        if globals or template_class is not None or not isinstance(source, str):
+            return super().from_string(source, globals, template_class)
+        with self._compiled_lock:
+            template = self._compiled.get(source)
+            if template is not None:
+                self._compiled.move_to_end(source)
+                return template
+        template = super().from_string(source)
+        with self._compiled_lock:
+            self._compiled[source] = template
+            while len(self._compiled) > self.compiled_cache_size:
+                self._compiled.popitem(last=False)
+        return template
 
     # -- parse time ---------------------------------------------------------------------------
 
@@ -277,8 +514,10 @@ class DocgenSandbox(ImmutableSandboxedEnvironment):
         tree = super()._parse(source, name, filename)
         for node in tree.find_all((nodes.Import, nodes.FromImport, nodes.Include, nodes.Extends)):
             raise TemplateSyntaxError(
-                f"{_describe(node)} is not allowed: a docgen template is one self-contained "
-                "file and cannot load another",
+                _(
+                    "{tag} is not allowed: a docgen template is one self-contained file and "
+                    "cannot load another"
+                ).format(tag=_describe(node)),
                 node.lineno,
                 name,
                 filename,
@@ -310,12 +549,18 @@ class DocgenSandbox(ImmutableSandboxedEnvironment):
             budget.step()
             yield item
 
+    def _concat(self, join: Callable[[Iterable[Any]], str], parts: tuple[Any, ...]) -> str:
+        _budget(self.limits).step()
+        _check_join(list(parts), "", self.limits, _("the ~ operator"))
+        return join(parts)
+
     def _range(self, *args: int) -> range:
         rng = range(*args)
         if len(rng) > self.limits.max_range:
             raise TemplateLimitError(
-                f"range() of {len(rng):,} numbers is larger than the limit of "
-                f"{self.limits.max_range:,}"
+                _("range() of {count:,} numbers is larger than the limit of {limit:,}").format(
+                    count=len(rng), limit=self.limits.max_range
+                )
             )
         return rng
 
@@ -323,11 +568,19 @@ class DocgenSandbox(ImmutableSandboxedEnvironment):
         limits = __self.limits
         _budget(limits).step()
         owner = getattr(__obj, "__self__", None)
-        if isinstance(owner, str) and getattr(__obj, "__name__", "") in _PADDING_METHODS:
+        method = getattr(__obj, "__name__", "")
+        if isinstance(owner, str) and method in _PADDING_METHODS:
             for param in (*args, *kwargs.values()):
                 _check_width(param, limits, f"str.{__obj.__name__}()")
+        elif isinstance(owner, str) and method == "join" and len(args) == 1:
+            items = list(args[0])
+            _check_join(items, owner, limits, "str.join()")
+            args = (items,)
+        elif isinstance(owner, str) and method == "replace" and len(args) >= 2:
+            count = args[2] if len(args) > 2 else kwargs.get("count")
+            _check_replace(owner, args[0], args[1], count, limits, "str.replace()")
         result = super().call(__context, __obj, *args, **kwargs)
-        return _check_size(result, limits, "a call")
+        return _check_size(result, limits, _("a call"))
 
     def wrap_str_format(self, value: Any) -> Callable[..., str] | None:
         # Jinja >= 3.1.5 sandboxes str.format at attribute access rather than in call().
@@ -351,19 +604,31 @@ class DocgenSandbox(ImmutableSandboxedEnvironment):
                 if isinstance(seq, str | list | tuple) and isinstance(count, int):
                     if len(seq) * count > limits.max_value:
                         raise TemplateLimitError(
-                            f"repeating a value {count:,} times would make "
-                            f"{len(seq) * count:,} characters or items "
-                            f"(the limit is {limits.max_value:,})"
+                            _(
+                                "repeating a value {count:,} times would make {size:,} "
+                                "characters or items (the limit is {limit:,})"
+                            ).format(count=count, size=len(seq) * count, limit=limits.max_value)
                         )
         elif operator_ == "**":
             if isinstance(left, int | float) and isinstance(right, int | float):
                 if abs(right) > 64 and abs(left) > 1:
-                    raise TemplateLimitError(f"{left} ** {right} is too large a number")
+                    raise TemplateLimitError(
+                        _("{left} ** {right} is too large a number").format(left=left, right=right)
+                    )
         elif operator_ == "%":
             _check_format_string(left, limits, "the % operator")
+        elif operator_ == "+":
+            if isinstance(left, str | list | tuple) and isinstance(right, str | list | tuple):
+                if len(left) + len(right) > limits.max_value:
+                    raise TemplateLimitError(
+                        _(
+                            "the + operator would make a value of {size:,} characters or items "
+                            "(the limit is {limit:,})"
+                        ).format(size=len(left) + len(right), limit=limits.max_value)
+                    )
         result = super().call_binop(context, operator_, left, right)
         if isinstance(result, int) and result.bit_length() > 4096:
-            raise TemplateLimitError("the template computed too large a number")
+            raise TemplateLimitError(_("the template computed too large a number"))
         return _check_size(result, limits, f"the {operator_} operator")
 
 
@@ -392,14 +657,23 @@ def make_environment(*, autoescape: bool = True, limits: Limits = DEFAULT_LIMITS
     With autoescape (the DOCX environment) every printed value also goes through
     :func:`_protect_data`, so text docxtpl would rewrite after rendering reaches Word intact.
     """
-    options: dict[str, Any] = {"finalize": _protect_data} if autoescape else {}
     return DocgenSandbox(
         limits=limits,
         autoescape=autoescape,
         undefined=StrictUndefined,
         keep_trailing_newline=False,
-        **options,
+        finalize=_finalize_markup if autoescape else _finalize_text,
     )
+
+
+def _finalize_text(value: Any) -> Any:
+    _reject_undefined(value)
+    return value
+
+
+def _finalize_markup(value: Any) -> Any:
+    _reject_undefined(value)
+    return _protect_data(value)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -424,21 +698,23 @@ def _explain(exc: BaseException) -> str:
     if isinstance(exc, TemplateLimitError):
         return str(exc).rstrip(".")
     if isinstance(exc, TemplateSyntaxError):
-        return str(exc.message).rstrip(".")
+        return jinja_words(str(exc.message)).rstrip(".")
     if isinstance(exc, SecurityError):
-        return (
-            f"{str(exc).rstrip('.')}. Templates are data, not code: they may use the fields given to them, "
+        return _(
+            "{reason}. Templates are data, not code: they may use the fields given to them, "
             "filters and loops, but not Python's internals"
-        )
+        ).format(reason=jinja_words(str(exc)).rstrip("."))
     if isinstance(exc, UndefinedError):
-        return f"{str(exc.message).rstrip('.')} (check the spelling of the field name)"
+        return _("{reason} (check the spelling of the field name)").format(
+            reason=jinja_words(str(exc.message)).rstrip(".")
+        )
     if isinstance(exc, RecursionError):
-        return "a macro calls itself too deeply"
+        return _("a macro calls itself too deeply")
     if isinstance(exc, MemoryError):
-        return "the template tried to build a value too large for memory"
+        return _("the template tried to build a value too large for memory")
     if isinstance(exc, TypeError) and "no loader" in str(exc):
-        return "a template cannot load another template"
-    return f"{type(exc).__name__}: {str(exc).rstrip('.')}"
+        return _("a template cannot load another template")
+    return f"{type(exc).__name__}: {jinja_words(str(exc)).rstrip('.')}"
 
 
 def template_error(exc: BaseException, what: str, source: str | None = None) -> DocgenError:
@@ -449,7 +725,7 @@ def template_error(exc: BaseException, what: str, source: str | None = None) -> 
     line = getattr(exc, "lineno", None)
     if line is None:
         line = _template_line(exc)
-    where = f"{what}, line {line}" if line else what
+    where = _("{what}, line {line}").format(what=what, line=line) if line else what
     quote = ""
     lines: list[str] = []
     if source is not None and line:
@@ -461,8 +737,16 @@ def template_error(exc: BaseException, what: str, source: str | None = None) -> 
         lines = [re.sub(r"<[^>]+>", "", part) for part in lines]
     text = " ".join(part.strip() for part in lines).strip()
     if text:
-        quote = f"\n  near: {text[:160]}{'…' if len(text) > 160 else ''}"
-    return DocgenError(f"{where}: the template was stopped — {_explain(exc)}.{quote}")
+        quote = "\n  " + _("near: {text}").format(
+            text=text[:160] + ("…" if len(text) > 160 else "")
+        )
+    error = DocgenError(
+        _("{where}: the template was stopped — {reason}.").format(where=where, reason=_explain(exc))
+        + quote
+    )
+    # Whether the paragraph is already quoted, so that a caller does not quote it again.
+    error.quoted = bool(quote)  # type: ignore[attr-defined]
+    return error
 
 
 _TEXT_ENVIRONMENTS: dict[Limits, DocgenSandbox] = {}
@@ -524,32 +808,42 @@ def render_docx(
         docinfo = etree.fromstring(data, safe_parser()).getroottree().docinfo
         if docinfo.doctype or docinfo.internalDTD is not None:
             raise DocgenError(
-                f"{what}: the template declares a DOCTYPE or XML entities, which Word never "
-                "writes; it is refused as unsafe. Save the template again from Word."
+                _(
+                    "{what}: the template declares a DOCTYPE or XML entities, which Word never "
+                    "writes; it is refused as unsafe. Save the template again from Word."
+                ).format(what=what)
             )
         return original_fix_tables(xml)
 
     template.fix_tables = strict_fix_tables
+    # docxtpl also runs the document properties (Title, Subject, …) as templates. They are not
+    # template text — a clerk never sees them while editing, and an error there was located
+    # "in a page header" — so they are left as they are (templates check reports tags there).
+    template.render_properties = lambda *_args, **_kwargs: None
     try:
         template.render(dict(context), jinja_env=env)
     except DocgenError:
         raise
     except etree.XMLSyntaxError as exc:
         raise DocgenError(
-            f"{what}: the template produced text that is not valid Word XML ({exc}). A field "
-            "marked '|safe' or a tag split across runs is the usual cause; remove '|safe' or "
-            "retype the {{ … }} tag in one go."
+            _(
+                "{what}: the template produced text that is not valid Word XML ({reason}). A "
+                "field marked '|safe' or a tag split across runs is the usual cause; remove "
+                "'|safe' or retype the {{{{ … }}}} tag in one go."
+            ).format(what=what, reason=library_reason(exc))
         ) from None
     except Exception as exc:
         raise template_error(exc, what) from None
     finally:
         del template.fix_tables
+        del template.render_properties
 
 
 __all__ = [
     "DEFAULT_LIMITS",
     "DocgenSandbox",
     "Limits",
+    "RunBudget",
     "TemplateLimitError",
     "make_environment",
     "render_docx",

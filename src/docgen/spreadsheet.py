@@ -16,35 +16,58 @@ rows and columns read are all bounded.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from docgen.errors import DocgenError
-from docgen.safezip import ZipLimits, open_xlsx_safely
+from docgen.i18n import _, ngettext
 from docgen.vietnamese import clean_text, format_counts
+from docgen.workbook import (
+    MAX_ROWS,
+    Where,
+    check_size,
+    csv_rows,
+    formula_finder,
+    xlsx_rows,
+    xlsx_sheets,
+)
 
 if TYPE_CHECKING:
     from docgen.model import MeetingRecord
 
 Kind = Literal["collective", "individual"]
 
-#: Bounds on untrusted files. An award list has tens of rows; these leave room for thousands.
-MAX_FILE_BYTES = 20 * 1024 * 1024
-MAX_UNPACKED_BYTES = 200 * 1024 * 1024  # all members of an .xlsx zip together (zip bombs)
-MAX_SHEETS = 50
-MAX_ROWS = 10_000  # filled rows per sheet
-MAX_COLUMNS = 40  # columns read per row; award tables have five or six
 HEADER_SEARCH_ROWS = 20  # the header row must be among the first rows
 #: Excel files formatted "to the bottom" hold a million empty rows; a run this long of empty
 #: rows ends the table rather than costing a minute of reading nothing.
 EMPTY_RUN_END = 1000
+#: Problems listed in one message; a sheet of 200,000 bad rows is summed up, not printed.
+MAX_PROBLEMS_SHOWN = 50
+#: What Excel shows in a cell whose formula failed; such a cell holds no name.
+ERROR_VALUES = frozenset(
+    {
+        "#NULL!",
+        "#DIV/0!",
+        "#VALUE!",
+        "#REF!",
+        "#NAME?",
+        "#NUM!",
+        "#N/A",
+        "#GETTING_DATA",
+        "#SPILL!",
+        "#CALC!",
+        "#FIELD!",
+        "#BLOCKED!",
+        "#UNKNOWN!",
+        "#CONNECT!",
+        "#BUSY!",
+    }
+)
 
 
 def fold(text: str) -> str:
@@ -100,37 +123,6 @@ _ROLE_LABEL = {
 }
 
 
-def column_letter(index: int) -> str:
-    """1 → A, 27 → AA: columns as Excel labels them."""
-    letters = ""
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
-
-
-@dataclass(frozen=True)
-class Where:
-    """A place in a spreadsheet, written the way a clerk finds it in Excel."""
-
-    file: str
-    sheet: str | None = None
-    row: int | None = None
-    column: int | None = None
-    header: str | None = None
-
-    def __str__(self) -> str:
-        parts = [self.file]
-        if self.sheet is not None:
-            parts.append(f'sheet "{self.sheet}"')
-        if self.row is not None:
-            parts.append(f"row {self.row}")
-        if self.column is not None:
-            col = f"column {column_letter(self.column)}"
-            parts.append(f"{col} ({self.header})" if self.header else col)
-        return ", ".join(parts)
-
-
 @dataclass
 class Recipient:
     kind: Kind
@@ -164,82 +156,7 @@ class RecipientList:
         try:
             return format_counts(len(self.collectives), len(self.individuals))
         except ValueError:
-            return "no recipients"
-
-
-# ---------------------------------------------------------------------------------------------
-# Reading raw rows
-# ---------------------------------------------------------------------------------------------
-
-
-def _check_size(path: Path, display: str) -> None:
-    try:
-        size = path.stat().st_size
-    except FileNotFoundError:
-        raise DocgenError(f"{display}: no such file.") from None
-    except OSError as exc:
-        raise DocgenError(f"{display}: cannot be read ({exc.strerror}).") from None
-    if path.is_dir():
-        raise DocgenError(f"{display}: this is a folder; give the .xlsx or .csv file.")
-    if size > MAX_FILE_BYTES:
-        raise DocgenError(
-            f"{display}: the file is {size / 1e6:.0f} MB; an award list is expected to be under "
-            f"{MAX_FILE_BYTES // 2**20} MB. Remove pictures or unrelated sheets and save it again."
-        )
-
-
-def _xlsx_sheets(path: Path, display: str) -> tuple[Any, list[str]]:
-    """Open an .xlsx read-only after checking it is safe to; return (workbook, sheet names)."""
-    with open(path, "rb") as fh:
-        magic = fh.read(8)
-    if magic.startswith(b"\xd0\xcf\x11\xe0"):
-        raise DocgenError(
-            f"{display}: this is an old Excel 97–2003 (.xls) file; open it in Excel or "
-            "LibreOffice and save it as .xlsx (Excel Workbook)."
-        )
-    # Zip bombs, overlapping members, passwords and DOCTYPE/entity tricks (XXE) are refused by
-    # the shared checker before openpyxl sees a byte; the bytes checked are the bytes read.
-    limits = ZipLimits(max_file_bytes=MAX_FILE_BYTES, max_total_bytes=MAX_UNPACKED_BYTES)
-    data = open_xlsx_safely(path, what=display, limits=limits)
-    import openpyxl  # slow to import; only spreadsheet users pay for it
-
-    try:
-        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many types for a malformed package
-        raise DocgenError(f"{display}: the workbook cannot be read ({exc}).") from None
-    names = list(workbook.sheetnames)
-    if len(names) > MAX_SHEETS:
-        workbook.close()
-        raise DocgenError(f"{display}: {len(names)} sheets; at most {MAX_SHEETS} are read.")
-    return workbook, names
-
-
-def _xlsx_rows(workbook: Any, sheet: str) -> Iterator[tuple[Any, ...]]:
-    ws = workbook[sheet]
-    # The stored dimension is often wrong in files written by other programs; ignore it.
-    ws.reset_dimensions()
-    yield from ws.iter_rows(max_col=MAX_COLUMNS, values_only=True)
-
-
-def _csv_rows(path: Path, display: str) -> list[tuple[Any, ...]]:
-    raw = path.read_bytes()
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise DocgenError(
-            f"{display}, row {line}: the file is not UTF-8 text. In Excel use Save As → "
-            '"CSV UTF-8 (Comma delimited)", or save as .xlsx.'
-        ) from None
-    sample = text[:8192]
-    try:
-        dialect: Any = csv.Sniffer().sniff(sample, delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    try:
-        return [tuple(row[:MAX_COLUMNS]) for row in csv.reader(io.StringIO(text), dialect)]
-    except csv.Error as exc:
-        raise DocgenError(f"{display}: the CSV cannot be read ({exc}).") from None
+            return _("no recipients")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -257,6 +174,13 @@ def _cell_text(value: Any) -> str:
         value = int(value)
     if isinstance(value, dt.datetime | dt.date):
         return f"{value:%d/%m/%Y}"
+    if isinstance(value, str) and value.strip().upper() in ERROR_VALUES:
+        raise ValueError(
+            _(
+                "the cell shows the Excel error {error}: its formula failed, so it holds no "
+                "value. Correct the formula, or type the value itself."
+            ).format(error=value.strip())
+        )
     text = str(value)
     # Alt+Enter inside an Excel cell is a line break the clerk meant as a space.
     text = text.replace("\r\n", " ").replace("\n", " ").replace("\r", " ")
@@ -288,6 +212,18 @@ def _header_roles(cells: list[str]) -> tuple[dict[str, int], list[str]] | None:
     return (roles, ignored) if "name" in roles else None
 
 
+#: The columns whose cells must hold text: a date or TRUE/FALSE there is a typing slip.
+_TEXT_ROLES = ("name", "position", "unit", "kind")
+
+
+def _not_text(value: Any) -> str | None:
+    if isinstance(value, bool):
+        return _("a TRUE/FALSE value")
+    if isinstance(value, dt.datetime | dt.date | dt.time):
+        return _("a date or time")
+    return None
+
+
 def _read_table(
     rows: Iterable[tuple[Any, ...]],
     where: Where,
@@ -295,6 +231,7 @@ def _read_table(
     out: RecipientList,
     *,
     required: bool,
+    formula_at: Callable[[int, int], str | None] | None = None,
 ) -> None:
     """Read one sheet (or a CSV) into ``out``; problems are appended, never raised."""
     report = SheetReport(where.sheet, None)
@@ -335,35 +272,72 @@ def _read_table(
             report.header_row = number
             report.columns = {role: cells[i] for role, i in roles.items()}
             continue
+        for role in _TEXT_ROLES:
+            col = roles.get(role)
+            kind_of = _not_text(values[col]) if col is not None and col < len(values) else None
+            if kind_of is not None:
+                bad = True
+                out.problems.append(
+                    _(
+                        "{where}: the cell holds {kind} ({value}), not text. Excel turned what "
+                        "was typed into another kind of value; format the cell as Text and "
+                        "type it again."
+                    ).format(
+                        where=Where(where.file, where.sheet, number, col + 1, report.columns[role]),
+                        kind=kind_of,
+                        value=cells[col],
+                    )
+                )
         if bad:
             continue
         report.rows += 1
         if report.rows > MAX_ROWS:
             out.problems.append(
-                f"{Where(where.file, where.sheet, number)}: more than {MAX_ROWS} filled rows; an "
-                "award list is expected to be shorter. Split the file."
+                _(
+                    "{where}: more than {limit} filled rows; an award list is expected to be "
+                    "shorter. Split the file."
+                ).format(where=Where(where.file, where.sheet, number), limit=MAX_ROWS)
             )
             break
         section = _row(
-            cells, number, roles, report, section, sheet_kind, where, out, unknown_kind_rows
+            cells,
+            number,
+            roles,
+            report,
+            section,
+            sheet_kind,
+            where,
+            out,
+            unknown_kind_rows,
+            formula_at,
         )
     if roles is None:
         if required:
             out.problems.append(
-                f"{where}: no header row found in the first {HEADER_SEARCH_ROWS} filled rows. "
-                "The table needs a row of column names with at least a name column "
-                '("Tên tập thể", "Họ và tên" or "Tên tập thể / Họ và tên"), and usually STT, '
-                '"Chức vụ", "Đơn vị" and "Loại" (Tập thể / Cá nhân).'
+                _(
+                    "{where}: no header row found in the first {limit} filled rows. "
+                    "The table needs a row of column names with at least a name column "
+                    '("Tên tập thể", "Họ và tên" or "Tên tập thể / Họ và tên"), and usually STT, '
+                    '"Chức vụ", "Đơn vị" and "Loại" (Tập thể / Cá nhân).'
+                ).format(where=where, limit=HEADER_SEARCH_ROWS)
             )
         return
     if unknown_kind_rows:
         first, n = unknown_kind_rows[0], len(unknown_kind_rows)
-        more = f" (and {n - 1} more row{'s' if n > 2 else ''})" if n > 1 else ""
+        more = (
+            " "
+            + ngettext("(and {count} more row)", "(and {count} more rows)", n - 1).format(
+                count=n - 1
+            )
+            if n > 1
+            else ""
+        )
         out.problems.append(
-            f"{Where(where.file, where.sheet, first)}{more}: cannot tell whether this is a "
-            'collective or an individual. Add a column "Loại" holding Tập thể or Cá nhân, or '
-            'section rows "I. TẬP THỂ" / "II. CÁ NHÂN", or put each kind on a sheet named '
-            '"Tập thể" / "Cá nhân".'
+            _(
+                "{where}{more}: cannot tell whether this is a collective or an individual. Add a "
+                'column "Loại" holding Tập thể or Cá nhân, or section rows "I. TẬP THỂ" / '
+                '"II. CÁ NHÂN", or put each kind on a sheet named "Tập thể" / "Cá nhân".'
+            ).format(where=Where(where.file, where.sheet, first), more=more)
         )
     out.sheets.append(report)
 
@@ -382,6 +356,7 @@ def _row(
     where: Where,
     out: RecipientList,
     unknown_kind_rows: list[int],
+    formula_at: Callable[[int, int], str | None] | None = None,
 ) -> Kind | None:
     """Interpret one filled row below the header; return the section in force after it."""
 
@@ -402,9 +377,21 @@ def _row(
     name = get("name")
     if not name:
         col = roles["name"]
+        formula = formula_at(number, col + 1) if formula_at is not None else None
+        if formula is not None:
+            out.problems.append(
+                _(
+                    "{where}: the name is a formula ({formula}) whose result was never saved "
+                    "in the file, so there is no name to read. Open the file in Excel, let it "
+                    "calculate, and save it; or replace the formula by the name itself."
+                ).format(where=at(number, col, "name"), formula=formula[:80])
+            )
+            return section
         out.problems.append(
-            f"{at(number, col, 'name')}: the name is empty, but the row holds "
-            f"{', '.join(repr(c) for c in filled[:3])}. Fill in the name or delete the row."
+            _(
+                "{where}: the name is empty, but the row holds {cells}. Fill in the name or "
+                "delete the row."
+            ).format(where=at(number, col, "name"), cells=", ".join(repr(c) for c in filled[:3]))
         )
         return section
     kind: Kind | None = None
@@ -413,15 +400,18 @@ def _row(
         kind = _KIND_WORDS.get(fold(kind_text))
         if kind is None:
             out.problems.append(
-                f"{at(number, roles['kind'], 'kind')}: {kind_text!r} is not a kind of recipient; "
-                "write Tập thể or Cá nhân."
+                _("{where}: {kind!r} is not a kind of recipient; write Tập thể or Cá nhân.").format(
+                    where=at(number, roles["kind"], "kind"), kind=kind_text
+                )
             )
             return section
     if kind is not None and sheet_kind is not None and kind != sheet_kind and section is None:
+        holds = _("collectives") if sheet_kind == "collective" else _("individuals")
         out.problems.append(
-            f"{at(number, roles['kind'], 'kind')}: the row says {kind_text!r} but this sheet "
-            f"holds {'collectives' if sheet_kind == 'collective' else 'individuals'}; move the "
-            "row to the right sheet or correct the kind."
+            _(
+                "{where}: the row says {kind!r} but this sheet holds {holds}; move the row to the "
+                "right sheet or correct the kind."
+            ).format(where=at(number, roles["kind"], "kind"), kind=kind_text, holds=holds)
         )
         return section
     kind = kind or section or sheet_kind or _NAME_HINT.get(fold(report.columns.get("name", "")))
@@ -431,8 +421,10 @@ def _row(
     position = get("position") or None
     if kind == "collective" and position:
         out.problems.append(
-            f"{at(number, roles['position'], 'position')}: a collective has no position "
-            f"({position!r}); leave the cell empty, or mark the row Cá nhân if it is a person."
+            _(
+                "{where}: a collective has no position ({position!r}); leave the cell empty, or "
+                "mark the row Cá nhân if it is a person."
+            ).format(where=at(number, roles["position"], "position"), position=position)
         )
         return section
     recipient = Recipient(
@@ -458,12 +450,14 @@ def _duplicates(out: RecipientList, *, per_sheet: bool) -> None:
         if first is None:
             seen[key] = r
             continue
-        where = f"row {first.where.row}"
+        where = _("row {row}").format(row=first.where.row)
         if first.where.sheet != r.where.sheet:
-            where = f'sheet "{first.where.sheet}", {where}'
+            where = _('sheet "{sheet}"').format(sheet=first.where.sheet) + f", {where}"
         out.problems.append(
-            f"{r.where}: {r.name!r} is listed twice (first at {where}); delete one of the rows, "
-            "or tell the two apart in the Đơn vị column if they are different people."
+            _(
+                "{where}: {name!r} is listed twice (first at {first}); delete one of the rows, "
+                "or tell the two apart in the Đơn vị column if they are different people."
+            ).format(where=r.where, name=r.name, first=where)
         )
 
 
@@ -475,8 +469,9 @@ def _pick_sheet(names: list[str], wanted: str, display: str) -> str:
         if fold(name) == fold(wanted):
             return name
     raise DocgenError(
-        f'{display}: there is no sheet "{wanted}"; the sheets are '
-        f"{', '.join(repr(n) for n in names)}."
+        _('{file}: there is no sheet "{wanted}"; the sheets are {sheets}.').format(
+            file=display, wanted=wanted, sheets=", ".join(repr(n) for n in names)
+        )
     )
 
 
@@ -499,19 +494,22 @@ def read_recipients(
     suffix = path.suffix.lower()
     if suffix not in (".csv", ".xlsx", ".xlsm"):
         raise DocgenError(
-            f"{display}: expected an .xlsx or .csv file, not "
-            f"{path.suffix or 'a file without an extension'}; save the list from Excel or "
-            "LibreOffice as .xlsx (or CSV UTF-8)."
+            _(
+                "{file}: expected an .xlsx or .csv file, not {suffix}; save the list from Excel "
+                "or LibreOffice as .xlsx (or CSV UTF-8)."
+            ).format(file=display, suffix=path.suffix or _("a file without an extension"))
         )
-    _check_size(path, display)
+    check_size(path, display)
     out = RecipientList(display)
     whole = False
     if suffix == ".csv":
         if sheet or collectives_sheet or individuals_sheet:
-            raise DocgenError(f"{display}: a .csv file has no sheets; remove the sheet names.")
-        _read_table(_csv_rows(path, display), Where(display), None, out, required=True)
+            raise DocgenError(
+                _("{file}: a .csv file has no sheets; remove the sheet names.").format(file=display)
+            )
+        _read_table(csv_rows(path, display), Where(display), None, out, required=True)
     else:
-        workbook, names = _xlsx_sheets(path, display)
+        workbook, names, data = xlsx_sheets(path, display)
         try:
             plan: list[tuple[str, Kind | None, bool]] = []
             if collectives_sheet:
@@ -525,21 +523,48 @@ def read_recipients(
                 plan = [(name, None, False) for name in names]
             for name, kind, required in plan:
                 where = Where(display, name)
-                _read_table(_xlsx_rows(workbook, name), where, kind, out, required=required)
+                _read_table(
+                    xlsx_rows(workbook, name, where, out.problems),
+                    where,
+                    kind,
+                    out,
+                    required=required,
+                    formula_at=formula_finder(data, name),
+                )
         finally:
             workbook.close()
         if not out.sheets and not out.problems:
             out.problems.append(
-                f"{display}: no sheet holds a table with a name column "
-                '("Tên tập thể", "Họ và tên" or "Tên tập thể / Họ và tên").'
+                _(
+                    "{file}: no sheet holds a table with a name column "
+                    '("Tên tập thể", "Họ và tên" or "Tên tập thể / Họ và tên").'
+                ).format(file=display)
             )
     _duplicates(out, per_sheet=whole)
     if not out.problems and not out.collectives and not out.individuals:
-        out.problems.append(f"{display}: the table holds no recipients.")
+        out.problems.append(_("{file}: the table holds no recipients.").format(file=display))
     if out.problems:
         n = len(out.problems)
-        raise DocgenError(f"{display} has {n} problem{'s' if n > 1 else ''}:", out.problems)
+        raise DocgenError(
+            ngettext("{file} has {count} problem:", "{file} has {count} problems:", n).format(
+                file=display, count=n
+            ),
+            cap_problems(out.problems),
+        )
     return out
+
+
+def cap_problems(problems: list[str], limit: int = MAX_PROBLEMS_SHOWN) -> list[str]:
+    """The first ``limit`` problems and a line counting the rest: a report a clerk can read."""
+    if len(problems) <= limit:
+        return problems
+    rest = len(problems) - limit
+    return [
+        *problems[:limit],
+        ngettext("… and {count:,} more problem.", "… and {count:,} more problems.", rest).format(
+            count=rest
+        ),
+    ]
 
 
 def fill_recipients(record: MeetingRecord, base_dir: str | Path, source: str = "") -> None:
@@ -567,7 +592,9 @@ def fill_recipients(record: MeetingRecord, base_dir: str | Path, source: str = "
                 display=display,
             )
         except DocgenError as exc:
-            head = f"award group {index + 1} ({group.key}) takes its recipients from {display}:"
+            head = _("award group {number} ({key}) takes its recipients from {file}:").format(
+                number=index + 1, key=group.key, file=display
+            )
             problems.append(head)
             problems.extend(exc.problems or [str(exc)])
             continue
@@ -580,19 +607,36 @@ def fill_recipients(record: MeetingRecord, base_dir: str | Path, source: str = "
             for r in found.individuals
         ]
     if problems:
-        where = f"{source}: " if source else ""
-        raise DocgenError(f"{where}the award lists cannot be read:", problems)
+        if source:
+            head = _("{file}: the award lists cannot be read:").format(file=source)
+        else:
+            head = _("The award lists cannot be read:")
+        raise DocgenError(head, problems)
 
 
 def describe(found: RecipientList) -> str:
     """A readable account of what was read, for ``docgen awards check``."""
     lines = [f"{found.source}: {found.counts()}"]
     for report in found.sheets:
-        name = f'sheet "{report.name}"' if report.name is not None else "table"
+        name = (
+            _('sheet "{sheet}"').format(sheet=report.name)
+            if report.name is not None
+            else _("table")
+        )
         cols = ", ".join(f"{_ROLE_LABEL[r]} = {h!r}" for r, h in report.columns.items())
-        lines.append(f"  {name}: header at row {report.header_row}; {cols}")
+        lines.append(
+            "  "
+            + _("{name}: header at row {row}; {columns}").format(
+                name=name, row=report.header_row, columns=cols
+            )
+        )
         if report.ignored:
-            lines.append(f"    columns not used: {', '.join(repr(h) for h in report.ignored)}")
+            lines.append(
+                "    "
+                + _("columns not used: {columns}").format(
+                    columns=", ".join(repr(h) for h in report.ignored)
+                )
+            )
     for title, people in (("I. TẬP THỂ", found.collectives), ("II. CÁ NHÂN", found.individuals)):
         if not people:
             continue

@@ -27,6 +27,7 @@ fetches nothing.
 from __future__ import annotations
 
 import difflib
+import io
 import posixpath
 import re
 import unicodedata
@@ -41,7 +42,17 @@ from jinja2.meta import find_undeclared_variables
 from lxml import etree
 
 from docgen.errors import DocgenError
-from docgen.safezip import DEFAULT_ZIP_LIMITS, check_zip, parse_xml
+from docgen.explain import jinja_words, library_reason, word_place
+from docgen.i18n import N_, _
+from docgen.safezip import (
+    DEFAULT_ZIP_LIMITS,
+    open_docx_safely,
+    parse_xml,
+    read_untrusted,
+    refuse_ole,
+)
+from docgen.sandbox import DEFAULT_LIMITS
+from docgen.templatelimits import property_problems, static_refusals
 
 __all__ = ["Location", "Problem", "check_template", "check_folder"]
 
@@ -67,11 +78,16 @@ _ALTERNATE = f"{{{_MC}}}AlternateContent"
 _CHOICE = f"{{{_MC}}}Choice"
 # Elements that only wrap rows, cells or paragraphs (content controls, custom XML).
 _BLOCK_WRAPPERS = {_w("sdt"), _w("sdtContent"), _w("customXml"), _ALTERNATE, _CHOICE}
-_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
 # --------------------------------------------------------------------------------------------
 # Public API
+
+
+def part_label(part: str) -> str:
+    """A part's label ("header (first page)"), kept in English inside the checker (the labels
+    sort the parts), in the current language."""
+    return word_place(part)
 
 
 @dataclass(frozen=True)
@@ -86,17 +102,19 @@ class Location:
     text: str = ""
 
     def __str__(self) -> str:
-        where = [self.part]
+        where = [part_label(self.part)]
         if self.table is not None:
-            where.append(f"table {self.table}")
+            where.append(_("table {number}").format(number=self.table))
             if self.row is not None:
-                where.append(f"row {self.row}")
+                where.append(_("row {number}").format(number=self.row))
             if self.cell is not None:
-                where.append(f"cell {self.cell}")
+                where.append(_("cell {number}").format(number=self.cell))
         elif self.paragraph is not None:
-            where.append(f"paragraph {self.paragraph}")
+            where.append(_("paragraph {number}").format(number=self.paragraph))
         head = ", ".join(where)
-        return f'{head}: "{self.text}"' if self.text else f"{head} (empty paragraph)"
+        if self.text:
+            return f'{head}: "{self.text}"'
+        return _("{place} (empty paragraph)").format(place=head)
 
 
 @dataclass(frozen=True)
@@ -117,15 +135,20 @@ Known = Mapping[str, object] | Collection[str] | None
 
 
 def check_template(
-    path: Path, known: Known = None, *, environment: Environment | None = None
+    path: Path,
+    known: Known = None,
+    *,
+    environment: Environment | None = None,
+    data: bytes | None = None,
 ) -> list[Problem]:
     """Every problem found in the DOCX template at ``path``, in document order.
 
     ``known`` is the context the template will be rendered with: a mapping of sample values
     (then attribute and item access on them is checked too), or just the top-level names, or
     ``None`` to skip the unknown-variable check. ``environment`` supplies the filters and tests a
-    template may use (docgen's sandboxed environment by default). A file that is not a DOCX is a
-    problem, never an exception.
+    template may use (docgen's sandboxed environment by default). ``data``, when given, are the
+    file's bytes already read (a build checks the very bytes it renders); ``path`` then only
+    names the template. A file that is not a DOCX is a problem, never an exception.
     """
     path = Path(path)
     if environment is None:
@@ -133,7 +156,7 @@ def check_template(
 
         environment = make_environment()
     try:
-        parts = _read_docx(path)
+        parts, properties = _read_docx(path, data)
     except _Unreadable as exc:
         return [Problem(path, None, str(exc))]
     found: list[tuple[tuple[int, int], Problem]] = []
@@ -143,9 +166,13 @@ def check_template(
             found.append(((index, order), problem))
     found.sort(key=lambda item: item[0])
     unique: list[Problem] = []
-    for _, problem in found:
+    for _order, problem in found:
         if problem not in unique:
             unique.append(problem)
+    unique.extend(
+        Problem(path, None, f"{label}: {message}")
+        for label, message in property_problems(properties)
+    )
     return unique
 
 
@@ -161,7 +188,7 @@ def check_folder(
     """
     folder = Path(folder)
     if not folder.is_dir():
-        return [Problem(folder, None, "no such folder; expected a folder of .docx templates")]
+        return [Problem(folder, None, _("no such folder; expected a folder of .docx templates"))]
     templates = sorted(
         p
         for p in folder.rglob("*.docx")
@@ -169,7 +196,7 @@ def check_folder(
         if p.is_file() and not p.name.startswith(("~$", ".~lock", "."))
     )
     if not templates:
-        return [Problem(folder, None, "no templates here; expected one or more .docx files")]
+        return [Problem(folder, None, _("no templates here; expected one or more .docx files"))]
     problems: list[Problem] = []
     for template in templates:
         known = known_for(template) if known_for is not None else None
@@ -186,31 +213,33 @@ class _Unreadable(Exception):
 
 
 def _too_large(name: str) -> str:
-    return f"its part {name} is larger than {MAX_PART_BYTES // 2**20} MB"
+    return _("its part {part} is larger than {limit} MB").format(
+        part=name, limit=MAX_PART_BYTES // 2**20
+    )
 
 
 class _Package:
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, data: bytes | None = None) -> None:
+        what = str(path)
+
+        def unreadable(exc: DocgenError) -> _Unreadable:
+            # Problem puts the file name in front already.
+            return _Unreadable(str(exc).removeprefix(f"{what}: ").rstrip("."))
+
         try:
-            with path.open("rb") as handle:
-                magic = handle.read(8)
-        except FileNotFoundError:
-            raise _Unreadable("no such file") from None
-        except IsADirectoryError:
-            raise _Unreadable("is a folder, not a .docx template") from None
-        except OSError as exc:
-            raise _Unreadable(f"cannot be read ({exc.strerror or exc})") from None
-        if magic == _OLE_MAGIC:
-            raise _Unreadable(
-                "is an old Word 97-2003 document or a password-protected file; "
-                "open it in Word and save it as a Word Document (.docx) without a password"
-            )
+            if data is None:
+                data = read_untrusted(path, what=what, max_bytes=_LIMITS.max_file_bytes)
+            refuse_ole(data, what, "Word")
+        except DocgenError as exc:
+            raise unreadable(exc) from None
         try:
-            self.zip = zipfile.ZipFile(path)
+            self.zip = zipfile.ZipFile(io.BytesIO(data))
         except (zipfile.BadZipFile, OSError, ValueError):
             raise _Unreadable(
-                "is not a Word document (.docx); expected a file saved by Word or LibreOffice "
-                "as .docx"
+                _(
+                    "is not a Word document (.docx); expected a file saved by Word or LibreOffice "
+                    "as .docx"
+                )
             ) from None
         infos = self.zip.infolist()
         # An oversized XML part is named in plain words before the general zip policy would call
@@ -219,12 +248,12 @@ class _Package:
             xml = info.filename.lower().endswith((".xml", ".rels", ".vml"))
             if xml and info.file_size > MAX_PART_BYTES:
                 raise _Unreadable(_too_large(info.filename))
-        what = str(path)
         try:
-            check_zip(path, what=what, limits=_LIMITS)
+            # The build's own reader, so that the check refuses exactly what the build refuses:
+            # zip bombs, damaged data in any part, a missing [Content_Types].xml, DOCTYPEs.
+            open_docx_safely(data, what=what, limits=_LIMITS)
         except DocgenError as exc:
-            # Problem puts the file name in front already.
-            raise _Unreadable(str(exc).removeprefix(f"{what}: ")) from None
+            raise unreadable(exc) from None
         self.names = {info.filename: info for info in infos}
         self.read_total = 0
 
@@ -239,12 +268,18 @@ class _Package:
                 # The size in the directory can lie; never trust it, read at most the limit.
                 data = member.read(MAX_PART_BYTES + 1)
         except (zipfile.BadZipFile, OSError, ValueError, EOFError, RuntimeError) as exc:
-            raise _Unreadable(f"is damaged: its part {name} cannot be unpacked ({exc})") from None
+            raise _Unreadable(
+                _("is damaged: its part {part} cannot be unpacked ({reason})").format(
+                    part=name, reason=library_reason(exc)
+                )
+            ) from None
         if len(data) > MAX_PART_BYTES:
             raise _Unreadable(_too_large(name))
         self.read_total += len(data)
         if self.read_total > _LIMITS.max_total_bytes:
-            raise _Unreadable(f"unpacks to more than {_LIMITS.max_total_bytes // 2**20} MB")
+            raise _Unreadable(
+                _("unpacks to more than {limit} MB").format(limit=_LIMITS.max_total_bytes // 2**20)
+            )
         return data
 
     def xml(self, name: str) -> etree._Element | None:
@@ -254,7 +289,7 @@ class _Package:
         try:
             # The same policy as the build's reader, so a template the check passes is one the
             # build will open: a DOCTYPE (entities, XXE) is refused, not just left unexpanded.
-            return parse_xml(data, what=f"its part {name}")
+            return parse_xml(data, what=_("its part {part}").format(part=name))
         except DocgenError as exc:
             raise _Unreadable(str(exc)) from None
 
@@ -274,19 +309,25 @@ class _Package:
         return out
 
 
-def _read_docx(path: Path) -> list[tuple[str, etree._Element]]:
-    """(label, root element) of each part docxtpl renders: body, headers, footers, footnotes."""
-    package = _Package(path)
+def _read_docx(
+    path: Path, data: bytes | None = None
+) -> tuple[list[tuple[str, etree._Element]], etree._Element | None]:
+    """(label, root element) of each part docxtpl renders: body, headers, footers, footnotes;
+    and the core document properties (``docProps/core.xml``), which it does not."""
+    package = _Package(path, data)
+    properties = package.xml("docProps/core.xml")
     main = "word/document.xml"
-    for _, rel_type, target in package.rels(""):
+    for _id, rel_type, target in package.rels(""):
         if rel_type.endswith("/officeDocument"):
             main = target
     document = package.xml(main)
     body = document.find(_w("body")) if document is not None else None
     if body is None:
         raise _Unreadable(
-            "is not a Word document (.docx): it has no document body; expected a file saved by "
-            "Word or LibreOffice as .docx"
+            _(
+                "is not a Word document (.docx): it has no document body; expected a file saved "
+                "by Word or LibreOffice as .docx"
+            )
         )
     rels = package.rels(main)
     by_id = {rel_id: (rel_type, target) for rel_id, rel_type, target in rels}
@@ -307,7 +348,7 @@ def _read_docx(path: Path) -> list[tuple[str, etree._Element]]:
                 extra += [kind] if kind else []
                 labels[target] = f"{noun} ({', '.join(extra)})" if extra else noun
     ordered: list[tuple[str, str]] = []
-    for _, rel_type, target in rels:
+    for _id, rel_type, target in rels:
         # docxtpl renders every header and footer the body refers to, used by a section or not.
         for noun in ("header", "footer", "footnotes"):
             if rel_type.endswith("/" + noun):
@@ -321,7 +362,7 @@ def _read_docx(path: Path) -> list[tuple[str, etree._Element]]:
         root = package.xml(target)
         if root is not None:
             parts.append((label, root))
-    return parts
+    return parts, properties
 
 
 # --------------------------------------------------------------------------------------------
@@ -398,22 +439,22 @@ _TOGGLES = {
     "shadow",
 }
 _RPR_WORDS = {
-    "b": "bold",
-    "i": "italic",
-    "u": "underline",
-    "sz": "size",
-    "rFonts": "font",
-    "color": "colour",
-    "highlight": "highlight",
-    "shd": "shading",
-    "strike": "strikethrough",
-    "dstrike": "double strikethrough",
-    "caps": "capitals",
-    "smallCaps": "small capitals",
-    "vertAlign": "superscript/subscript",
-    "rStyle": "character style",
-    "spacing": "character spacing",
-    "vanish": "hidden text",
+    "b": N_("bold"),
+    "i": N_("italic"),
+    "u": N_("underline"),
+    "sz": N_("size"),
+    "rFonts": N_("font"),
+    "color": N_("colour"),
+    "highlight": N_("highlight"),
+    "shd": N_("shading"),
+    "strike": N_("strikethrough"),
+    "dstrike": N_("double strikethrough"),
+    "caps": N_("capitals"),
+    "smallCaps": N_("small capitals"),
+    "vertAlign": N_("superscript/subscript"),
+    "rStyle": N_("character style"),
+    "spacing": N_("character spacing"),
+    "vanish": N_("hidden text"),
 }
 
 
@@ -448,7 +489,7 @@ def _fmt_difference(keys: list[tuple]) -> str:
     for key in keys[1:]:
         other = dict(key)
         differing |= {n for n in set(first) | set(other) if first.get(n) != other.get(n)}
-    words = sorted({_RPR_WORDS.get(name, name) for name in differing})
+    words = sorted({_(_RPR_WORDS[name]) if name in _RPR_WORDS else name for name in differing})
     return ", ".join(words)
 
 
@@ -477,21 +518,21 @@ class _ParagraphReader:
             if tag == _R_RUN:
                 self.run(child, wrap)
             elif tag in (_w("hyperlink"), _w("smartTag"), _w("customXml"), _w("fldSimple")):
-                self.visit(child, (*wrap, {"fldSimple": "field"}.get(name, name)))
+                self.visit(child, (*wrap, {"fldSimple": N_("field")}.get(name, name)))
             elif tag in (_w("ins"), _w("moveTo")):
-                self.breaks.append((self.pos, "a tracked change"))
-                self.visit(child, (*wrap, "tracked change"))
-                self.breaks.append((self.pos, "a tracked change"))
+                self.breaks.append((self.pos, N_("a tracked change")))
+                self.visit(child, (*wrap, N_("tracked change")))
+                self.breaks.append((self.pos, N_("a tracked change")))
             elif tag in (_w("del"), _w("moveFrom")):
-                self.breaks.append((self.pos, "a tracked change"))
+                self.breaks.append((self.pos, N_("a tracked change")))
             elif tag == _w("sdt"):
                 content = child.find(_w("sdtContent"))
                 if content is not None:
-                    self.visit(content, (*wrap, "content control"))
+                    self.visit(content, (*wrap, N_("content control")))
             elif name in ("bookmarkStart", "bookmarkEnd"):
-                self.breaks.append((self.pos, "a bookmark"))
+                self.breaks.append((self.pos, N_("a bookmark")))
             elif name in ("commentRangeStart", "commentRangeEnd"):
-                self.breaks.append((self.pos, "a comment"))
+                self.breaks.append((self.pos, N_("a comment")))
             elif tag == _ALTERNATE:
                 choice = child.find(_CHOICE)
                 if choice is not None:
@@ -516,7 +557,7 @@ class _ParagraphReader:
             elif name == "noBreakHyphen":
                 self.add("-", run, fmt, wrap)
             elif name in ("fldChar", "instrText"):
-                self.breaks.append((self.pos, "a field"))
+                self.breaks.append((self.pos, N_("a field")))
             elif name in ("drawing", "pict") or tag == _ALTERNATE:
                 self.boxes.extend(_text_boxes(child))
 
@@ -728,11 +769,11 @@ class _Line:
 
 
 _LEVEL_PLACES = {
-    "tr": "a later row of the same table",
-    "tc": "a later cell of the same row",
-    "p": "a paragraph of its own in the same place (same table cell, or outside tables)",
-    "r": "the same table cell (or outside tables, like the opening tag)",
-    "": "the same table cell (or outside tables, like the opening tag)",
+    "tr": N_("a later row of the same table"),
+    "tc": N_("a later cell of the same row"),
+    "p": N_("a paragraph of its own in the same place (same table cell, or outside tables)"),
+    "r": N_("the same table cell (or outside tables, like the opening tag)"),
+    "": N_("the same table cell (or outside tables, like the opening tag)"),
 }
 
 
@@ -782,6 +823,10 @@ class _PartChecker:
                 return self.out
         names = _NameChecker(self, lines, ast)
         names.run()
+        # What the sandbox would stop while rendering, where the tree already shows it.
+        limits = getattr(self.env, "limits", None)
+        for node, needle, message in static_refusals(ast, limits or DEFAULT_LIMITS):
+            names.report(node, needle, message.replace("{", "{{").replace("}", "}}"))
         if not self.syntax_trouble and not names.unknown_callables:
             try:
                 # What parsing leaves to compile time (a block defined twice, …).
@@ -809,8 +854,10 @@ class _PartChecker:
             if not self.continues_previous(para, m.start()):
                 self.report(
                     para,
-                    f"'{m.group()}' here closes no tag; the start of the tag is missing or "
-                    "mistyped (expected '{{' or '{%' before it)",
+                    _(
+                        "'{closer}' here closes no tag; the start of the tag is missing or "
+                        "mistyped (expected '{{{{' or '{{%' before it)"
+                    ).format(closer=m.group()),
                     syntax=True,
                 )
         return [t for t in tags if t.end is not None]
@@ -827,9 +874,11 @@ class _PartChecker:
                 whole = tail + " " + nxt.text[: close + 2]
                 self.report(
                     para,
-                    f"the tag {_show(whole)} starts in this paragraph and ends in a later one "
-                    f"({nxt.loc}); Word broke it with Enter or a line break. Join it back into "
-                    "one paragraph",
+                    _(
+                        "the tag {tag} starts in this paragraph and ends in a later one "
+                        "({place}); Word broke it with Enter or a line break. Join it back into "
+                        "one paragraph"
+                    ).format(tag=_show(whole), place=nxt.loc),
                     syntax=True,
                 )
                 return
@@ -837,8 +886,9 @@ class _PartChecker:
                 break
         self.report(
             para,
-            f"the tag {_show(tail)} is never closed; expected '{closer}' after it in the same "
-            "paragraph",
+            _(
+                "the tag {tag} is never closed; expected '{closer}' after it in the same paragraph"
+            ).format(tag=_show(tail), closer=closer),
             syntax=True,
         )
 
@@ -866,28 +916,34 @@ class _PartChecker:
         if len(set(fmts)) > 1:
             self.report(
                 para,
-                f"the tag {shown} is split across {len(runs)} runs with different formatting "
-                f"({_fmt_difference(fmts)}); docxtpl keeps only the first part's formatting, "
-                "so it will not come out as intended. Retype it in one go (select it, delete, "
-                "type again) or select it and clear its formatting",
+                _(
+                    "the tag {tag} is split across {count} runs with different formatting "
+                    "({difference}); docxtpl keeps only the first part's formatting, so it will "
+                    "not come out as intended. Retype it in one go (select it, delete, type "
+                    "again) or select it and clear its formatting"
+                ).format(tag=shown, count=len(runs), difference=_fmt_difference(fmts)),
             )
             return
         wraps = {p.wrap for p in pieces}
         if len(wraps) > 1:
-            what = sorted({w for wrap in wraps for w in wrap})
+            what = sorted({_(w) for wrap in wraps for w in wrap})
             self.report(
                 para,
-                f"the tag {shown} is only partly inside a {' / '.join(what)}; docxtpl would "
-                "break the document there. Retype the tag outside it",
+                _(
+                    "the tag {tag} is only partly inside a {what}; docxtpl would break the "
+                    "document there. Retype the tag outside it"
+                ).format(tag=shown, what=" / ".join(what)),
             )
             return
-        inside = sorted({what for pos, what in para.breaks if tag.start < pos < tag.end})
+        inside = sorted({_(what) for pos, what in para.breaks if tag.start < pos < tag.end})
         if inside:
             self.report(
                 para,
-                f"the tag {shown} is broken by {' and '.join(inside)} inside it; docxtpl would "
-                "leave it damaged. Remove it from inside the tag (or accept all tracked "
-                "changes) and retype the tag in one go",
+                _(
+                    "the tag {tag} is broken by {what} inside it; docxtpl would leave it "
+                    "damaged. Remove it from inside the tag (or accept all tracked changes) and "
+                    "retype the tag in one go"
+                ).format(tag=shown, what=_(" and ").join(inside)),
             )
 
     # 4. docxtpl's row/cell/paragraph tags ----------------------------------------------------
@@ -901,16 +957,20 @@ class _PartChecker:
                 if level == "tr" and para.row is None:
                     self.report(
                         para,
-                        f"{_show(tag.raw)} is a table-row tag but this paragraph is not in a "
-                        "table; use {% … %} (or {%p … %} for a whole paragraph) here",
+                        _(
+                            "{tag} is a table-row tag but this paragraph is not in a table; use "
+                            "{{% … %}} (or {{%p … %}} for a whole paragraph) here"
+                        ).format(tag=_show(tag.raw)),
                         syntax=True,
                     )
                     continue
                 if level == "tc" and para.cell is None:
                     self.report(
                         para,
-                        f"{_show(tag.raw)} is a table-cell tag but this paragraph is not in a "
-                        "table; use {% … %} (or {%p … %} for a whole paragraph) here",
+                        _(
+                            "{tag} is a table-cell tag but this paragraph is not in a table; use "
+                            "{{% … %}} (or {{%p … %}} for a whole paragraph) here"
+                        ).format(tag=_show(tag.raw)),
                         syntax=True,
                     )
                     continue
@@ -928,13 +988,14 @@ class _PartChecker:
                 if text.strip():
                     leftover.append(_clean(text))
             if leftover:
-                unit = {"tr": "table row", "tc": "table cell", "p": "paragraph"}[level]
+                unit = {"tr": _("table row"), "tc": _("table cell"), "p": _("paragraph")}[level]
                 lost = _shorten(" | ".join(leftover), 80)
                 self.report(
                     para,
-                    f"docxtpl replaces the whole {unit} holding {_show(tag.raw)} by the tag, so "
-                    f'the other text in it is lost: "{lost}". Put the tag in a {unit} of its '
-                    "own",
+                    _(
+                        "docxtpl replaces the whole {unit} holding {tag} by the tag, so the "
+                        'other text in it is lost: "{lost}". Put the tag in a {unit} of its own'
+                    ).format(unit=unit, tag=_show(tag.raw), lost=lost),
                     syntax=any(_scan(t) for t in leftover),
                 )
 
@@ -1024,11 +1085,12 @@ class _PartChecker:
                         self.same_place(stack[-1], line, tag)
                     else:
                         self.fixes[id(tag)] = ""
+                        blocks = _(" or ").join("{% " + b + " %}" for b in sorted(_MIDDLES[name]))
                         self.report(
                             line.para,
-                            f"{_show(tag.raw)} is outside any "
-                            f"{' or '.join('{% ' + b + ' %}' for b in sorted(_MIDDLES[name]))} "
-                            "block",
+                            _("{tag} is outside any {blocks} block").format(
+                                tag=_show(tag.raw), blocks=blocks
+                            ),
                             syntax=True,
                         )
                 elif name.startswith("end") and (name[3:] in _BLOCKS or name == "endset"):
@@ -1040,34 +1102,43 @@ class _PartChecker:
                         self.fixes[id(tag)] = ""
                         self.report(
                             line.para,
-                            f"{_show(tag.raw)} closes a {{% {opened} %}} block that was never "
-                            "opened (or was already closed)",
+                            _(
+                                "{tag} closes a {{% {opened} %}} block that was never opened (or "
+                                "was already closed)"
+                            ).format(tag=_show(tag.raw), opened=opened),
                             syntax=True,
                         )
                         continue
                     for inner_name, inner_line, inner_tag in stack[depth + 1 :]:
                         where = (
-                            "later in this paragraph"
+                            _("later in this paragraph")
                             if inner_line.para is line.para
-                            else f"in {line.para.loc}"
+                            else _("in {place}").format(place=line.para.loc)
                         )
                         self.report(
                             inner_line.para,
-                            f"the {_show(inner_tag.raw)} opened here is never closed; expected "
-                            f"{_expected_closer(inner_name, inner_line, inner_tag)} before the "
-                            f"{_show(tag.raw)} {where}",
+                            _(
+                                "the {tag} opened here is never closed; expected {closer} before "
+                                "the {other} {where}"
+                            ).format(
+                                tag=_show(inner_tag.raw),
+                                closer=_expected_closer(inner_name, inner_line, inner_tag),
+                                other=_show(tag.raw),
+                                where=where,
+                            ),
                             syntax=True,
                         )
                     closers = "".join("{% end" + s[0] + " %}" for s in reversed(stack[depth + 1 :]))
                     self.fixes[id(tag)] = closers + self.fixes.get(id(tag), jinja)
                     self.same_place(stack[depth], line, tag)
                     del stack[depth:]
-        self.still_open = [name for name, _, _ in stack]
+        self.still_open = [entry[0] for entry in stack]
         for name, line, tag in stack:
             self.report(
                 line.para,
-                f"the {_show(tag.raw)} opened here is never closed with "
-                f"{_expected_closer(name, line, tag)}",
+                _("the {tag} opened here is never closed with {closer}").format(
+                    tag=_show(tag.raw), closer=_expected_closer(name, line, tag)
+                ),
                 syntax=True,
             )
 
@@ -1080,15 +1151,26 @@ class _PartChecker:
         level = want[0]
         prefix = level if level in ("tr", "tc", "p", "r") else ""
         if want[0] != got[0]:
-            problem = f"{_show(tag.raw)} (in {line.para.loc}) is a different kind of tag"
+            problem = _("{tag} (in {place}) is a different kind of tag").format(
+                tag=_show(tag.raw), place=line.para.loc
+            )
         else:
-            problem = f"{_show(tag.raw)} is in another place ({line.para.loc})"
+            problem = _("{tag} is in another place ({place})").format(
+                tag=_show(tag.raw), place=line.para.loc
+            )
         word = _statement(_jinja_text(tag.raw))[0]
         self.report(
             open_line.para,
-            f"the {_show(open_tag.raw)} opened here is continued or closed by {problem}; "
-            f"docxtpl would produce a damaged document. Use {{%{prefix} {word} %}} in "
-            f"{_LEVEL_PLACES[level]}",
+            _(
+                "the {tag} opened here is continued or closed by {problem}; docxtpl would "
+                "produce a damaged document. Use {{%{prefix} {word} %}} in {place}"
+            ).format(
+                tag=_show(open_tag.raw),
+                problem=problem,
+                prefix=prefix,
+                word=word,
+                place=_(_LEVEL_PLACES[level]),
+            ),
             syntax=True,
         )
 
@@ -1096,31 +1178,37 @@ class _PartChecker:
 def _expected_closer(name: str, line: _Line, tag: _Tag) -> str:
     level = line.level or tag.level
     prefix = level if level else ""
-    place = _LEVEL_PLACES[level] if level in ("tr", "tc") else ""
+    place = _(_LEVEL_PLACES[level]) if level in ("tr", "tc") else ""
     closer = f"{{%{prefix} end{name} %}}"
-    return f"{closer} in {place}" if place else closer
+    return _("{closer} in {place}").format(closer=closer, place=place) if place else closer
 
 
 def _explain(message: str, raw: str) -> str:
     """A Jinja syntax message in a clerk's terms, with the tag it is about."""
-    where = f"the tag {_show(raw)} cannot be read" if raw else "Jinja cannot read the template"
+    where = (
+        _("the tag {tag} cannot be read").format(tag=_show(raw))
+        if raw
+        else _("Jinja cannot read the template")
+    )
     hint = ""
     m = re.search(r"unknown tag '(\w+)'", message)
     if m:
         word = m.group(1)
         if word in ("tr", "tc", "p", "r"):
-            hint = f" Write {{%{word} … %}} with no space between '{{%' and '{word}'."
+            hint = " " + _(
+                "Write {{%{word} … %}} with no space between '{{%' and '{word}'."
+            ).format(word=word)
         else:
             close = difflib.get_close_matches(word, _ALL_TAG_NAMES, n=1)
-            hint = f" Did you mean '{close[0]}'?" if close else ""
+            hint = " " + _("Did you mean '{name}'?").format(name=close[0]) if close else ""
     elif "expected token 'end of print statement'" in message:
-        hint = (
-            " A variable name cannot contain spaces or punctuation: use letters, digits and "
+        hint = " " + _(
+            "A variable name cannot contain spaces or punctuation: use letters, digits and "
             "'_' (for example nguoi_ky)."
         )
     elif "unexpected char" in message:
-        hint = " Check for a stray character or a quote that is not closed."
-    return f"{where}: {message.rstrip('.')}.{hint}"
+        hint = " " + _("Check for a stray character or a quote that is not closed.")
+    return f"{where}: {jinja_words(message).rstrip('.')}.{hint}"
 
 
 # --------------------------------------------------------------------------------------------
@@ -1216,7 +1304,7 @@ def _dotted(node: nodes.Node) -> str:
 
 def _suggest(word: str, candidates: Collection[str]) -> str:
     close = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.6)
-    return f"; did you mean '{close[0]}'?" if close else ""
+    return _("; did you mean '{name}'?").format(name=close[0]) if close else ""
 
 
 class _Scope:
@@ -1308,7 +1396,7 @@ class _NameChecker:
             (t for t, jinja in line.tags if re.search(rf"(?<![\w.]){re.escape(needle)}\b", jinja)),
             None,
         ) or next((t for t, jinja in line.tags if needle in jinja), None)
-        shown = _show(tag.raw) if tag else "a tag"
+        shown = _show(tag.raw) if tag else _("a tag")
         self.part.report(line.para, message.format(tag=shown))
 
     def visit(self, node: nodes.Node, scope: _Scope) -> Any:
@@ -1406,15 +1494,15 @@ class _NameChecker:
         hint = _suggest(node.name, candidates)
         if not hint and candidates:
             listed = sorted(candidates)
-            hint = (
-                "; this document provides "
-                + ", ".join(listed[:12])
-                + (", …" if len(listed) > 12 else "")
+            hint = _("; this document provides {names}").format(
+                names=", ".join(listed[:12]) + (", …" if len(listed) > 12 else "")
             )
         self.report(
             node,
             node.name,
-            f"{{tag}} uses the variable '{node.name}', which this document does not provide{hint}",
+            _(
+                "{tag} uses the variable '{name}', which this document does not provide{hint}"
+            ).format(tag="{tag}", name=node.name, hint=hint),
         )
         return _UNKNOWN
 
@@ -1426,7 +1514,11 @@ class _NameChecker:
             return value
         hint = _suggest(key, _attribute_names(base)) if isinstance(key, str) else ""
         self.report(
-            node, str(key), f"{{tag}} asks for {key!r}, which {_dotted(owner)} does not have{hint}"
+            node,
+            str(key),
+            _("{tag} asks for {key!r}, which {owner} does not have{hint}").format(
+                tag="{tag}", key=key, owner=_dotted(owner), hint=hint
+            ),
         )
         return _UNKNOWN
 
@@ -1449,9 +1541,13 @@ class _NameChecker:
         table = self.env.filters if isinstance(node, nodes.Filter) else self.env.tests
         if node.name not in table:
             self.unknown_callables = True
-            kind = "filter" if isinstance(node, nodes.Filter) else "test"
+            message = (
+                _("{tag} uses the unknown filter '{name}'{hint}")
+                if isinstance(node, nodes.Filter)
+                else _("{tag} uses the unknown test '{name}'{hint}")
+            )
             hint = _suggest(node.name, table)
-            self.report(node, node.name, f"{{tag}} uses the unknown {kind} '{node.name}'{hint}")
+            self.report(node, node.name, message.format(tag="{tag}", name=node.name, hint=hint))
         return base
 
     def visit_Filter(self, node: nodes.Filter, scope: _Scope) -> Any:

@@ -18,35 +18,31 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from docgen import documents
 from docgen.errors import DocgenError
+from docgen.i18n import _
 
 PROFILES = ("state", "party")
 
-TEMPLATE_FILES = {
-    "minutes": "minutes.docx",
-    "notice": "notice.docx",
-    "decision": "decision.docx",
-    "list": "award-list.docx",
-}
-"""File name of each document's template inside ``<folder>/<profile>/``."""
+TEMPLATE_FILES: dict[str, str] = {t.key: t.template for t in documents.TYPES}
+"""File name of each document's template inside ``<folder>/<profile>/`` (from the table)."""
 
-DESCRIPTIONS = {
-    "minutes": "biên bản (minutes)",
-    "notice": "thông báo kết luận (conclusion notice)",
-    "decision": "quyết định khen thưởng (award decision)",
-    "list": "danh sách khen thưởng (award list)",
-}
+# Marked for the catalogue in the table, translated where shown (the language is not known at
+# import).
+DESCRIPTIONS: dict[str, str] = {t.key: t.description for t in documents.TYPES}
 
 
 def builtin_dir() -> Path:
     """The templates shipped with docgen."""
     package = Path(__file__).resolve().parent
     for candidate in (package / "templates", package.parents[1] / "templates"):
-        if (candidate / "state" / TEMPLATE_FILES["minutes"]).is_file():
+        if (candidate / "state" / documents.MINUTES.template).is_file():
             return candidate
     raise DocgenError(
-        f"docgen's built-in templates are missing (looked in {package / 'templates'} and "
-        f"{package.parents[1] / 'templates'}). Reinstall docgen, or pass --templates DIR."
+        _(
+            "docgen's built-in templates are missing (looked in {inside} and {checkout}). "
+            "Reinstall docgen, or pass --templates DIR."
+        ).format(inside=package / "templates", checkout=package.parents[1] / "templates")
     )
 
 
@@ -59,18 +55,24 @@ class TemplateSource:
 
     def path(self, profile: str, document: str) -> tuple[Path, bool]:
         """The template for ``document`` in ``profile``; True when it fell back to built-in."""
-        relative = Path(profile) / TEMPLATE_FILES[document]
+        relative = Path(profile) / documents.get(document).template
         own = self.folder / relative
         if own.is_file():
             return own, False
         if self.origin == "built-in":
-            raise DocgenError(f"docgen's built-in template {own} is missing; reinstall docgen.")
+            raise DocgenError(
+                _("docgen's built-in template {file} is missing; reinstall docgen.").format(
+                    file=own
+                )
+            )
         return builtin_dir() / relative, True
 
     def describe(self) -> str:
         if self.origin == "built-in":
-            return f"built-in templates ({self.folder})"
-        return f"templates from {self.folder} ({self.origin})"
+            return _("built-in templates ({folder})").format(folder=self.folder)
+        return _("templates from {folder} ({origin})").format(
+            folder=self.folder, origin=self.origin
+        )
 
 
 def resolve(option: Path | None = None, cwd: Path | None = None) -> TemplateSource:
@@ -79,8 +81,10 @@ def resolve(option: Path | None = None, cwd: Path | None = None) -> TemplateSour
         folder = Path(option)
         if not folder.is_dir():
             raise DocgenError(
-                f"--templates {option}: no such folder. Make one with "
-                f"`docgen templates init {option}`."
+                _(
+                    "--templates {folder}: no such folder. Make one with "
+                    "`docgen templates init {folder}`."
+                ).format(folder=option)
             )
         return TemplateSource(folder.resolve(), "--templates")
     local = (cwd or Path.cwd()) / "templates"

@@ -34,7 +34,12 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from functools import lru_cache
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
+
+from docgen.i18n import _
+
+if TYPE_CHECKING:
+    from docgen.formats import NumberForm
 
 __all__ = [
     "DATE_BLANK",
@@ -96,8 +101,14 @@ def format_date(d: datetime.date | None) -> str:
     if d is None:
         return f"ngày{DATE_BLANK}tháng{DATE_BLANK}năm{DATE_BLANK}"
     _check_date(d)
-    month = f"{d.month:02d}" if d.month <= 2 else str(d.month)
-    return f"ngày {d.day:02d} tháng {month} năm {d.year}"
+    # Imported here: the rules are validated data, read only when a date is first written.
+    from docgen import formats
+
+    rule = formats.rules().date
+    width = len(str(rule.day_pad_below))
+    day = f"{d.day:0{width}d}"
+    month = f"{d.month:0{width}d}" if d.month in rule.padded_months else str(d.month)
+    return f"ngày {day} tháng {month} năm {d.year}"
 
 
 def format_date_short(d: datetime.date | None) -> str:
@@ -111,6 +122,20 @@ def format_date_short(d: datetime.date | None) -> str:
         return f"{DATE_BLANK}/{DATE_BLANK}/{DATE_BLANK}"
     _check_date(d)
     return f"{d.day:02d}/{d.month:02d}/{d.year}"
+
+
+_WEEKDAYS = ("thứ Hai", "thứ Ba", "thứ Tư", "thứ Năm", "thứ Sáu", "thứ Bảy", "Chủ nhật")
+
+
+def weekday(d: datetime.date) -> str:
+    """The day of the week as an invitation names it: ``thứ Hai`` … ``thứ Bảy``, ``Chủ nhật``."""
+    _check_date(d)
+    return _WEEKDAYS[d.weekday()]
+
+
+def format_clock(t: datetime.time) -> str:
+    """A time of day the [ND30] way: ``08 giờ 00``."""
+    return f"{t.hour:02d} giờ {t.minute:02d}"
 
 
 def place_date_line(place: str, d: datetime.date | None) -> str:
@@ -129,21 +154,33 @@ def place_date_line(place: str, d: datetime.date | None) -> str:
 # Document numbers and counts
 # ---------------------------------------------------------------------------------------------
 
-_CODE_RE = re.compile(r"[^\s/]+")
+# Letters and digits (any script: BCĐ), parts joined by '-' or '.' (UBND-VX). A space, a slash
+# (the field separator of both profiles), '..' or a backslash would give a number that cannot be
+# read back, or a register series no one can find.
+_CODE_RE = re.compile(r"[^\W_]+(?:[-.][^\W_]+)*")
+CODE_MAX_LENGTH = 30
 
 
-def _check_code(value: str, what: str) -> str:
+def check_code(value: str, what: str = "code") -> str:
+    """``value`` (NFC, trimmed) if it can stand in a document number, else ``ValueError``.
+
+    ``what`` names the code in the message ("issuer code", "type code").
+    """
     if not isinstance(value, str):
         raise TypeError(f"the {what} must be a string, got {type(value).__name__}")
     value = nfc(value.strip())
-    # A code with a space or a slash would produce a number that cannot be parsed back
-    # (the slash is the field separator in both profiles).
-    if not _CODE_RE.fullmatch(value):
-        raise ValueError(f"the {what} {value!r} must be non-empty, without spaces or '/'")
+    if not _CODE_RE.fullmatch(value) or len(value) > CODE_MAX_LENGTH:
+        raise ValueError(
+            _(
+                "the {what} {value!r} cannot stand in a document number: write letters and "
+                "digits, parts joined by '-' or '.' (UBND, BCĐ, UBND-VX), at most {limit} "
+                "characters"
+            ).format(what=what, value=value, limit=CODE_MAX_LENGTH)
+        )
     return value
 
 
-def _number_digits(number: int | None) -> str:
+def _number_digits(number: int | None, form: NumberForm) -> str:
     if number is None:
         return NUMBER_BLANK
     # bool is an int subclass; True would otherwise print as "01".
@@ -151,7 +188,7 @@ def _number_digits(number: int | None) -> str:
         raise TypeError(f"the document number must be an int or None, got {number!r}")
     if number < 1:
         raise ValueError(f"the document number must be 1 or more, got {number}")
-    return f"{number:02d}"
+    return form.digits(number)
 
 
 def number_reference(
@@ -166,17 +203,16 @@ def number_reference(
     code then carries the drafting unit), ``15-TB/TU`` (party). ``number=None`` leaves
     :data:`NUMBER_BLANK` for the number: ``"      /QĐ-UBND"``.
     """
-    digits = _number_digits(number)
-    issuer = _check_code(issuer_code, "issuer code")
-    code = None if type_code is None else _check_code(type_code, "type code")
-    if profile == "state":
-        return f"{digits}/{issuer}" if code is None else f"{digits}/{code}-{issuer}"
-    if profile == "party":
-        if code is None:
-            # [HD36] gives every Party text a type code; a Party công văn uses "CV".
-            raise ValueError("a Party document number needs a type code (use 'CV' for công văn)")
-        return f"{digits}-{code}/{issuer}"
-    raise ValueError(f"unknown format profile {profile!r}; expected 'state' or 'party'")
+    from docgen import formats
+
+    form = formats.profile(profile).number
+    digits = _number_digits(number, form)
+    issuer = check_code(issuer_code, "issuer code")
+    code = None if type_code is None else check_code(type_code, "type code")
+    if code is None and form.form_without_type is None:
+        # [HD36] gives every Party text a type code; a Party công văn uses "CV".
+        raise ValueError("a Party document number needs a type code (use 'CV' for công văn)")
+    return form.reference(digits, code, issuer)
 
 
 def document_number(
@@ -191,9 +227,10 @@ def document_number(
     write in: ``"Số:       /TB-UBND"``, ``"Số       -TB/TU"``.
     """
     reference = number_reference(number, type_code, issuer_code, profile)
+    from docgen import formats
+
     # [ND30] puts a colon after "Số"; [HD36] does not.
-    prefix = "Số:" if profile == "state" else "Số"
-    return f"{prefix} {reference}"
+    return f"{formats.profile(profile).number.prefix} {reference}"
 
 
 def count2(n: int) -> str:
@@ -448,22 +485,40 @@ def sort_names(names: Iterable[str]) -> list[str]:
 # Cleaning input text
 # ---------------------------------------------------------------------------------------------
 
+
+def N_(message: str) -> str:
+    """Mark ``message`` for the catalogue; it is translated where it is shown."""
+    return message
+
+
 # Characters that are never legitimate in a field: they are invisible in an editor or a
 # spreadsheet, and they either break the DOCX (XML 1.0 forbids most C0 controls), break search
 # and sorting (zero-width and direction marks), or betray a decoding accident (lone surrogates
-# from surrogateescape). \t, \n and \r are handled separately. VT and FF, although Python treats
-# them as whitespace, are controls here: no keyboard produces them in a cell.
+# from surrogateescape). \t, \n and \r are handled separately, and so are the space-like
+# controls below.
 _FORBIDDEN = (
-    "\x00-\x08\x0b\x0c\x0e-\x1f"  # C0 controls except tab, LF, CR
-    "\x7f-\x9f"  # DEL and C1 controls
+    "\x00-\x08\x0e-\x1f"  # C0 controls except tab, LF, VT, FF, CR
+    "\x7f-\x84\x86-\x9f"  # DEL and C1 controls except NEL
     "\u00ad"  # soft hyphen
     "\u200b-\u200f"  # zero-width space, ZWNJ, ZWJ, LRM, RLM
-    "\u2028\u2029"  # line and paragraph separators
     "\u202a-\u202e"  # bidirectional embeddings and overrides
     "\u2060-\u2064\u2066-\u206f"  # word joiner, invisible operators, bidi isolates, deprecated
     "\ufeff"  # byte order mark / zero-width no-break space
     "\ud800-\udfff"  # lone surrogates
 )
+
+#: Whitespace-like characters that text pasted from Word or Excel carries — Word's line break
+#: (Shift+Enter) is a vertical tab; NEL and the Unicode line/paragraph separators come from
+#: other programs — folded into one space like a tab, not refused. Names for messages.
+SPACE_LIKE = {
+    "\t": N_("tab"),
+    "\x0b": N_("vertical tab (Word's line break)"),
+    "\x0c": N_("form feed"),
+    "\x85": N_("next-line character (NEL)"),
+    "\u2028": N_("line separator"),
+    "\u2029": N_("paragraph separator"),
+    "\u00a0": N_("no-break space"),
+}
 _BAD_MULTILINE = re.compile(f"[{_FORBIDDEN}]")
 _BAD_SINGLE_LINE = re.compile(f"[{_FORBIDDEN}\n\r]")
 
@@ -484,35 +539,36 @@ class TextCharacterError(ValueError):
 def _describe(ch: str) -> str:
     cp = ord(ch)
     if ch in "\n\r":
-        return "a line break"
+        return _("a line break")
     if cp < 0x20 or 0x7F <= cp <= 0x9F:
-        return "the control character"
+        return _("the control character")
     if 0xD800 <= cp <= 0xDFFF:
-        return "an undecodable byte (lone surrogate)"
-    if ch in "\u2028\u2029":
-        return "the line/paragraph separator"
-    return "the invisible formatting character"
+        return _("an undecodable byte (lone surrogate)")
+    return _("the invisible formatting character")
 
 
 def _reject(text: str, match: re.Match[str], multiline: bool) -> TextCharacterError:
     ch = match.group()
     pos = match.start()
     label = f"U+{ord(ch):04X}"
-    message = f"contains {_describe(ch)} {label} at position {pos}"
+    message = _("contains {what} {code} at position {position}").format(
+        what=_describe(ch), code=label, position=pos
+    )
     if ch in "\n\r" and not multiline:
-        message += "; this field must be a single line"
+        message += _("; this field must be a single line")
     return TextCharacterError(message, ch, pos)
 
 
 def clean_text(text: str, *, multiline: bool = False) -> str:
     """Normalise one string from the YAML record or a spreadsheet cell.
 
-    NFC; CRLF (and a lone CR) become LF; tabs, non-breaking and other Unicode spaces become a
-    plain space; runs of spaces collapse to one; each line and the whole text are stripped
-    (blank lines between paragraphs are kept in multiline text). A line break when
-    ``multiline`` is false, and any control or invisible formatting character (C0 other than
-    tab/LF/CR, DEL, C1, U+2028/U+2029, U+200B–U+200F, bidi controls, U+2060…, U+FEFF, soft
-    hyphen, lone surrogates), raise :class:`TextCharacterError` (a ``ValueError``) naming the
+    NFC; CRLF (and a lone CR) become LF; tabs, the other space-like controls of
+    :data:`SPACE_LIKE` (vertical tab, form feed, NEL, U+2028/U+2029), non-breaking and other
+    Unicode spaces become a plain space; runs of spaces collapse to one; each line and the whole
+    text are stripped (blank lines between paragraphs are kept in multiline text). A line break
+    when ``multiline`` is false, and any other control or invisible formatting character (C0
+    other than tab/LF/VT/FF/CR, DEL, C1 other than NEL, U+200B–U+200F, bidi controls, U+2060…,
+    U+FEFF, soft hyphen, lone surrogates), raise :class:`TextCharacterError` (a ``ValueError``) naming the
     character as ``U+XXXX`` and its 0-based position in the text as given.
 
     Rejecting rather than dropping those characters is deliberate: they are invisible, so a
@@ -526,9 +582,9 @@ def clean_text(text: str, *, multiline: bool = False) -> str:
         raise _reject(text, match, multiline)
     if not text.isascii():
         text = unicodedata.normalize("NFC", text)
-    # After the check above, the only whitespace str.split() can still see is space, tab, the
-    # line breaks and the Unicode space characters (NBSP, U+2000–U+200A, U+202F, U+205F,
-    # U+3000, U+1680), which are exactly the ones to fold into a single space.
+    # After the check above, the only whitespace str.split() can still see is space, the
+    # space-like controls, the line breaks and the Unicode space characters (NBSP,
+    # U+2000–U+200A, U+202F, U+205F, U+3000, U+1680): exactly the ones to fold into a space.
     if not multiline:
         return " ".join(text.split())
     if "\r" in text:

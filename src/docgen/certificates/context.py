@@ -12,7 +12,7 @@ import datetime as dt
 from functools import lru_cache
 from typing import Any
 
-from docgen import context
+from docgen import context, documents
 from docgen.model import AwardGroup, Body, Collective, Individual, MeetingRecord, Signer
 from docgen.vietnamese import (
     format_date,
@@ -50,7 +50,9 @@ def award_context(group: AwardGroup, record: MeetingRecord) -> dict[str, Any]:
         "form": group.form,
         "form_upper": upper(group.form),
         "reason": group.reason,
-        "decision_number": context.decision_reference(decision, issuer),
+        "decision_number": context.decision_reference(
+            decision, issuer, documents.DECISION.type_code
+        ),
         "decision_date": format_date(decision.date),
         "decision_date_short": format_date_short(decision.date),
         "place": place,

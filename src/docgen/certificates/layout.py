@@ -14,8 +14,8 @@ from __future__ import annotations
 import re
 from difflib import get_close_matches
 from functools import lru_cache
-from pathlib import Path
-from typing import Annotated, Any, Literal
+from pathlib import Path, PurePosixPath, PureWindowsPath
+from typing import Annotated, Any
 
 import jinja2
 import jinja2.meta
@@ -24,8 +24,18 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A3, A4, A5
 
 from docgen import templates_dir
+from docgen.certificates import LAYOUT_FOR_FORM, MODES, Mode
 from docgen.errors import DocgenError
-from docgen.loader import FieldPath, parse_yaml, raise_located, validate_located
+from docgen.explain import jinja_words
+from docgen.i18n import _
+from docgen.loader import (
+    FieldPath,
+    parse_yaml,
+    raise_located,
+    read_text_file,
+    validate_located,
+)
+from docgen.model import choice
 from docgen.sandbox import make_environment
 from docgen.vietnamese import (
     capitalize_first,
@@ -36,15 +46,11 @@ from docgen.vietnamese import (
     upper,
 )
 
-Mode = Literal["overlay", "full"]
-MODES: tuple[Mode, ...] = ("overlay", "full")
 MM = 72 / 25.4  # points per millimetre
 
 #: The names a field's template can use.
 CONTEXT_NAMES = ("recipient", "award", "meeting", "issuer")
 
-#: Which layout file prints which form of award.
-LAYOUT_FOR_FORM = {"Bằng khen": "bang-khen", "Giấy khen": "giay-khen"}
 
 _PAGE_SIZES = {"A3": A3, "A4": A4, "A5": A5}
 
@@ -54,8 +60,10 @@ def _check_color(value: str) -> str:
         colors.toColor(value)
     except ValueError:
         raise ValueError(
-            f"{value!r} is not a colour; write #RRGGBB (e.g. #C8102E for red) or a name such as "
-            "black, red, darkred, navy"
+            _(
+                "{value!r} is not a colour; write #RRGGBB (e.g. #C8102E for red) or a name such "
+                "as black, red, darkred, navy"
+            ).format(value=value)
         ) from None
     return value
 
@@ -64,12 +72,13 @@ Color = Annotated[str, AfterValidator(_check_color)]
 
 
 class Spec(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # nan and inf would pass "ge=0" checks as written and reach the PDF as "nan" operators.
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class Page(Spec):
-    size: Literal["A3", "A4", "A5"] = "A3"
-    orientation: Literal["landscape", "portrait"] = "landscape"
+    size: choice("A3", "A4", "A5") = "A3"  # type: ignore[valid-type]
+    orientation: choice("landscape", "portrait") = "landscape"  # type: ignore[valid-type]
     width: float | None = Field(None, gt=0, le=1200, description="mm; overrides size.")
     height: float | None = Field(None, gt=0, le=1200, description="mm; overrides size.")
 
@@ -94,13 +103,13 @@ class FieldSpec(Spec):
     x: float = Field(ge=0, description="Left edge of the field's box, mm from the paper's left.")
     y: float = Field(ge=0, description="Baseline of the first line, mm from the paper's top.")
     width: float = Field(gt=0, description="Width of the box in mm; text never leaves it.")
-    align: Literal["left", "center", "right"] = "center"
+    align: choice("left", "center", "right") = "center"  # type: ignore[valid-type]
     font: str | None = Field(None, description="Font family; defaults to the layout's.")
     size: float = Field(gt=0, le=300, description="Font size in points.")
     bold: bool = False
     italic: bool = False
     color: Color | None = None
-    overflow: Literal["shrink", "wrap"] = "shrink"
+    overflow: choice("shrink", "wrap") = "shrink"  # type: ignore[valid-type]
     min_size: float | None = Field(None, gt=0, description="Smallest size when shrinking.")
     max_lines: int = Field(1, ge=1, le=20, description="Lines allowed with overflow: wrap.")
     leading: float = Field(1.25, ge=0.8, le=3, description="Line distance ÷ font size.")
@@ -192,6 +201,7 @@ class LoadedLayout:
         if not self.spec.background:
             return None
         base = self.path.parent if self.path else Path(".")
+        # Checked on load (_layout_problems): relative, inside the layout's folder.
         return base / self.spec.background
 
 
@@ -229,31 +239,42 @@ def builtin_dir() -> Path:
 def layout_path(form: str, layouts_dir: Path | None = None) -> Path:
     """The layout file for an award form, looked up in ``layouts_dir`` first."""
     stem = LAYOUT_FOR_FORM[form]
+    if layouts_dir is not None and not Path(layouts_dir).is_dir():
+        # Falling back to the built-in layouts here would print on the wrong stock.
+        raise DocgenError(
+            _(
+                "--layouts {folder}: no such folder. Give the folder that holds your "
+                "bang-khen.yaml / giay-khen.yaml, or leave --layouts out to use the built-in "
+                "layouts."
+            ).format(folder=layouts_dir)
+        )
     for folder in (layouts_dir, builtin_dir()):
         if folder is not None and (folder / f"{stem}.yaml").is_file():
             return folder / f"{stem}.yaml"
-    where = f"{layouts_dir} nor in {builtin_dir()}" if layouts_dir else str(builtin_dir())
-    raise DocgenError(f"no certificate layout {stem}.yaml for {form} in {where}.")
+    if layouts_dir:
+        message = _("no certificate layout {file} for {form} in {folder} nor in {builtin}.")
+    else:
+        message = _("no certificate layout {file} for {form} in {builtin}.")
+    raise DocgenError(
+        message.format(file=f"{stem}.yaml", form=form, folder=layouts_dir, builtin=builtin_dir())
+    )
 
 
 def load_layout(path: str | Path) -> LoadedLayout:
     """Read and check a layout file; raise :class:`DocgenError` with every located problem."""
     path = Path(path)
-    try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except FileNotFoundError:
-        raise DocgenError(f"{path}: no such layout file.") from None
-    except UnicodeDecodeError:
-        raise DocgenError(f"{path}: the layout is not UTF-8 text; save it as UTF-8.") from None
-    except OSError as exc:
-        raise DocgenError(f"{path}: cannot be read ({exc.strerror}).") from None
+    text = read_text_file(path, _("the layout's .yaml file"))
     return parse_layout(text, str(path), path)
 
 
 def parse_layout(text: str, source: str = "<layout>", path: Path | None = None) -> LoadedLayout:
     data, values, keys = parse_yaml(text, source)
     if not isinstance(data, dict):
-        raise DocgenError(f"{source}, line 1: a layout is a block of keys: page, font, fields …")
+        raise DocgenError(
+            _("{file}, line {line}: a layout is a block of keys: page, font, fields …").format(
+                file=source, line=1
+            )
+        )
     spec = validate_located(Layout, data, values, keys, source)
     raise_located(source, values, _layout_problems(spec))
     layout = LoadedLayout(spec, source, path)
@@ -261,46 +282,129 @@ def parse_layout(text: str, source: str = "<layout>", path: Path | None = None) 
     return layout
 
 
+def _outside_folder(name: str) -> bool:
+    """A file name that leaves the layout's folder: absolute, a drive, or through '..'."""
+    pure = PureWindowsPath(name)
+    return (
+        name.startswith(("/", "\\"))
+        or bool(pure.drive)
+        or ".." in PurePosixPath(name.replace("\\", "/")).parts
+    )
+
+
+def _font_problem(name: str) -> str | None:
+    if "/" in name or "\\" in name or name.lower().endswith((".ttf", ".otf", ".ttc")):
+        return _(
+            "{name!r} looks like a file; a font is named by its family, such as Times New "
+            "Roman, and found among the installed fonts (or docgen pdf --font-dir)."
+        ).format(name=name)
+    return None
+
+
 def _layout_problems(spec: Layout) -> list[tuple[FieldPath, str]]:
     problems: list[tuple[FieldPath, str]] = []
     width, height = spec.page.points
     width, height = width / MM, height / MM
+    if spec.background and _outside_folder(spec.background):
+        problems.append(
+            (
+                ("background",),
+                _(
+                    "{name!r} is outside the layout's folder; put the image beside the layout "
+                    "file and give its name alone (or a sub-folder of it)."
+                ).format(name=spec.background),
+            )
+        )
+    for loc, font in [(("font",), spec.font)] + [
+        (("fields", i, "font"), f.font) for i, f in enumerate(spec.fields) if f.font
+    ]:
+        problem = _font_problem(font)
+        if problem:
+            problems.append((loc, problem))
+    for i, rule in enumerate(spec.rules):
+        for axis, limit in (("x1", width), ("x2", width), ("y1", height), ("y2", height)):
+            value = getattr(rule, axis)
+            if not 0 <= value <= limit:
+                problems.append(
+                    (
+                        ("rules", i, axis),
+                        _("{value:g} mm is off the paper (0 to {limit:g} mm).").format(
+                            value=value, limit=limit
+                        ),
+                    )
+                )
+    if spec.frame is not None:
+        half = min(width, height) / 2
+        for key in ("inset", "inner_inset"):
+            value = getattr(spec.frame, key)
+            if value is not None and value >= half:
+                problems.append(
+                    (
+                        ("frame", key),
+                        _(
+                            "{value:g} mm leaves no paper inside the frame (at most {limit:g})."
+                        ).format(value=value, limit=half),
+                    )
+                )
     env = environment()
     known = set(CONTEXT_NAMES) | set(env.globals)
     seen: dict[str, int] = {}
     for i, f in enumerate(spec.fields):
         loc: FieldPath = ("fields", i)
         if f.name in seen:
-            problems.append(((*loc, "name"), f'"{f.name}" is already field {seen[f.name] + 1}.'))
+            problems.append(
+                (
+                    (*loc, "name"),
+                    _('"{name}" is already field {number}.').format(
+                        name=f.name, number=seen[f.name] + 1
+                    ),
+                )
+            )
         seen.setdefault(f.name, i)
         if f.x + f.width > width + 1e-6:
             problems.append(
                 (
                     (*loc, "width"),
-                    f"the box runs off the paper: x {f.x:g} + width {f.width:g} = "
-                    f"{f.x + f.width:g} mm, the page is {width:g} mm wide.",
+                    _(
+                        "the box runs off the paper: x {x:g} + width {width:g} = {right:g} mm, "
+                        "the page is {page:g} mm wide."
+                    ).format(x=f.x, width=f.width, right=f.x + f.width, page=width),
                 )
             )
         if f.y > height:
-            problems.append(((*loc, "y"), f"{f.y:g} mm is below the page ({height:g} mm)."))
+            problems.append(
+                (
+                    (*loc, "y"),
+                    _("{y:g} mm is below the page ({page:g} mm).").format(y=f.y, page=height),
+                )
+            )
         try:
             names = jinja2.meta.find_undeclared_variables(env.parse(f.text))
         except jinja2.TemplateSyntaxError as exc:
             problems.append(
                 (
                     (*loc, "text"),
-                    f"the template cannot be read: {str(exc.message).rstrip('.')} (line {exc.lineno}).",
+                    _("the template cannot be read: {reason} (line {line}).").format(
+                        reason=jinja_words(str(exc.message)).rstrip("."), line=exc.lineno
+                    ),
                 )
             )
             continue
         for name in sorted(names - known):
             near = get_close_matches(name, sorted(known), n=1)
-            hint = f' Did you mean "{near[0]}"?' if near else ""
+            hint = " " + _('Did you mean "{near}"?').format(near=near[0]) if near else ""
             problems.append(
                 (
                     (*loc, "text"),
-                    f'"{name}" is not a name a field can use.{hint} The names are '
-                    f"{', '.join(CONTEXT_NAMES)} and the helpers {', '.join(HELPERS)}.",
+                    _(
+                        '"{name}" is not a name a field can use.{hint} The names are {names} and '
+                        "the helpers {helpers}."
+                    ).format(
+                        name=name,
+                        hint=hint,
+                        names=", ".join(CONTEXT_NAMES),
+                        helpers=", ".join(HELPERS),
+                    ),
                 )
             )
     return problems
@@ -317,12 +421,20 @@ def _trial_render(layout: LoadedLayout) -> list[tuple[FieldPath, str]]:
                 template.render(ctx)
             except jinja2.UndefinedError as exc:
                 problems.append(
-                    (("fields", i, "text"), f"{str(exc).rstrip('.')}. {_attribute_hint(ctx)}")
+                    (
+                        ("fields", i, "text"),
+                        f"{jinja_words(str(exc)).rstrip('.')}. {_attribute_hint(ctx)}",
+                    )
                 )
                 break
             except Exception as exc:  # a filter given the wrong type, a sandbox refusal …
                 problems.append(
-                    (("fields", i, "text"), f"the template fails: {str(exc).rstrip('.')}.")
+                    (
+                        ("fields", i, "text"),
+                        _("the template fails: {reason}.").format(
+                            reason=jinja_words(str(exc)).rstrip(".")
+                        ),
+                    )
                 )
                 break
     return problems
@@ -333,5 +445,5 @@ def _attribute_hint(ctx: dict[str, Any]) -> str:
     for name in ("recipient", "award"):
         value = ctx[name]
         keys = value.keys() if isinstance(value, dict) else []
-        parts.append(f"{name} has {', '.join(keys)}")
-    return "; ".join(parts) + "; meeting and issuer are the meeting file's blocks."
+        parts.append(_("{name} has {keys}").format(name=name, keys=", ".join(keys)))
+    return "; ".join(parts) + _("; meeting and issuer are the meeting file's blocks.")

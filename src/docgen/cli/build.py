@@ -6,60 +6,73 @@ from pathlib import Path
 
 import click
 
-from docgen.build import CERTIFICATE_MODES, PDF_ENGINES
-from docgen.build import build as run_build
-from docgen.cli.options import echo_backups, echo_warning, force_option
-from docgen.context import DOCUMENTS
+from docgen.certificates import MODES as CERTIFICATE_MODES
+from docgen.cli.options import OutputPath, echo_backups, echo_warning, force_option
+from docgen.documents import DOCUMENTS
+from docgen.i18n import _, ngettext
+from docgen.pdf import ENGINES as PDF_ENGINES
 
 
-@click.command()
+@click.command(
+    help=_(
+        "Make the minutes, the conclusion notice, and a decision and a list per award group.\n"
+        "\n"
+        "All files are written, or none: a broken template or a bad field stops the build "
+        "before anything changes on disk."
+    )
+)
 @click.argument("meeting", type=click.Path(dir_okay=False, path_type=Path))
 @click.option(
     "-o",
     "--output",
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Folder to write to (default: output/<meeting file name>/).",
+    type=OutputPath(file_okay=False, path_type=Path),
+    help=_("Folder to write to (default: output/<meeting file name>/)."),
 )
 @click.option(
     "--only",
-    metavar="LIST",
-    help=f"Comma-separated documents to make: {','.join(DOCUMENTS)} (default: all).",
+    metavar=_("LIST"),
+    help=_("Comma-separated documents to make: {documents} (default: all).").format(
+        documents=",".join(DOCUMENTS)
+    ),
 )
 @click.option(
     "--format",
     "formats",
-    metavar="LIST",
-    help="Comma-separated formats: docx,pdf (default: both).",
+    metavar=_("LIST"),
+    help=_("Comma-separated formats: docx,pdf (default: both)."),
 )
 @click.option(
     "--templates",
     type=click.Path(file_okay=False, path_type=Path),
-    help="Templates folder (default: ./templates if present, else the built-in templates).",
+    help=_("Templates folder (default: ./templates if present, else the built-in templates)."),
 )
 @click.option(
     "--pdf-engine",
     type=click.Choice(PDF_ENGINES),
     default="builtin",
     show_default=True,
-    help="builtin: docgen's own PDF writer; libreoffice: soffice, where installed.",
+    help=_("builtin: docgen's own PDF writer; libreoffice: soffice, where installed."),
 )
 @click.option(
     "--certificates",
     type=click.Choice([*CERTIFICATE_MODES, "none"]),
     default="overlay",
     show_default=True,
-    help="Add every recipient's certificate as one PDF: overlay (pre-printed stock) or full.",
+    help=_(
+        "Add every recipient's certificate as one PDF: overlay (pre-printed stock) or full. "
+        "With --only, only when this option is given."
+    ),
 )
 @click.option(
     "--number",
     type=click.Choice(["auto"]),
-    help="Draw document numbers from the register instead of the meeting file.",
+    help=_("Draw document numbers from the register instead of the meeting file."),
 )
 @click.option(
     "--register",
     type=click.Path(dir_okay=False, path_type=Path),
     envvar="DOCGEN_REGISTER",
-    help="Register file for --number auto (default: ./docgen-register.sqlite).",
+    help=_("Register file for --number auto (default: ./docgen-register.sqlite)."),
 )
 @force_option
 def build(
@@ -74,11 +87,12 @@ def build(
     register: Path | None,
     force: bool,
 ) -> None:
-    """Make the minutes, the conclusion notice, and a decision and a list per award group.
+    from docgen.build import build as run_build
 
-    All files are written, or none: a broken template or a bad field stops the build before
-    anything changes on disk.
-    """
+    source = click.get_current_context().get_parameter_source("certificates")
+    if only is not None and source is click.core.ParameterSource.DEFAULT:
+        # --only minutes asks for the minutes: not also a 52-page certificates PDF.
+        certificates = "none"
     result = run_build(
         meeting,
         output=output,
@@ -91,13 +105,24 @@ def build(
         register=register,
         certificates=None if certificates == "none" else certificates,
     )
-    click.echo(f"Templates: {result.source.describe()}")
+    click.echo(_("Templates: {source}").format(source=result.source.describe()))
     for job in result.jobs:
         if job.fallback:
-            click.echo(f"  {job.template.name} ({job.profile}) not there; used the built-in one")
+            click.echo(
+                "  "
+                + _("{template} ({profile}) not there; used the built-in one").format(
+                    template=job.template.name, profile=job.profile
+                )
+            )
     echo_backups(result.backups)
     for warning in result.warnings:
         echo_warning(warning)
-    click.echo(f"Wrote {len(result.written)} file(s) to {result.folder}:")
+    click.echo(
+        ngettext(
+            "Wrote {count} file to {folder}:",
+            "Wrote {count} files to {folder}:",
+            len(result.written),
+        ).format(count=len(result.written), folder=result.folder)
+    )
     for path in result.written:
         click.echo(f"  {path.name}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -9,20 +10,13 @@ from pathlib import Path
 
 import click
 
-from docgen.certificates import (
-    LAYOUT_FOR_FORM,
-    MODES,
-    calibration_sheet,
-    layout_path,
-    load_layout,
-    render_certificates,
-    render_per_recipient,
-)
-from docgen.cli.options import echo_backups, echo_warning, force_option
+# Only the cheap names at import time: each command below imports what it runs, so
+# `docgen awards check` never loads the certificate drawing code, nor the certificates the
+# spreadsheet reader.
+from docgen.certificates import MODES
+from docgen.cli.options import OutputPath, echo_backups, echo_warning, force_option
 from docgen.errors import DocgenError
-from docgen.loader import load_meeting
-from docgen.outputs import safe_filename, transaction
-from docgen.spreadsheet import describe, read_recipients
+from docgen.i18n import _, ngettext
 
 
 def parse_offset(text: str | None) -> tuple[float, float]:
@@ -34,13 +28,22 @@ def parse_offset(text: str | None) -> tuple[float, float]:
         if len(parts) != 2:
             raise ValueError
         dx, dy = (float(p.strip().replace("mm", "")) for p in parts)
+        # float() reads "nan" and "inf"; either would be written into the PDF as is.
+        if not (math.isfinite(dx) and math.isfinite(dy)):
+            raise ValueError
     except ValueError:
         raise DocgenError(
-            f"--offset {text!r}: write two numbers of millimetres, right then down, "
-            "such as --offset 3,-2 (3 mm right, 2 mm up)."
+            _(
+                "--offset {text!r}: write two numbers of millimetres, right then down, "
+                "such as --offset 3,-2 (3 mm right, 2 mm up)."
+            ).format(text=text)
         ) from None
     if abs(dx) > 50 or abs(dy) > 50:
-        raise DocgenError(f"--offset {text!r}: more than 50 mm; measure the calibration again.")
+        raise DocgenError(
+            _("--offset {text!r}: more than 50 mm; measure the calibration again.").format(
+                text=text
+            )
+        )
     return (dx, dy)
 
 
@@ -54,41 +57,56 @@ def _progress(total: int, label: str) -> Iterator[Callable[[int], None]]:
         yield bar.update
 
 
-@click.command()
+@click.command(
+    help=_(
+        "Print a bằng khen / giấy khen for every award recipient of MEETING.yaml.\n"
+        "\n"
+        "One page per recipient, award groups in file order, collectives then individuals. The "
+        "layout of each group follows its form (Bằng khen: bang-khen.yaml, Giấy khen: "
+        "giay-khen.yaml). Print `docgen certificates --calibration` once per printer to find "
+        "--offset."
+    )
+)
 @click.argument("meeting", required=False, type=click.Path(dir_okay=False, path_type=Path))
 @click.option(
     "-o",
     "--output",
-    type=click.Path(path_type=Path),
-    help="Folder to write to (default: output/<meeting file name>/); with --calibration, the "
-    "PDF file (default: output/calibration.pdf).",
+    type=OutputPath(path_type=Path),
+    help=_(
+        "Folder to write to (default: output/<meeting file name>/); with --calibration, the "
+        "PDF file (default: output/calibration.pdf)."
+    ),
 )
-@click.option("--award", metavar="KEY", help="Only the award group with this key.")
+@click.option("--award", metavar=_("KEY"), help=_("Only the award group with this key."))
 @click.option(
     "--mode",
     type=click.Choice(MODES),
     default="overlay",
     show_default=True,
-    help="overlay: only the variable fields, for pre-printed stock; full: the whole certificate.",
+    help=_(
+        "overlay: only the variable fields, for pre-printed stock; full: the whole certificate."
+    ),
 )
 @click.option(
     "--offset",
     metavar="DX,DY",
-    help="Printer offset in mm from the calibration sheet: DX right, DY down (e.g. -2,1.5).",
+    help=_("Printer offset in mm from the calibration sheet: DX right, DY down (e.g. -2,1.5)."),
 )
-@click.option("--per-recipient", is_flag=True, help="One PDF per recipient instead of one PDF.")
+@click.option("--per-recipient", is_flag=True, help=_("One PDF per recipient instead of one PDF."))
 @click.option(
     "--preview",
     is_flag=True,
-    help="Draw each layout's background image (a scan of the stock) to check placement on "
-    "screen; the file is named *-preview.pdf. Never print it on the stock.",
+    help=_(
+        "Draw each layout's background image (a scan of the stock) to check placement on "
+        "screen; the file is named *-preview.pdf. Never print it on the stock."
+    ),
 )
 @click.option(
     "--layouts",
     type=click.Path(file_okay=False, path_type=Path),
-    help="Folder with your bang-khen.yaml / giay-khen.yaml (others: the built-in ones).",
+    help=_("Folder with your bang-khen.yaml / giay-khen.yaml (others: the built-in ones)."),
 )
-@click.option("--calibration", is_flag=True, help="Print the calibration sheet instead.")
+@click.option("--calibration", is_flag=True, help=_("Print the calibration sheet instead."))
 @force_option
 def certificates(
     meeting: Path | None,
@@ -102,26 +120,24 @@ def certificates(
     calibration: bool,
     force: bool,
 ) -> None:
-    """Print a bằng khen / giấy khen for every award recipient of MEETING.yaml.
+    from docgen.certificates import render_certificates, render_per_recipient
+    from docgen.identity import meeting_key
+    from docgen.loader import load_meeting
+    from docgen.outputs import default_output_folder, transaction
 
-    One page per recipient, award groups in file order, collectives then individuals. The
-    layout of each group follows its form (Bằng khen: bang-khen.yaml, Giấy khen:
-    giay-khen.yaml). Print `docgen certificates --calibration` once per printer to find
-    --offset.
-    """
     shift = parse_offset(offset)
     if calibration:
         _calibration(output, layouts, shift, mode)
         return
     if meeting is None:
-        raise DocgenError("give the meeting file: docgen certificates MEETING.yaml")
+        raise DocgenError(_("give the meeting file: docgen certificates MEETING.yaml"))
     record = load_meeting(meeting)
-    folder = output or Path.cwd() / "output" / safe_filename(meeting.stem, default="cuoc-hop")
+    folder = output if output is not None else default_output_folder(meeting)
     suffix = f"{mode}-preview" if preview else mode
     stem = f"certificates-{award}-{suffix}" if award else f"certificates-{suffix}"
     if preview and mode == "full":
         echo_warning(
-            "--preview draws the stock's background in overlay mode only; it is ignored here."
+            _("--preview draws the stock's background in overlay mode only; it is ignored here.")
         )
     options = dict(award=award, mode=mode, offset=shift, preview=preview, layouts_dir=layouts)
     total = sum(
@@ -129,9 +145,12 @@ def certificates(
         for g in record.awards
         if award is None or g.key == award
     )
-    with transaction(folder, force=force) as out:
-        with _progress(total, "Certificates") as progress:
+    with transaction(folder, force=force, owner=meeting_key(meeting)) as out:
+        with _progress(total, _("Certificates")) as progress:
             if per_recipient:
+                # The folder holds this list's certificates only: those of a recipient since
+                # removed (and the old numbering) go.
+                out.own_folder(stem)
                 files = render_per_recipient(
                     record, progress=progress, warn=echo_warning, **options
                 )
@@ -143,15 +162,32 @@ def certificates(
                     render_certificates(record, progress=progress, warn=echo_warning, **options),
                 )
     echo_backups(out.backups)
+    for warning in out.warnings:
+        echo_warning(warning)
     if per_recipient:
-        click.echo(f"Wrote {len(out.staged)} certificate(s) to {folder / stem}/")
+        click.echo(
+            ngettext(
+                "Wrote {count} certificate to {folder}/",
+                "Wrote {count} certificates to {folder}/",
+                len(out.staged),
+            ).format(count=len(out.staged), folder=folder / stem)
+        )
     else:
-        click.echo(f"Wrote {total} certificate page(s) to {folder / (stem + '.pdf')}")
+        click.echo(
+            ngettext(
+                "Wrote {count} certificate page to {file}",
+                "Wrote {count} certificate pages to {file}",
+                total,
+            ).format(count=total, file=folder / (stem + ".pdf"))
+        )
 
 
 def _calibration(
     output: Path | None, layouts: Path | None, shift: tuple[float, float], mode: str
 ) -> None:
+    from docgen.certificates import LAYOUT_FOR_FORM, calibration_sheet, layout_path, load_layout
+    from docgen.outputs import transaction
+
     loaded = [load_layout(layout_path(form, layouts)) for form in LAYOUT_FOR_FORM]
     target = output or Path("output") / "calibration.pdf"
     if target.suffix.lower() != ".pdf":
@@ -160,32 +196,39 @@ def _calibration(
     with transaction(target.parent) as out:
         out.add(target.name, data)
     click.echo(
-        f"Wrote the calibration sheet ({', '.join(layout.name for layout in loaded)}) to {target}. "
-        "Print it at 100 % and follow the instructions on it."
+        _(
+            "Wrote the calibration sheet ({layouts}) to {file}. "
+            "Print it at 100 % and follow the instructions on it."
+        ).format(layouts=", ".join(layout.name for layout in loaded), file=target)
     )
 
 
-@click.group()
+@click.group(help=_("Award lists kept in spreadsheets."))
 def awards() -> None:
-    """Award lists kept in spreadsheets."""
+    pass
 
 
-@awards.command("check")
+@awards.command(
+    "check",
+    help=_(
+        "Check an award list (.xlsx or .csv) and print what docgen reads from it.\n"
+        "\n"
+        "Every problem is reported with its file, sheet, row and column; the exit status is 2 "
+        "when there is any."
+    ),
+)
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--sheet", help="Read only this sheet.")
-@click.option("--collectives-sheet", help="A sheet holding only collectives.")
-@click.option("--individuals-sheet", help="A sheet holding only individuals.")
+@click.option("--sheet", help=_("Read only this sheet."))
+@click.option("--collectives-sheet", help=_("A sheet holding only collectives."))
+@click.option("--individuals-sheet", help=_("A sheet holding only individuals."))
 def check(
     file: Path,
     sheet: str | None,
     collectives_sheet: str | None,
     individuals_sheet: str | None,
 ) -> None:
-    """Check an award list (.xlsx or .csv) and print what docgen reads from it.
+    from docgen.spreadsheet import describe, read_recipients
 
-    Every problem is reported with its file, sheet, row and column; the exit status is 2 when
-    there is any.
-    """
     found = read_recipients(
         file,
         sheet=sheet,
@@ -193,4 +236,4 @@ def check(
         individuals_sheet=individuals_sheet,
     )
     click.echo(describe(found))
-    click.echo(f"\n{file}: valid.")
+    click.echo("\n" + _("{file}: valid.").format(file=file))

@@ -7,81 +7,181 @@ from pathlib import Path
 
 import click
 
+from docgen.cli.options import OutputPath, echo_backups, echo_warning, force_option
 from docgen.errors import DocgenError
+from docgen.i18n import _
 
 
-@click.command("pdf")
+@click.command(
+    "pdf",
+    help=_(
+        "Convert DOCX FILES to PDF.\n"
+        "\n"
+        "PDFs are written as a build writes its files: all of a folder's or none, and a PDF "
+        "edited by hand since docgen wrote it is kept unless --force (which first keeps a backup)."
+    ),
+)
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option(
     "-o",
     "--output-dir",
     "out_dir",
-    type=click.Path(path_type=Path),
+    type=OutputPath(file_okay=False, path_type=Path),
     default=None,
-    help="Folder for the PDFs (default: next to each DOCX).",
+    help=_("Folder for the PDFs (default: next to each DOCX)."),
 )
 @click.option(
     "--pdf-engine",
     type=click.Choice(["builtin", "libreoffice"]),
     default="builtin",
     show_default=True,
-    help="builtin needs no office suite; libreoffice uses soffice.",
+    help=_("builtin needs no office suite; libreoffice uses soffice."),
 )
 @click.option(
     "--font-dir",
     "font_dirs",
     multiple=True,
     type=click.Path(path_type=Path),
-    help="Extra folder to search for fonts (repeatable).",
+    help=_("Extra folder to search for fonts (repeatable)."),
 )
+@force_option
 def pdf(
-    files: tuple[Path, ...], out_dir: Path | None, pdf_engine: str, font_dirs: tuple[Path, ...]
+    files: tuple[Path, ...],
+    out_dir: Path | None,
+    pdf_engine: str,
+    font_dirs: tuple[Path, ...],
+    force: bool,
 ) -> None:
-    """Convert DOCX FILES to PDF."""
-    from docgen.outputs import atomic_write
-    from docgen.pdf import docx_to_pdf, libreoffice_to_pdf
+    from docgen.outputs import check_output_folder, check_output_name, transaction
+    from docgen.pdf import FontWarning, docx_to_pdf, libreoffice_to_pdf
 
-    problems = []
-    for src in files:
-        if not src.exists():
-            problems.append(f"{src}: no such file.")
-        elif src.suffix.lower() != ".docx":
-            problems.append(f"{src}: not a .docx file.")
-    if problems:
-        raise DocgenError("Nothing was converted.", problems)
+    told: set[str] = set()
+
+    def warn(message: str, source: Path) -> None:
+        # A font warning is about this machine, not the file: once per run, without a name.
+        if not isinstance(message, FontWarning):
+            echo_warning(f"{source.name}: {message}")
+        elif message not in told:
+            told.add(message)
+            echo_warning(message)
+
+    _check_font_dirs(font_dirs)
+    folders = _targets(files, out_dir)
+    for folder in folders:
+        check_output_folder(folder)
+    made: dict[Path, dict[str, bytes]] = {}
     with tempfile.TemporaryDirectory(prefix="docgen-pdf-") as tmp:
-        for src in files:
-            dst = (out_dir or src.parent) / (src.stem + ".pdf")
-            # Made aside and renamed into place: an interrupted run never leaves half a PDF
-            # where the previous one was.
+        for n, (folder, name, src) in enumerate(
+            (folder, name, src) for folder, items in folders.items() for name, src in items
+        ):
+            # Each input in its own scratch folder: two inputs may share a stem.
+            scratch = Path(tmp) / str(n)
+            scratch.mkdir()
             if pdf_engine == "libreoffice":
-                made = libreoffice_to_pdf(src, Path(tmp))
+                pdf_file = libreoffice_to_pdf(src, scratch)
             else:
-                made = Path(tmp) / dst.name
+                pdf_file = scratch / name
                 docx_to_pdf(
                     src,
-                    made,
+                    pdf_file,
                     font_dirs=font_dirs,
-                    warn=lambda m, s=src: click.echo(f"warning: {s.name}: {m}", err=True),
+                    warn=lambda m, s=src: warn(m, s),
                 )
-            atomic_write(dst, made.read_bytes())
-            made.unlink()
-            click.echo(str(dst))
+            made.setdefault(folder, {})[check_output_name(name)] = pdf_file.read_bytes()
+    for folder, pdfs in made.items():
+        with transaction(folder, force=force) as out:
+            for name, data in pdfs.items():
+                out.add(name, data)
+        echo_backups(out.backups)
+        for warning in out.warnings:
+            echo_warning(warning)
+        for name in pdfs:
+            click.echo(str(folder / name))
 
 
-@click.command("doctor")
-@click.option("--font-dir", "font_dirs", multiple=True, type=click.Path(path_type=Path))
+def _check_font_dirs(font_dirs: tuple[Path, ...]) -> None:
+    """A mistyped --font-dir is an error, as a mistyped --templates is: not silently ignored."""
+    missing = [folder for folder in font_dirs if not folder.is_dir()]
+    if missing:
+        raise DocgenError(
+            "\n".join(
+                _(
+                    "--font-dir {folder}: no such folder. Give a folder that holds .ttf font "
+                    "files, or leave --font-dir out."
+                ).format(folder=folder)
+                for folder in missing
+            )
+        )
+
+
+def _targets(files: tuple[Path, ...], out_dir: Path | None) -> dict[Path, list[tuple[str, Path]]]:
+    """Output folder → [(PDF name, DOCX)], refusing bad inputs and two inputs for one PDF."""
+    from docgen.outputs import check_output_name
+
+    problems: list[str] = []
+    folders: dict[Path, list[tuple[str, Path]]] = {}
+    claimed: dict[tuple[Path, str], Path] = {}
+    for src in files:
+        if not src.is_file():
+            problems.append(_("{file}: no such file.").format(file=src))
+            continue
+        if src.suffix.lower() != ".docx":
+            problems.append(_("{file}: not a .docx file.").format(file=src))
+            continue
+        folder = out_dir if out_dir is not None else src.parent
+        name = src.stem + ".pdf"
+        try:
+            check_output_name(name)
+        except ValueError:
+            problems.append(
+                _(
+                    "{file}: the name cannot be used for a PDF on every system (a leading dot, "
+                    "a reserved or too long name, or a character Windows forbids); rename the "
+                    "file."
+                ).format(file=src)
+            )
+            continue
+        # Case-insensitive: on Windows and macOS BB.pdf and bb.pdf are one file.
+        key = (folder, name.casefold())
+        other = claimed.get(key)
+        if other is not None:
+            if other.resolve() != src.resolve():
+                problems.append(
+                    _(
+                        "{first} and {second} would both be written as {target}; convert them "
+                        "into different folders (-o) or rename one."
+                    ).format(first=other, second=src, target=folder / name)
+                )
+            continue
+        claimed[key] = src
+        folders.setdefault(folder, []).append((name, src))
+    if problems:
+        raise DocgenError(_("Nothing was converted."), problems)
+    return folders
+
+
+@click.command(
+    "doctor",
+    help=_("Show which fonts the PDF engine uses and whether LibreOffice is available."),
+)
+@click.option(
+    "--font-dir",
+    "font_dirs",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    help=_("Extra folder to search for fonts (repeatable)."),
+)
 def doctor(font_dirs: tuple[Path, ...]) -> None:
-    """Show which fonts the PDF engine uses and whether LibreOffice is available."""
     from docgen.pdf import find_soffice
     from docgen.pdf.fonts import font_report
 
+    _check_font_dirs(font_dirs)
     click.echo("Fonts (DOCX family → font file):")
     for line in font_report(("Times New Roman", "Arial", "Courier New"), font_dirs):
         click.echo("  " + line)
     soffice = find_soffice()
     click.echo(
-        f"LibreOffice: {soffice}"
+        _("LibreOffice: {path}").format(path=soffice)
         if soffice
-        else "LibreOffice: not found (only --pdf-engine builtin is available)"
+        else _("LibreOffice: not found (only --pdf-engine builtin is available)")
     )

@@ -18,8 +18,30 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from docgen.errors import DocgenError
+from docgen.i18n import _, ngettext
 
-__all__ = ["docx_to_pdf", "libreoffice_to_pdf", "libreoffice_convert", "find_soffice"]
+__all__ = [
+    "ENGINES",
+    "FontWarning",
+    "docx_to_pdf",
+    "docx_bytes_to_pdf",
+    "libreoffice_to_pdf",
+    "libreoffice_convert",
+    "find_soffice",
+]
+
+ENGINES = ("builtin", "libreoffice")
+"""The PDF engines a build can use: docgen's own, or LibreOffice where installed."""
+
+
+class FontWarning(str):
+    """A warning about this machine's fonts rather than about one document.
+
+    It reads the same for every file of a build, so callers print it once per run, without a
+    file name (eight identical lines for eight PDFs say nothing more than one).
+    """
+
+    __slots__ = ()
 
 
 def docx_to_pdf(
@@ -36,6 +58,23 @@ def docx_to_pdf(
     from docgen.pdf.writer import render
 
     return render(Path(src), Path(dst), font_dirs=font_dirs, warn=warn)
+
+
+def docx_bytes_to_pdf(
+    data: bytes,
+    *,
+    name: str = "document.docx",
+    font_dirs: Sequence[Path] = (),
+    warn: Callable[[str], None] | None = None,
+) -> tuple[bytes, list[str]]:
+    """Render DOCX ``data`` with the builtin engine, in memory: (PDF bytes, warnings).
+
+    ``name`` is the document's name in messages. Raises :class:`DocgenError` for bytes that
+    are not a DOCX or are damaged, as :func:`docx_to_pdf` does for a file.
+    """
+    from docgen.pdf.writer import render_bytes
+
+    return render_bytes(data, name, font_dirs=font_dirs, warn=warn)
 
 
 def find_soffice() -> str | None:
@@ -75,14 +114,14 @@ def libreoffice_convert(
     """
     soffice = find_soffice()
     if soffice is None:
-        raise DocgenError("LibreOffice (soffice) is not installed; use --pdf-engine builtin.")
+        raise DocgenError(_("LibreOffice (soffice) is not installed; use --pdf-engine builtin."))
     paths = [Path(s).resolve() for s in srcs]
     for src in paths:
         if not src.exists():
-            raise DocgenError(f"{src}: no such file.")
+            raise DocgenError(_("{file}: no such file.").format(file=src))
     stems = [p.stem for p in paths]
     if len(set(stems)) != len(stems):
-        raise DocgenError("LibreOffice writes outputs by file name; two inputs share one name.")
+        raise DocgenError(_("LibreOffice writes outputs by file name; two inputs share one name."))
     dst_dir = Path(dst_dir)
     dst_dir.mkdir(parents=True, exist_ok=True)
     ext = convert_to.split(":")[0]
@@ -114,9 +153,15 @@ def libreoffice_convert(
             stdout, stderr = proc.communicate(timeout=timeout)
         except subprocess.TimeoutExpired as exc:
             _kill_tree(proc)
-            what = paths[0] if len(paths) == 1 else f"{len(paths)} files"
+            what = (
+                paths[0]
+                if len(paths) == 1
+                else ngettext("{count} file", "{count} files", len(paths)).format(count=len(paths))
+            )
             raise DocgenError(
-                f"LibreOffice did not finish converting {what} within {timeout:.0f} s."
+                _("LibreOffice did not finish converting {what} within {seconds:.0f} s.").format(
+                    what=what, seconds=timeout
+                )
             ) from exc
     failed = [
         p
@@ -125,8 +170,9 @@ def libreoffice_convert(
     ]
     if proc.returncode != 0 or failed:
         raise DocgenError(
-            f"LibreOffice could not convert {', '.join(map(str, failed or paths))}: "
-            f"{(stderr or stdout).strip()[:500]}"
+            _("LibreOffice could not convert {files}: {output}").format(
+                files=", ".join(map(str, failed or paths)), output=(stderr or stdout).strip()[:500]
+            )
         )
     return outs
 

@@ -13,6 +13,7 @@ limits before decompression, no DOCTYPE/entities, no network).
 from __future__ import annotations
 
 import io
+import math
 import posixpath
 import zipfile
 import zlib
@@ -22,7 +23,9 @@ from pathlib import Path
 from lxml import etree
 
 from docgen.errors import DocgenError
-from docgen.safezip import DEFAULT_ZIP_LIMITS, check_zip, parse_xml
+from docgen.explain import library_reason
+from docgen.i18n import _
+from docgen.safezip import DEFAULT_ZIP_LIMITS, check_zip, parse_xml, read_untrusted, refuse_ole
 
 LIMITS = DEFAULT_ZIP_LIMITS
 
@@ -56,10 +59,40 @@ def on_off(el: etree._Element | None) -> bool | None:
     return v is None or v not in ("0", "false", "off", "none")
 
 
+def number(v: str | None, default: float | None = None) -> float | None:
+    """A finite number from an attribute; ``default`` for absent, malformed, nan or inf values.
+
+    Word writes integers, but a DOCX from elsewhere may hold anything: one parse rule here
+    keeps a stray "abc" or "1e999" from ending a conversion with a traceback.
+    """
+    if v is None:
+        return default
+    try:
+        value = float(v)
+    except (TypeError, ValueError):
+        return default
+    return value if math.isfinite(value) else default
+
+
+def integer(v: str | None, default: int = 0) -> int:
+    """An integer attribute (counts, levels, spans); ``default`` when it is not one."""
+    value = number(v)
+    return int(value) if value is not None and abs(value) < 2**31 else default
+
+
 def twips(v: str | None, default: float | None = None) -> float | None:
     """Twentieths of a point → points (accepts the ``2.5cm``/``10pt`` forms of strict OOXML)."""
     if v is None:
         return default
+    value = number(v)
+    if value is not None:
+        return int(value) / 20.0
+    units = {"pt": 1.0, "cm": 72 / 2.54, "mm": 72 / 25.4, "in": 72.0, "pc": 12.0}
+    for suffix, k in units.items():
+        if v.endswith(suffix):
+            value = number(v[: -len(suffix)])
+            return value * k if value is not None else default
+    return default
     try:
         return int(float(v)) / 20.0
     except ValueError:
@@ -73,24 +106,28 @@ def twips(v: str | None, default: float | None = None) -> float | None:
 _REQUIRED = ("[Content_Types].xml", "word/document.xml")
 
 
-def _read_package(path: Path) -> tuple[zipfile.ZipFile, dict[str, zipfile.ZipInfo]]:
+def _read_package(
+    source: Path | bytes, what: str
+) -> tuple[zipfile.ZipFile, dict[str, zipfile.ZipInfo]]:
     """The package, checked by docgen's one zip policy (:mod:`docgen.safezip`) before use.
 
-    The file is read once into memory, so the bytes checked are the bytes used; members are
+    A file is read once into memory, so the bytes checked are the bytes used; members are
     decompressed only when asked for (:meth:`DocxPackage.part`).
     """
-    what = str(path)
-    check_zip(path, what=what, limits=LIMITS)  # refuses a huge file before it is read
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise DocgenError(f"{what}: cannot be read ({exc.strerror}).") from None
+    if isinstance(source, bytes):
+        data = source
+    else:
+        # A regular file within the size bound (not a FIFO or a device), read once.
+        data = read_untrusted(source, what=what, max_bytes=LIMITS.max_file_bytes)
+    refuse_ole(data, what, "Word")  # a password-protected .docx is not "not a zip"
     members = {i.filename: i for i in check_zip(data, what=what, limits=LIMITS)}
     missing = [name for name in _REQUIRED if name not in members]
     if missing:
         raise DocgenError(
-            f"{what}: not a Word document (it lacks {', '.join(missing)}). "
-            "Save it from Word or LibreOffice as “Word document (.docx)”."
+            _(
+                "{file}: not a Word document (it lacks {parts}). "
+                "Save it from Word or LibreOffice as “Word document (.docx)”."
+            ).format(file=what, parts=", ".join(missing))
         )
     return zipfile.ZipFile(io.BytesIO(data)), members
 
@@ -185,7 +222,7 @@ class TableRow:
     def grid_before(self) -> int:
         trpr = self.trpr
         g = trpr.find(w("gridBefore")) if trpr is not None else None
-        return int(wval(g) or 0) if g is not None else 0
+        return max(0, integer(wval(g))) if g is not None else 0
 
     def cells(self) -> list[CellSpec]:
         col = self.grid_before()
@@ -196,7 +233,7 @@ class TableRow:
             if tcpr is not None:
                 gs = tcpr.find(w("gridSpan"))
                 if gs is not None:
-                    span = max(1, int(wval(gs) or 1))
+                    span = max(1, integer(wval(gs), 1))
                 v = tcpr.find(w("vMerge"))
                 if v is not None:
                     vm = wval(v) or "continue"
@@ -274,7 +311,7 @@ class Section:
             s.footers[ref.get(w("type")) or "default"] = ref.get(f"{{{R}}}id") or ""
         pn = el.find(w("pgNumType"))
         if pn is not None and pn.get(w("start")):
-            s.page_start = int(pn.get(w("start")))
+            s.page_start = integer(pn.get(w("start")), 1)
         return s
 
     @property
@@ -285,9 +322,14 @@ class Section:
 class DocxPackage:
     """The opened package: main document, styles, numbering, theme, headers, media."""
 
-    def __init__(self, path: Path) -> None:
-        self.path = Path(path)
-        self._zip, self._members = _read_package(self.path)
+    def __init__(self, source: Path | bytes, name: str | None = None) -> None:
+        """Open a DOCX file, or DOCX ``bytes`` made in memory (``name`` then labels messages)."""
+        if isinstance(source, bytes | bytearray):
+            self.path = Path(name or "document.docx")
+            self._zip, self._members = _read_package(bytes(source), str(self.path))
+        else:
+            self.path = Path(source)
+            self._zip, self._members = _read_package(self.path, str(self.path))
         self._bytes: dict[str, bytes] = {}
         self._xml_cache: dict[str, etree._Element] = {}
         self.document = self.xml("word/document.xml")
@@ -309,16 +351,26 @@ class DocxPackage:
         cap = LIMITS.max_xml_part_bytes if _is_xml(name) else LIMITS.max_member_bytes
         if info.file_size > cap:
             raise DocgenError(
-                f"{self.path}: the part {name!r} is larger than {cap // 2**20} MB; "
-                "refusing it as unsafe to open."
+                _(
+                    "{file}: the part {part!r} is larger than {limit} MB; refusing it as unsafe "
+                    "to open."
+                ).format(file=self.path, part=name, limit=cap // 2**20)
             )
         try:
             with self._zip.open(info) as member:
                 data = member.read(cap + 1)  # zipfile also stops at the declared size
         except (zipfile.BadZipFile, zlib.error, OSError, EOFError) as exc:
-            raise DocgenError(f"{self.path}: the DOCX file is damaged ({exc}).") from None
+            raise DocgenError(
+                _("{file}: the DOCX file is damaged ({reason}).").format(
+                    file=self.path, reason=library_reason(exc)
+                )
+            ) from None
         if len(data) > cap:
-            raise DocgenError(f"{self.path}: the part {name!r} unpacks beyond its limit.")
+            raise DocgenError(
+                _("{file}: the part {part!r} unpacks beyond its limit.").format(
+                    file=self.path, part=name
+                )
+            )
         self._bytes[name] = data
         return data
 
@@ -386,7 +438,7 @@ class DocxPackage:
     def body(self) -> etree._Element:
         b = self.document.find(w("body"))
         if b is None:
-            raise DocgenError(f"{self.path}: word/document.xml has no w:body.")
+            raise DocgenError(_("{file}: word/document.xml has no w:body.").format(file=self.path))
         return b
 
     def sections(self) -> list[Section]:

@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 from reportlab.lib.colors import HexColor
 from reportlab.platypus import Flowable, Paragraph
 
+from docgen.explain import word_place
+from docgen.i18n import _
 from docgen.pdf.bidi import reorder, reorder_pieces
 from docgen.pdf.styles import Border
 
@@ -268,6 +270,19 @@ class TableModel:
             self._header = []
             if self.header_count:
                 self._header = self._layout_group(0, self.header_count, keep=True)
+                if sum(r.height for r in self._header) > self.frame_height / 2:
+                    # Repeated on every page, heading rows this tall would leave no room for
+                    # the table itself: they are printed once, as ordinary rows.
+                    self.warn(
+                        _(
+                            "the heading rows of a table take more than half a page; they are not "
+                            "repeated on each page ({place})"
+                        ).format(place=word_place(self.where))
+                    )
+                    self.groups.insert(0, (0, self.header_count))
+                    self.header_count = 0
+                    self._header = []
+                    self.group_h.clear()
         return self._header
 
     def header_height(self) -> float:
@@ -304,6 +319,7 @@ class TableModel:
         return rows
 
     def group_rows(self, g: int) -> list[RowLayout]:
+        self.header_rows()  # settles whether the heading rows repeat, which renumbers groups
         start, end = self.groups[g]
         if start not in self.cache:
             for k, row in enumerate(self._layout_group(start, end)):
@@ -311,6 +327,7 @@ class TableModel:
         return [self.cache[i] for i in range(start, end)]
 
     def group_height(self, g: int) -> float:
+        self.header_rows()
         if g not in self.group_h:
             self.group_h[g] = sum(r.height for r in self.group_rows(g))
         return self.group_h[g]
@@ -358,15 +375,22 @@ class DocTable(Flowable):
         while g < len(m.groups) and h + m.group_height(g) <= availHeight + 1e-6:
             h += m.group_height(g)
             g += 1
+        clip = None
         if g == self.first and g < len(m.groups):  # not even one row fits
             if availHeight < m.frame_height - 1e-3:
                 return []
             g += 1  # a row taller than a page: place it alone, clipped
-            m.warn(f"a table row taller than the page is clipped ({m.where})")
+            m.warn(
+                _(
+                    "a table row taller than the page is clipped ({place}); shorten its text or "
+                    "let the row break across pages in Word"
+                ).format(place=word_place(f"{m.where} row {m.groups[self.first][0] + 1}"))
+            )
+            clip = availHeight
         rows: list[RowLayout] = list(m.header_rows())
         for k in range(self.first, g):
             rows.extend(m.take(k))
-        chunk = RowsChunk(m, rows)
+        chunk = RowsChunk(m, rows, clip)
         if g >= len(m.groups):
             return [chunk]
         return [chunk, DocTable(m, g)]
@@ -380,25 +404,42 @@ class DocTable(Flowable):
 class RowsChunk(Flowable):
     """The rows of one page of a table, already measured; draws backgrounds, text, borders."""
 
-    def __init__(self, model: TableModel, rows: list[RowLayout]) -> None:
+    def __init__(self, model: TableModel, rows: list[RowLayout], clip: float | None = None) -> None:
         super().__init__()
         self.model = model
         self.rows = rows
         self.hAlign = "LEFT"
+        self.clip = clip  # a row taller than the page: only this much of its top is shown
 
     def wrap(self, availWidth, availHeight):  # noqa: N803
         self._aw = availWidth
-        self.height = sum(r.height for r in self.rows)
+        self.full_height = sum(r.height for r in self.rows)
+        self.height = self.full_height
+        if self.clip is not None:
+            self.height = min(self.full_height, self.clip, availHeight)
         return availWidth, self.height
 
     def split(self, availWidth, availHeight):  # noqa: N803
         return []
 
     def draw(self) -> None:
+        if self.clip is None or self.height >= self.full_height:
+            self._draw_rows()
+            return
+        canv = self.canv
+        canv.saveState()
+        path = canv.beginPath()
+        path.rect(-1, 0, self._aw + 2, self.height)
+        canv.clipPath(path, stroke=0, fill=0)
+        canv.translate(0, self.height - self.full_height)
+        self._draw_rows()
+        canv.restoreState()
+
+    def _draw_rows(self) -> None:
         canv = self.canv
         m = self.model
         x0 = m.x_offset(self._aw)
-        y_top = self.height
+        y_top = self.full_height
         tops = []
         y = y_top
         for r in self.rows:

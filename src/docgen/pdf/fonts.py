@@ -7,8 +7,12 @@ line breaks (and so page breaks) move. The search order is:
 1. the family itself, found by the family name stored in each font's ``name`` table (file names
    lie: ``times.ttf``, ``Times_New_Roman.ttf``, ``TNR.ttf`` are all seen in the wild);
 2. a metric-compatible substitute (same advance widths, so the same line breaks):
-   Times New Roman → Liberation Serif → Tinos, Arial → Liberation Sans → Arimo, …;
-3. DejaVu Serif / DejaVu Sans, which cover Vietnamese but do not match metrics.
+   Times New Roman → Liberation Serif, Arial → Liberation Sans, Courier New → Liberation Mono
+   — the copies bundled with docgen (``docgen/fonts``, SIL Open Font Licence) before any
+   installed one, so that every machine without the real family lays out the same PDF; then
+   Tinos, Arimo, Caladea, Carlito … where installed;
+3. for any other family, the bundled Liberation Serif or Sans, whose widths differ from the
+   family asked for (a warning says so). DejaVu is never used for Times New Roman.
 
 Only a small header of each font file is read while indexing (table directory, ``name``,
 ``head``), so indexing a few hundred system fonts costs milliseconds, not a full parse each.
@@ -26,6 +30,10 @@ from pathlib import Path
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
+BUNDLED_FONT_DIR = Path(__file__).resolve().parent.parent / "fonts"
+"""Liberation Serif, Sans and Mono, four faces each (from Debian's fonts-liberation2)."""
+BUNDLED_FAMILIES = ("liberation serif", "liberation sans", "liberation mono")
+
 SYSTEM_FONT_DIRS: tuple[Path, ...] = (
     Path.home() / ".fonts",
     Path.home() / ".local/share/fonts",
@@ -38,8 +46,8 @@ SYSTEM_FONT_DIRS: tuple[Path, ...] = (
 
 # Metric-compatible first (same widths → same line breaks as the real font), then generic.
 SUBSTITUTES: dict[str, tuple[str, ...]] = {
-    "times new roman": ("Liberation Serif", "Tinos", "Times", "Nimbus Roman", "DejaVu Serif"),
-    "times": ("Liberation Serif", "Tinos", "Nimbus Roman", "DejaVu Serif"),
+    "times new roman": ("Liberation Serif", "Tinos"),
+    "times": ("Liberation Serif", "Tinos", "Nimbus Roman"),
     "arial": ("Liberation Sans", "Arimo", "Helvetica", "Nimbus Sans", "DejaVu Sans"),
     "helvetica": ("Liberation Sans", "Arimo", "Nimbus Sans", "DejaVu Sans"),
     "calibri": ("Carlito", "Liberation Sans", "DejaVu Sans"),
@@ -84,6 +92,12 @@ class FontFaces:
     files: dict[str, Path] = field(default_factory=dict)
     metrics: FontMetrics = FontMetrics(0.891, 0.216, 0.042)
     substituted: bool = False
+    bundled: bool = False  # the files are docgen's own copies, not installed fonts
+    compatible: bool = True  # same widths as the family asked for (itself or a metric twin)
+
+    @property
+    def origin(self) -> str:
+        return "bundled" if self.bundled else "installed"
 
     def face(self, bold: bool = False, italic: bool = False) -> str:
         if bold and italic:
@@ -238,28 +252,50 @@ def candidates(name: str) -> tuple[str, ...]:
     """The families tried for ``name``, in order."""
     low = name.strip().lower()
     generic = SANS_FALLBACK if any(h in low for h in _SANS_HINTS) else SERIF_FALLBACK
-    return (name.strip(), *SUBSTITUTES.get(low, ()), *generic)
+    if low in ("times new roman", "times"):
+        generic = ("Liberation Serif",)  # never DejaVu: its widths move every line break
+    return tuple(dict.fromkeys((name.strip(), *SUBSTITUTES.get(low, ()), *generic)))
+
+
+def _bundled() -> _Index:
+    with _lock:
+        key = (BUNDLED_FONT_DIR,)
+        if key not in _indexes:
+            _indexes[key] = _Index(key)
+        return _indexes[key]
 
 
 def resolve_family(name: str, font_dirs: Sequence[Path] = ()) -> FontFaces:
     """Register and return the four faces for DOCX family ``name`` (see module docstring).
 
-    Raises ``LookupError`` only when not even DejaVu is installed.
+    Raises ``LookupError`` only when not even the bundled fonts can be read.
     """
     key = (name.strip().lower(), tuple(Path(d) for d in font_dirs))
     if key in _resolved:
         return _resolved[key]
-    idx = _index(font_dirs)
+    installed = _index(font_dirs)
+    requested = name.strip().lower()
+    metric_twins = {s.lower() for s in SUBSTITUTES.get(requested, ())}
     for cand in candidates(name):
-        files = idx.faces(cand)
-        if files:
+        low = cand.lower()
+        # The family itself as installed; a Liberation family from docgen's own copies first,
+        # so a machine with an older or partial Liberation still lays out like every other.
+        order = [installed]
+        if low != requested and low in BUNDLED_FAMILIES:
+            order.insert(0, _bundled())
+        for index in order:
+            files = index.faces(cand)
+            if not files:
+                continue
             regs = {style: _register(p) for style, p in files.items()}
             faces = FontFaces(
                 requested=name,
                 family=cand,
                 files=files,
                 metrics=read_metrics(files["regular"]),
-                substituted=cand.lower() != name.strip().lower(),
+                substituted=low != requested,
+                bundled=index is not installed,
+                compatible=low == requested or low in metric_twins,
                 **regs,
             )
             _resolved[key] = faces
@@ -280,18 +316,34 @@ def font_report(
     families: Sequence[str] = ("Times New Roman", "Arial", "Courier New"),
     font_dirs: Sequence[Path] = (),
 ) -> list[str]:
-    """Human-readable lines: each DOCX family → the file used, or what is missing."""
+    """Human-readable lines: each DOCX family → the file used and where it comes from."""
+    from docgen.i18n import _
+
     lines = []
     for fam in families:
         try:
             faces = resolve_family(fam, font_dirs)
         except LookupError:
-            lines.append(f"{fam}: MISSING (no font and no fallback installed)")
+            lines.append(
+                _("{family}: MISSING (no font and no substitute found)").format(family=fam)
+            )
             continue
-        how = f"substitute {faces.family}" if faces.substituted else "installed"
-        lines.append(f"{fam}: {how} ({faces.files['regular']})")
-        same = {p for s, p in faces.files.items() if s != "regular" and p == faces.files["regular"]}
+        origin = _("bundled with docgen") if faces.bundled else _("installed on this machine")
+        if not faces.substituted:
+            how = _("itself, {origin}").format(origin=origin)
+        elif faces.compatible:
+            how = _("{family} (same widths), {origin}").format(family=faces.family, origin=origin)
+        else:
+            how = _("{family} (different widths: lines may break differently), {origin}").format(
+                family=faces.family, origin=origin
+            )
+        lines.append(f"{fam}: {how}")
+        for style in STYLES:
+            lines.append(f"  {style}: {faces.files[style]}")
+        same = [s for s in STYLES if s != "regular" and faces.files[s] == faces.files["regular"]]
         if same:
-            missing = [s for s, p in faces.files.items() if s != "regular" and p in same]
-            lines.append(f"  missing faces {', '.join(missing)}: the regular face is used")
+            lines.append(
+                "  "
+                + _("missing faces {faces}: the regular face is used").format(faces=", ".join(same))
+            )
     return lines

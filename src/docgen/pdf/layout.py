@@ -26,15 +26,21 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, Image, PageBreak, Spacer
 
+from docgen.explain import word_place
+from docgen.i18n import _
+from docgen.pdf import FontWarning
 from docgen.pdf.bidi import has_rtl
 from docgen.pdf.docx_reader import (
     NS,
     WP,
+    CellSpec,
     DocxPackage,
     R,
     Section,
     Table,
     TableRow,
+    integer,
+    number,
     on_off,
     twips,
     w,
@@ -42,6 +48,7 @@ from docgen.pdf.docx_reader import (
 )
 from docgen.pdf.flowables import CellLayout, DocPara, DocTable, KeepNext, TableModel
 from docgen.pdf.fonts import FontFaces, has_glyph, resolve_family
+from docgen.pdf.images import BadImage, check_image
 from docgen.pdf.styles import (
     Border,
     Numbering,
@@ -84,6 +91,9 @@ _HIGHLIGHT = {
     "white": "FFFFFF",
 }
 EMU_PER_PT = 12700
+#: Tables inside tables beyond this depth are set as plain paragraphs: each level takes its
+#: cell margins from the width, and 80 levels leave no width at all.
+MAX_TABLE_DEPTH = 12
 DEFAULT_CELL_MARGIN = 108 / 20  # 0.19 cm, Word's and Writer's default left/right cell margin
 
 # Elements that carry nothing visible in a PDF; skipping them is not a loss worth a warning.
@@ -149,6 +159,18 @@ class Token:
     img: tuple[str, float, float] | None = None
 
 
+def _fit_spans(cells: list[CellSpec], n_cols: int) -> list[CellSpec]:
+    """A row's cells with each ``gridSpan`` cut so that the cells after it still fit the grid."""
+    out = []
+    col = cells[0].col if cells else 0
+    for index, cell in enumerate(cells):
+        after = len(cells) - index - 1
+        span = min(cell.span, max(1, n_cols - col - after))
+        out.append(CellSpec(cell.el, col, span, cell.vmerge))
+        col += span
+    return out
+
+
 class Builder:
     """Converts one package; collects warnings through ``warn``."""
 
@@ -177,11 +199,12 @@ class Builder:
                 self.default_tab = twips(wval(dt), 36.0) or 36.0
             for cs in s.iterfind(".//w:compatSetting", NS):
                 if cs.get(w("name")) == "compatibilityMode":
-                    self.compat_mode = int(cs.get(w("val")) or 12)
+                    self.compat_mode = integer(cs.get(w("val")), 12)
         self.even_odd = bool(s is not None and on_off(s.find(w("evenAndOddHeaders"))))
         self.uses_numpages = False
         self.fields: dict[str, str] = {}
         self.frame_height = 700.0
+        self.frame_width = 450.0
         self.where = "body"
 
     # ------------------------------------------------------------------ warnings, fonts
@@ -195,12 +218,18 @@ class Builder:
             try:
                 f = resolve_family(family, self.font_dirs)
             except LookupError:
-                self.warn(f"no font for {family!r} and no fallback font installed")
-                raise
-            if f.substituted and f.family.lower().startswith("dejavu"):
                 self.warn(
-                    f"font {family!r} is not installed; using {f.family} "
-                    "(its widths differ, so lines may break differently)"
+                    _("no font for {family!r} and no fallback font installed").format(family=family)
+                )
+                raise
+            if not f.compatible:
+                self.warn(
+                    FontWarning(
+                        _(
+                            "font {family!r} is not installed; using {used} (its widths differ, so "
+                            "lines may break differently from Word)"
+                        ).format(family=family, used=f.family)
+                    )
                 )
             self._faces[family] = f
         return self._faces[family]
@@ -270,7 +299,11 @@ class Builder:
                 if fb is not None:
                     yield from self._block_children(fb, where)
             elif tag not in _SILENT:
-                self.warn(f"unsupported element {child.prefix}:{tag} in {where}; skipped")
+                self.warn(
+                    _("unsupported element {element} in {place}; skipped").format(
+                        element=f"{child.prefix}:{tag}", place=word_place(where)
+                    )
+                )
 
     def _keep_next(self, flows: list[Flowable]) -> list[Flowable]:
         """Insert a KeepNext check before each run of keep-with-next paragraphs."""
@@ -382,6 +415,14 @@ class Builder:
     def _fmt(self, rp: Props) -> RunFmt:
         faces = self.faces(rp.get("font") or "Times New Roman")
         size = float(rp.get("size") or 10.0)
+        # A line must fit on a page (Word allows 1,638 pt, a glyph taller than A4).
+        largest = max(4.0, self.frame_height / 4)
+        if size > largest:
+            self.warn(
+                f"a font size of {size:g} pt does not fit on the page; set at {largest:.0f} pt "
+                f"({self.where})"
+            )
+            size = largest
         if rp.get("smallCaps") and not rp.get("caps"):
             size *= 0.8  # approximate: Writer draws small caps at ~80 % of the size
         hl = rp.get("highlight")
@@ -437,9 +478,17 @@ class Builder:
                 if fb is not None:
                     self._walk_inline(fb, para_rpr, tokens, state, where)
             elif tag in ("oMath", "oMathPara"):
-                self.warn(f"unsupported element m:{tag} (equation) in {where}; skipped")
+                self.warn(
+                    _("unsupported element {element} (equation) in {place}; skipped").format(
+                        element=f"m:{tag}", place=word_place(where)
+                    )
+                )
             elif tag not in _SILENT:
-                self.warn(f"unsupported element {child.prefix}:{tag} in {where}; skipped")
+                self.warn(
+                    _("unsupported element {element} in {place}; skipped").format(
+                        element=f"{child.prefix}:{tag}", place=word_place(where)
+                    )
+                )
 
     def _run_props(self, r: etree._Element, para_rpr: Props) -> Props:
         rpr_el = r.find(w("rPr"))
@@ -501,7 +550,11 @@ class Builder:
                 if typ == "page":
                     tokens.append(Token("page"))
                 elif typ == "column":
-                    self.warn(f"column break treated as a line break in {where}")
+                    self.warn(
+                        _("column break treated as a line break in {place}").format(
+                            place=word_place(where)
+                        )
+                    )
                     tokens.append(Token("br", fmt=fmt))
                 else:
                     tokens.append(Token("br", fmt=fmt))
@@ -519,9 +572,17 @@ class Builder:
             elif tag == "drawing":
                 self._drawing(child, tokens, where)
             elif tag in ("footnoteReference", "endnoteReference"):
-                self.warn(f"unsupported element w:{tag} (footnotes are not rendered) in {where}")
+                self.warn(
+                    _(
+                        "unsupported element {element} (footnotes are not rendered) in {place}"
+                    ).format(element=f"w:{tag}", place=word_place(where))
+                )
             elif tag in ("pict", "object"):
-                self.warn(f"unsupported element w:{tag} (VML/OLE object) in {where}; skipped")
+                self.warn(
+                    _("unsupported element {element} (VML/OLE object) in {place}; skipped").format(
+                        element=f"w:{tag}", place=word_place(where)
+                    )
+                )
             elif tag == "AlternateContent":
                 fb = child.find("mc:Fallback", NS)
                 ch = child.find("mc:Choice", NS)
@@ -529,7 +590,11 @@ class Builder:
                 for d in src.iterfind(".//w:drawing", NS) if src is not None else []:
                     self._drawing(d, tokens, where)
             elif tag not in _SILENT:
-                self.warn(f"unsupported element {child.prefix}:{tag} in {where}; skipped")
+                self.warn(
+                    _("unsupported element {element} in {place}; skipped").format(
+                        element=f"{child.prefix}:{tag}", place=word_place(where)
+                    )
+                )
 
     def _field_token(self, fld: list[str], rp: Props, tokens: list[Token]) -> None:
         instr = fld[0].strip().split()
@@ -544,18 +609,28 @@ class Builder:
         if container is None:
             container = d.find(f"{{{WP}}}anchor")
             if container is not None:
-                self.warn(f"floating image placed inline in {where}")
+                self.warn(
+                    _("floating image placed inline in {place}").format(place=word_place(where))
+                )
         if container is None:
             return
         ext = container.find(f"{{{WP}}}extent")
         blip = container.find(".//a:blip", NS)
         if ext is None or blip is None:
-            self.warn(f"unsupported drawing (shape or chart, not a picture) in {where}")
+            self.warn(
+                _("unsupported drawing (shape or chart, not a picture) in {place}").format(
+                    place=word_place(where)
+                )
+            )
             return
         rid = blip.get(f"{{{R}}}embed") or ""
         data = self.pkg.image_bytes(rid, self._part_rels)
         if data is None:
-            self.warn(f"image {rid} not found in the package ({where})")
+            self.warn(
+                _("image {image} not found in the package ({place})").format(
+                    image=rid, place=word_place(where)
+                )
+            )
             return
         kind = (
             "png"
@@ -563,13 +638,39 @@ class Builder:
             else ("jpg" if data[:2] == b"\xff\xd8" else None)
         )
         if kind is None:
-            self.warn(f"unsupported image format (not PNG/JPEG) in {where}; skipped")
+            self.warn(
+                _("unsupported image format (not PNG/JPEG) in {place}; skipped").format(
+                    place=word_place(where)
+                )
+            )
             return
+        try:
+            check_image(data)
+        except BadImage as exc:
+            self.warn(
+                _("a picture is left out ({place}): {reason}").format(
+                    place=word_place(where), reason=exc
+                )
+            )
+            return
+        wpt = (number(ext.get("cx")) or 0.0) / EMU_PER_PT
+        hpt = (number(ext.get("cy")) or 0.0) / EMU_PER_PT
+        if wpt <= 0 or hpt <= 0:
+            self.warn(
+                _("a picture without a size is left out ({place})").format(place=word_place(where))
+            )
+            return
+        # A picture never exceeds the page's text area: scaled down, its proportions kept.
+        scale = min(1.0, self.frame_width / wpt, self.frame_height * 0.95 / hpt)
+        if scale < 1.0:
+            self.warn(
+                f"a picture of {wpt / 72 * 25.4:,.0f} × {hpt / 72 * 25.4:,.0f} mm is larger than "
+                f"the page; scaled down to fit ({where})"
+            )
+            wpt, hpt = wpt * scale, hpt * scale
         self._img_n += 1
         path = self.tmpdir / f"img{self._img_n}.{kind}"
         path.write_bytes(data)
-        wpt = int(ext.get("cx") or 0) / EMU_PER_PT
-        hpt = int(ext.get("cy") or 0) / EMU_PER_PT
         tokens.append(Token("img", img=(str(path), wpt, hpt)))
 
     _part_rels: dict | None = None
@@ -769,12 +870,21 @@ class Builder:
             self._missing.add(key)
             if not has_glyph(fmt.face, ch):
                 self.warn(
-                    f"character U+{ord(ch):04X} {unicodedata.name(ch, '?')} is not in font "
-                    f"{fmt.faces.family} (first in {self.where}); it will not print"
+                    _(
+                        "character {code} {name} is not in font {font} (first in {place}); it "
+                        "will not print"
+                    ).format(
+                        code=f"U+{ord(ch):04X}",
+                        name=unicodedata.name(ch, "?"),
+                        font=fmt.faces.family,
+                        place=word_place(self.where),
+                    )
                 )
 
     # ------------------------------------------------------------------ tables
-    def table(self, tbl: etree._Element, avail_width: float, where: str) -> list[Flowable]:
+    def table(
+        self, tbl: etree._Element, avail_width: float, where: str, depth: int = 0
+    ) -> list[Flowable]:
         t = Table(tbl)
         tblpr = t.tblpr
         style_ppr, style_rpr, style_tblpr = self.styles.table_style(t.style_id)
@@ -793,6 +903,23 @@ class Builder:
         if not grid or sum(grid) <= 0:
             n = max(sum(c.span for c in r.cells()) for r in rows)
             grid = [avail_width / max(n, 1)] * max(n, 1)
+        specs = [_fit_spans(r.cells(), len(grid)) for r in rows]
+        if any(
+            c.span != o.span
+            for r, cells in zip(rows, specs, strict=True)
+            for c, o in zip(cells, r.cells(), strict=True)
+        ):
+            self.warn(f"a cell spans more columns than the table has; it is narrowed ({where})")
+        needed = max((c.col + c.span for cells in specs for c in cells), default=len(grid))
+        if needed > len(grid):
+            # More cells in a row than the grid has columns: Word widens the grid; here the
+            # extra columns share the table's width with the others.
+            self.warn(
+                f"a row has cells beyond the table's {len(grid)} columns; the table is laid out "
+                f"with {needed} ({where})"
+            )
+            total = sum(grid)
+            grid = [g * len(grid) / needed for g in grid] + [total / needed] * (needed - len(grid))
         # cell margins: table style, table, then per-cell tcMar
         mar = {"top": 0.0, "bottom": 0.0, "left": DEFAULT_CELL_MARGIN, "right": DEFAULT_CELL_MARGIN}
         for src in (style_tblpr, tblpr):
@@ -850,7 +977,6 @@ class Builder:
         if header_count == n_rows:
             header_count = 0  # a table of only header rows repeats nothing
         # vertical merges: rowspans and the row groups a page must not cut
-        specs = [r.cells() for r in rows]
         rowspan: dict[tuple[int, int], int] = {}
         group_end = list(range(1, n_rows + 1))
         for ri, cells in enumerate(specs):
@@ -895,6 +1021,7 @@ class Builder:
                     style_ppr,
                     style_rpr,
                     where,
+                    depth,
                 )
             finally:
                 self._part_rels = saved_rels
@@ -923,6 +1050,7 @@ class Builder:
         style_ppr: Props,
         style_rpr: Props,
         where: str,
+        depth: int = 0,
     ) -> tuple[list[CellLayout], float | None, str, bool]:
         out: list[CellLayout] = []
         for c in cells:
@@ -980,7 +1108,9 @@ class Builder:
             if borders["bottom"] and ri + rs >= n_rows:
                 m["bottom"] += borders["bottom"].width
             cw = sum(grid[c.col : c.col + c.span]) - m["left"] - m["right"]
-            content = self._cell_blocks(c.el, cw, f"{where} row {ri + 1}", style_ppr, style_rpr)
+            content = self._cell_blocks(
+                c.el, cw, f"{where} row {ri + 1}", style_ppr, style_rpr, depth
+            )
             out.append(
                 CellLayout(
                     c.col,
@@ -997,11 +1127,28 @@ class Builder:
         return out, h, rule, row.is_header
 
     def _cell_blocks(
-        self, tc: etree._Element, width: float, where: str, style_ppr: Props, style_rpr: Props
+        self,
+        tc: etree._Element,
+        width: float,
+        where: str,
+        style_ppr: Props,
+        style_rpr: Props,
+        depth: int = 0,
     ) -> list[Flowable]:
         out: list[Flowable] = []
         n = 0
-        for child in self._block_children(tc, where):
+        children = list(self._block_children(tc, where))
+        if depth >= MAX_TABLE_DEPTH and any(etree.QName(c).localname == "tbl" for c in children):
+            self.warn(
+                f"tables nested more than {MAX_TABLE_DEPTH} deep are set as plain paragraphs "
+                f"({where})"
+            )
+            children = [
+                p
+                for child in children
+                for p in (child.iter(w("p")) if etree.QName(child).localname == "tbl" else [child])
+            ]
+        for child in children:
             tag = etree.QName(child).localname
             if tag == "p":
                 n += 1
@@ -1019,7 +1166,7 @@ class Builder:
                     if not isinstance(f, PageBreak)
                 )
             elif tag == "tbl":
-                out.extend(self.table(child, width, f"{where} nested table"))
+                out.extend(self.table(child, width, f"{where} nested table", depth + 1))
         return out or [Spacer(1, 0)]
 
     # ------------------------------------------------------------------ headers/footers

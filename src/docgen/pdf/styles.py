@@ -17,7 +17,16 @@ from typing import Any
 
 from lxml import etree
 
-from docgen.pdf.docx_reader import DocxPackage, on_off, theme_fonts, twips, w, wval
+from docgen.pdf.docx_reader import (
+    DocxPackage,
+    integer,
+    number,
+    on_off,
+    theme_fonts,
+    twips,
+    w,
+    wval,
+)
 
 Props = dict[str, Any]
 
@@ -56,9 +65,9 @@ def parse_border(el: etree._Element | None) -> Border | None:
         return None
     sz = el.get(w("sz"))
     # sz is in eighths of a point; Word draws at least 1/4 pt.
-    width = max(int(sz) / 8.0, 0.25) if sz and sz.isdigit() else 0.5
+    width = min(max(int(sz) / 8.0, 0.25), 12.0) if sz and sz.isdigit() else 0.5
     color = el.get(w("color")) or "auto"
-    space = float(el.get(w("space")) or 0)
+    space = number(el.get(w("space")), 0.0) or 0.0
     if val == "double":
         width = width * 3
     return Border(width, "000000" if color == "auto" else color, space, val)
@@ -86,8 +95,9 @@ def apply_rpr(props: Props, rpr: etree._Element | None, theme: dict[str, str]) -
                 props["font"] = font
         elif tag == "sz":
             v = wval(child)
-            if v:
-                props["size"] = float(v) / 2
+            size = number(v)
+            if size is not None and size > 0:
+                props["size"] = size / 2
         elif tag in ("b", "i", "strike", "dstrike", "caps", "smallCaps", "vanish"):
             props[tag] = bool(on_off(child))
         elif tag == "u":
@@ -137,7 +147,7 @@ def apply_ppr(props: Props, ppr: etree._Element | None) -> None:
                 if g(w(k)) is not None:
                     props[k] = g(w(k)) in ("1", "true", "on")
             if g(w("line")) is not None:
-                props["line"] = float(g(w("line")))
+                props["line"] = number(g(w("line")), 240.0)
                 props["line_rule"] = g(w("lineRule")) or "auto"
         elif tag in (
             "keepNext",
@@ -164,7 +174,7 @@ def apply_ppr(props: Props, ppr: etree._Element | None) -> None:
             if num is not None:
                 props["numId"] = wval(num)
             if ilvl is not None:
-                props["ilvl"] = int(wval(ilvl) or 0)
+                props["ilvl"] = integer(wval(ilvl))
         elif tag == "tabs":
             tabs = dict(props.get("tabs") or {})
             for t in child.iterchildren(w("tab")):
@@ -175,7 +185,7 @@ def apply_ppr(props: Props, ppr: etree._Element | None) -> None:
                     tabs[pos] = wval(t) or "left"
             props["tabs"] = tabs
         elif tag == "outlineLvl":
-            props["outline"] = int(wval(child) or 9)
+            props["outline"] = integer(wval(child), 9)
 
 
 @dataclass
@@ -209,14 +219,14 @@ class Numbering:
         abstract: dict[str, dict[int, NumberingLevel]] = {}
         for an in root.iterchildren(w("abstractNum")):
             abstract[an.get(w("abstractNumId")) or ""] = {
-                int(lvl.get(w("ilvl")) or 0): _level(lvl) for lvl in an.iterchildren(w("lvl"))
+                integer(lvl.get(w("ilvl"))): _level(lvl) for lvl in an.iterchildren(w("lvl"))
             }
         for num in root.iterchildren(w("num")):
             nid = num.get(w("numId")) or ""
             aid = wval(num.find(w("abstractNumId"))) or ""
             levels = dict(abstract.get(aid, {}))
             for ov in num.iterchildren(w("lvlOverride")):
-                ilvl = int(ov.get(w("ilvl")) or 0)
+                ilvl = integer(ov.get(w("ilvl")))
                 lvl_el = ov.find(w("lvl"))
                 if lvl_el is not None:
                     levels[ilvl] = _level(lvl_el)
@@ -226,7 +236,7 @@ class Numbering:
                     levels[ilvl] = NumberingLevel(
                         base.fmt,
                         base.text,
-                        int(wval(so) or 1),
+                        integer(wval(so), 1),
                         base.jc,
                         base.ppr,
                         base.rpr,
@@ -267,12 +277,12 @@ def _level(lvl: etree._Element) -> NumberingLevel:
     return NumberingLevel(
         fmt=wval(lvl.find(w("numFmt"))) or "decimal",
         text=wval(lvl.find(w("lvlText"))) or "",
-        start=int(wval(lvl.find(w("start"))) or 1),
+        start=integer(wval(lvl.find(w("start"))), 1),
         jc=wval(lvl.find(w("lvlJc"))) or "left",
         ppr=lvl.find(w("pPr")),
         rpr=lvl.find(w("rPr")),
         suff=wval(lvl.find(w("suff"))) or "tab",
-        restart=int(wval(restart) or 0) if restart is not None else None,
+        restart=integer(wval(restart)) if restart is not None else None,
     )
 
 

@@ -14,8 +14,10 @@ from pathlib import Path
 
 from lxml import etree
 from reportlab.platypus import BaseDocTemplate, Frame, NextPageTemplate, PageBreak, PageTemplate
+from reportlab.platypus.doctemplate import LayoutError
 
 from docgen.errors import DocgenError
+from docgen.i18n import _
 from docgen.pdf.docx_reader import DocxPackage, Section, w
 from docgen.pdf.layout import Builder
 
@@ -34,6 +36,57 @@ def _split_sections(pkg: DocxPackage) -> list[list[etree._Element]]:
     return groups
 
 
+#: Paper from 1 inch to the PDF format's own limit (200 inches) is laid out as given.
+_PAGE_RANGE = (72.0, 14_400.0)
+#: What a section keeps for its text when its margins ask for more than the paper has.
+_MIN_BODY = 0.25
+
+
+def _mm(points: float) -> str:
+    return f"{points / 72 * 25.4:,.0f}"
+
+
+def usable_section(sec: Section, number: int, warn: Callable[[str], None]) -> Section:
+    """``sec`` with geometry a page can be made of; every change is told through ``warn``.
+
+    A DOCX can hold any numbers: a page 0 mm wide, margins taller than the paper, header
+    distances beyond it. Word refuses to save such values but other programs write them.
+    """
+    low, high = _PAGE_RANGE
+    if not (low <= sec.page_width <= high and low <= sec.page_height <= high):
+        landscape = sec.el.find(w("pgSz")) is not None and (
+            sec.el.find(w("pgSz")).get(w("orient")) == "landscape"
+        )
+        width, height = (841.9, 595.3) if landscape else (595.3, 841.9)
+        warn(
+            f"section {number}: a page of {_mm(sec.page_width)} × {_mm(sec.page_height)} mm is "
+            f"not a paper size; A4 is used"
+        )
+        sec.page_width, sec.page_height = width, height
+    for side in ("left", "right", "header", "footer"):
+        if getattr(sec, side) < 0:
+            setattr(sec, side, 0.0)
+    for first, second, extent, label in (
+        ("top", "bottom", sec.page_height, "top and bottom"),
+        ("left", "right", sec.page_width, "left and right"),
+    ):
+        a, b = getattr(sec, first), getattr(sec, second)
+        room = extent - a - b
+        if room < extent * _MIN_BODY:
+            # Shrink both margins in proportion until the text has a quarter of the paper.
+            scale = extent * (1 - _MIN_BODY) / max(a + b, 1e-9)
+            setattr(sec, first, a * scale)
+            setattr(sec, second, b * scale)
+            warn(
+                f"section {number}: the {label} margins ({_mm(a)} + {_mm(b)} mm) leave no room "
+                f"on a page {_mm(extent)} mm across; they are narrowed to {_mm(a * scale)} + "
+                f"{_mm(b * scale)} mm"
+            )
+    sec.header = min(sec.header, sec.page_height / 2)
+    sec.footer = min(sec.footer, sec.page_height / 2)
+    return sec
+
+
 class _Doc(BaseDocTemplate):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -49,7 +102,10 @@ class _Renderer:
     ) -> None:
         self.pkg = pkg
         self.builder = Builder(pkg, font_dirs, warn)
-        self.sections = pkg.sections()
+        self.sections = [
+            usable_section(sec, n, self.builder.warn)
+            for n, sec in enumerate(pkg.sections(), start=1)
+        ]
         self.total_pages = total_pages
         self.page_in_section: dict[int, int] = {}
         self.number = 0  # the page number printed (pgNumType start aware)
@@ -135,12 +191,17 @@ class _Renderer:
                 )
                 templates.insert(0 if i == 0 else len(templates) - 1, first)
             b.frame_height = sec.page_height - sec.top - sec.bottom
+            b.frame_width = sec.frame_width
             if i:
                 story.append(NextPageTemplate(f"s{i}first" if sec.title_pg else f"s{i}"))
                 if sec.start_type != "continuous":
                     story.append(PageBreak())
                 else:
-                    b.warn(f"continuous section break {i} starts a new page here")
+                    b.warn(
+                        _("continuous section break {number} starts a new page here").format(
+                            number=i
+                        )
+                    )
                     story.append(PageBreak())
             body = groups[i] if i < len(groups) else []
             story.extend(
@@ -171,6 +232,21 @@ class _Renderer:
             doc.pageTemplates.sort(key=lambda t: t.id != "s0first")
         try:
             doc.build(story)
+        except LayoutError as exc:
+            # Everything known to be too large is shrunk or clipped before this; what is left
+            # is told as a fault of the document's content, with the page it stopped on.
+            raise DocgenError(
+                _(
+                    "{file}: page {page} cannot be laid out — a part of the document ({where}) "
+                    "is larger than the page and cannot be divided. Make it smaller in Word: "
+                    "a picture, a table row or a font size. ({detail})"
+                ).format(
+                    file=self.pkg.path,
+                    page=doc.page,
+                    where=b.where,
+                    detail=str(exc).splitlines()[0][:160],
+                )
+            ) from None
         finally:
             b.close()
         return doc.page
@@ -186,19 +262,23 @@ class _Renderer:
         return (t.text or "") if t is not None else ""
 
 
-def render(
-    src: Path, dst: Path, font_dirs: Sequence[Path] = (), warn: Callable[[str], None] | None = None
-) -> list[str]:
-    """Convert ``src`` (DOCX) to ``dst`` (PDF); return the warnings (also passed to ``warn``)."""
+def _warnings_collector(
+    warn: Callable[[str], None] | None,
+) -> tuple[list[str], Callable[[str], None]]:
     warnings: list[str] = []
 
-    def _w(msg: str) -> None:
+    def collect(msg: str) -> None:
         if msg not in warnings:
             warnings.append(msg)
             if warn:
                 warn(msg)
 
-    pkg = DocxPackage(Path(src))
+    return warnings, collect
+
+
+def _write(
+    pkg: DocxPackage, out, font_dirs: Sequence[Path], collect: Callable[[str], None]
+) -> None:
     # Only the main document and its headers/footers can hold a page-count field.
     fielded = ["word/document.xml"] + [
         target for typ, target, _mode in pkg.rels.values() if typ in ("header", "footer")
@@ -209,14 +289,36 @@ def render(
     total = None
     if needs_total:  # first pass only counts pages
         total = _Renderer(pkg, font_dirs, lambda _m: None, None).build(io.BytesIO())
+    _Renderer(pkg, font_dirs, collect, total).build(out)
+
+
+def render(
+    src: Path, dst: Path, font_dirs: Sequence[Path] = (), warn: Callable[[str], None] | None = None
+) -> list[str]:
+    """Convert ``src`` (DOCX) to ``dst`` (PDF); return the warnings (also passed to ``warn``)."""
+    warnings, collect = _warnings_collector(warn)
+    pkg = DocxPackage(Path(src))
     dst = Path(dst)
     dst.parent.mkdir(parents=True, exist_ok=True)
     tmp = dst.with_name(dst.name + ".part")
     try:
         with open(tmp, "wb") as fh:
-            _Renderer(pkg, font_dirs, _w, total).build(fh)
+            _write(pkg, fh, font_dirs, collect)
         tmp.replace(dst)
     finally:
         if tmp.exists():
             tmp.unlink()
     return warnings
+
+
+def render_bytes(
+    data: bytes,
+    name: str = "document.docx",
+    font_dirs: Sequence[Path] = (),
+    warn: Callable[[str], None] | None = None,
+) -> tuple[bytes, list[str]]:
+    """Convert DOCX ``data`` to PDF in memory: (the PDF's bytes, the warnings)."""
+    warnings, collect = _warnings_collector(warn)
+    out = io.BytesIO()
+    _write(DocxPackage(data, name), out, font_dirs, collect)
+    return out.getvalue(), warnings

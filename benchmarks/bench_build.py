@@ -1,0 +1,372 @@
+"""docgen's speed targets side by side, in one run: each time with its peak memory and verdict.
+
+    python benchmarks/bench_build.py [--runs 5] [--quick] [--markdown]
+
+1. Whole commands, each run in a fresh process (interpreter start and imports included), the
+   commands taken in turn round after round so that a drift of the machine's speed hits all of
+   them alike; the median of ``--runs`` counts, and the ratio to ``python -c pass`` says the same
+   on a slower machine:
+   ``docgen --help`` ≤ 0.15 s, ``docgen validate`` of the sample ≤ 0.25 s, and the full sample
+   build (10 DOCX, 10 PDF, 52 certificates) ≥ 3× faster than one LibreOffice run converting the
+   same 10 DOCX to PDF.
+2. The warm renderer (:class:`docgen.renderer.Renderer`) in a fresh process: the first render of
+   a document (cold: imports, meeting, templates, fonts) beside the median of 20 renders after a
+   change of the record: DOCX ≤ 50 ms, DOCX + PDF ≤ 150 ms.
+3. The targets that must stay met (benchmarks/bench_pdf.py and bench_certificates.py, reused):
+   the 2,000-row award list within 1.5× of the same table laid out directly with reportlab and
+   ≥ 3× faster than LibreOffice; 20,000 rows linear from 2,000 and under 500 MB; 10,000
+   certificates ≤ 10 s and ≤ 300 MB.
+
+Python runs as it does after ``pip install``: with its compiled bytecode (pip compiles it at
+install time), so ``PYTHONDONTWRITEBYTECODE`` is dropped for the measured commands and one
+round is run first, uncounted, to compile it. ``--quick`` skips the 20,000-row list,
+LibreOffice on the lists and 10,000 certificates (a few seconds instead of a few minutes). Peak memory is the largest single process of a run (for
+LibreOffice, soffice.bin). The machine is named in the first line; figures from a busy machine
+are noisy, so compare the ratios.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from bench_pdf import SAMPLE, soffice_cmd, table_run, timed  # noqa: E402
+
+PY = sys.executable
+
+# The warm renderer in a fresh process: cold first renders, then 20 renders after a change.
+WARM = r"""
+import json, statistics, sys, time
+t0 = time.perf_counter()
+from docgen.renderer import Renderer
+sample, rounds = sys.argv[1], int(sys.argv[2])
+renderer = Renderer()
+record = renderer.load(sample)
+out = {}
+for stem in sys.argv[3:]:
+    t = time.perf_counter()
+    renderer.render(stem + ".docx")
+    cold_docx = time.perf_counter() - (t0 if not out else t)
+    t = time.perf_counter()
+    renderer.render(stem + ".pdf")
+    cold_pdf = time.perf_counter() - t
+    docx, pdf = [], []
+    for i in range(rounds):
+        # a change: the venue as a clerk would retype it, different each time
+        meeting = record.meeting.model_copy(update={"venue": f"{record.meeting.venue} ({i})"})
+        renderer.set_record(record.model_copy(update={"meeting": meeting}))
+        t = time.perf_counter()
+        renderer.render(stem + ".docx")
+        docx.append(time.perf_counter() - t)
+        t = time.perf_counter()
+        renderer.render(stem + ".pdf")
+        pdf.append(time.perf_counter() - t)
+    out[stem] = {"cold_docx": cold_docx, "cold_pdf": cold_pdf,
+                 "docx": statistics.median(docx), "pdf": statistics.median(pdf)}
+peak = 0
+for line in open("/proc/self/status"):
+    if line.startswith("VmHWM:"):
+        peak = int(line.split()[1]) / 1024
+out["peak_mb"] = peak
+print(json.dumps(out))
+"""
+
+WARM_DOCUMENTS = ("01-bien-ban", "04-danh-sach-ubnd-bang-khen")
+
+
+def median_run(results: list[dict]) -> dict:
+    ok = [r for r in results if "error" not in r]
+    if not ok:
+        return results[0]
+    return {
+        "seconds": statistics.median(r["seconds"] for r in ok),
+        "peak_mb": max(r["peak_mb"] for r in ok),
+        "runs": len(ok),
+        "min": min(r["seconds"] for r in ok),
+        "max": max(r["seconds"] for r in ok),
+    }
+
+
+def whole_commands(work: Path, runs: int, soffice: str | None) -> dict[str, dict]:
+    """The CLI commands and LibreOffice's batch, interleaved round by round."""
+    out = work / "build"
+    docx_dir = work / "docx"
+    env_ok = subprocess.run(
+        [PY, "-m", "docgen", "build", str(SAMPLE), "-o", str(docx_dir), "--format", "docx",
+         "--certificates", "none", "--force"],
+        capture_output=True, text=True,
+    )  # fmt: skip
+    if env_ok.returncode != 0:
+        raise SystemExit(f"docgen build failed: {env_ok.stderr.strip()[-400:]}")
+    docs = sorted(docx_dir.glob("*.docx"))
+    lo_out = work / "lo"
+    commands: dict[str, tuple[list[list[str]], list[Path]]] = {
+        "python -c pass": ([[PY, "-c", "pass"]], []),
+        "docgen --help": ([[PY, "-m", "docgen", "--help"]], []),
+        "docgen --version": ([[PY, "-m", "docgen", "--version"]], []),
+        "docgen validate": ([[PY, "-m", "docgen", "validate", str(SAMPLE)]], []),
+        "docgen build": (
+            [[PY, "-m", "docgen", "build", str(SAMPLE), "-o", str(out), "--force"]],
+            [out / "01-bien-ban.pdf", out / "05-bang-khen-giay-khen-overlay.pdf"],
+        ),
+    }
+    results: dict[str, list[dict]] = {name: [] for name in commands}
+    if soffice:
+        results["LibreOffice batch"] = []
+    for cmds, outputs in commands.values():  # the uncounted round: bytecode, disk caches
+        timed(cmds, outputs, 300)
+    for k in range(runs):
+        for name, (cmds, outputs) in commands.items():
+            results[name].append(timed(cmds, outputs, 300))
+        if soffice:
+            cmd = soffice_cmd(soffice, work / f"profile-{k}", lo_out, docs)
+            results["LibreOffice batch"].append(
+                timed([cmd], [lo_out / (d.stem + ".pdf") for d in docs], 600)
+            )
+    summary = {name: median_run(r) for name, r in results.items()}
+    summary["n_docs"] = {"count": len(docs)}
+    return summary
+
+
+def warm_renderer(rounds: int) -> dict:
+    proc = subprocess.run(
+        [PY, "-c", WARM, str(SAMPLE), str(rounds), *WARM_DOCUMENTS],
+        capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+    if proc.returncode != 0:
+        return {"error": proc.stderr.strip().splitlines()[-1] if proc.stderr else "failed"}
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def award_lists(work: Path, rows: list[int], soffice: str | None) -> dict[int, dict]:
+    # Test sample builders live under tests/ or in the engine's samples module.
+    from docgen.pdf import samples
+
+    out: dict[int, dict] = {}
+    for n in rows:
+        src = samples.award_list_fast(work / f"award_{n}.docx", n)
+        out[n] = {
+            "builtin": table_run("builtin", src, work / f"award_{n}.b.pdf", "0", 3600),
+            "direct": table_run("direct", src, work / f"award_{n}.d.pdf", str(n), 3600),
+            "lo": (
+                table_run("libreoffice", src, work / "lo" / f"award_{n}.pdf", "600", 660)
+                if soffice and n <= 2000
+                else None
+            ),
+        }
+    return out
+
+
+def certificates(pages: int) -> dict[str, dict]:
+    out = {}
+    for mode in ("overlay", "full"):
+        proc = subprocess.run(
+            [PY, str(HERE / "bench_certificates.py"), "--child", "--pages", str(pages),
+             "--mode", mode],
+            capture_output=True, text=True, timeout=900,
+        )  # fmt: skip
+        out[mode] = (
+            json.loads(proc.stdout.strip().splitlines()[-1])
+            if proc.returncode == 0
+            else {"error": proc.stderr.strip()[-200:]}
+        )
+    return out
+
+
+class Table:
+    """Rows of job, time, peak memory, ratio, target, verdict — printed aligned or as Markdown."""
+
+    def __init__(self) -> None:
+        self.rows: list[tuple[str, str, str, str, str, str]] = []
+        self.verdicts: list[bool] = []
+
+    def add(
+        self,
+        job: str,
+        time: str,
+        peak: str,
+        ratio: str = "",
+        target: str = "",
+        met: bool | None = None,
+    ) -> None:
+        verdict = "" if met is None else ("yes" if met else "NO")
+        if met is not None:
+            self.verdicts.append(met)
+        self.rows.append((job, time, peak, ratio, target, verdict))
+
+    def print(self, markdown: bool) -> None:
+        head = ("job", "time", "peak memory", "ratio", "target", "met?")
+        if markdown:
+            print("| " + " | ".join(head) + " |")
+            print("|" + "---|" * len(head))
+            for row in self.rows:
+                print("| " + " | ".join(row) + " |")
+            return
+        widths = [max(len(r[i]) for r in [head, *self.rows]) for i in range(len(head))]
+        for row in [head, *self.rows]:
+            print("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
+
+
+def s(r: dict | None) -> str:
+    if not r or "error" in r:
+        return "error: " + (r or {}).get("error", "no result")[:40]
+    return f"{r['seconds']:.2f} s"
+
+
+def mb(r: dict | None) -> str:
+    return f"{r['peak_mb']:.0f} MB" if r and "peak_mb" in r else "—"
+
+
+def ok(r: dict | None) -> bool:
+    return bool(r) and "error" not in r
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--runs", type=int, default=5, help="fresh-process runs per command")
+    ap.add_argument("--rounds", type=int, default=20, help="warm renders after a change")
+    ap.add_argument("--quick", action="store_true", help="skip the minutes-long measurements")
+    ap.add_argument("--no-libreoffice", action="store_true")
+    ap.add_argument("--markdown", action="store_true", help="print the table as Markdown")
+    args = ap.parse_args()
+    sys.stdout.reconfigure(line_buffering=True)
+    # Measure docgen as installed, with bytecode (see the module docstring); inherited by every
+    # child process below.
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+    from docgen.pdf import find_soffice
+
+    soffice = None if args.no_libreoffice else find_soffice()
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    print(
+        f"{platform.node()}: {os.cpu_count()} CPU, load {load:.1f}, Python "
+        f"{platform.python_version()}; median of {args.runs} fresh-process runs per command"
+    )
+    table = Table()
+    with tempfile.TemporaryDirectory(prefix="bench-build-") as tmp:
+        work = Path(tmp)
+        cmd = whole_commands(work, args.runs, soffice)
+        base = cmd["python -c pass"]
+        table.add("`python -c pass` (the floor)", s(base), mb(base))
+
+        def versus_floor(name: str, limit: float) -> None:
+            r = cmd[name]
+            if not ok(r) or not ok(base):
+                table.add(f"`{name}`", s(r), mb(r), "", f"≤ {limit:.2f} s", False)
+                return
+            ratio = f"{r['seconds'] / base['seconds']:.1f}× the floor"
+            table.add(f"`{name}`", s(r), mb(r), ratio, f"≤ {limit:.2f} s", r["seconds"] <= limit)
+
+        versus_floor("docgen --help", 0.15)
+        versus_floor("docgen --version", 0.15)
+        versus_floor("docgen validate", 0.25)
+        n_docs = cmd["n_docs"]["count"]
+        built, lo = cmd["docgen build"], cmd.get("LibreOffice batch")
+        table.add(
+            f"`docgen build` of the sample ({n_docs} DOCX, {n_docs} PDF, 52 certificates)",
+            s(built),
+            mb(built),
+        )
+        if lo is not None:
+            ratio = lo["seconds"] / built["seconds"] if ok(lo) and ok(built) else 0.0
+            table.add(
+                f"LibreOffice, one run converting the same {n_docs} DOCX",
+                s(lo),
+                mb(lo),
+                f"docgen {ratio:.1f}× faster",
+                "docgen ≥ 3× faster",
+                ratio >= 3,
+            )
+
+        warm = warm_renderer(args.rounds)
+        if "error" in warm:
+            table.add("warm renderer", "error: " + warm["error"][:60], "", met=False)
+        else:
+            peak = f"{warm['peak_mb']:.0f} MB"
+            for stem in WARM_DOCUMENTS:
+                w = warm[stem]
+                table.add(
+                    f"warm renderer, {stem}.docx: first → median of {args.rounds} after a change",
+                    f"{w['cold_docx'] * 1000:.0f} → {w['docx'] * 1000:.0f} ms",
+                    peak,
+                    f"{w['cold_docx'] / w['docx']:.0f}× faster warm",
+                    "≤ 50 ms",
+                    w["docx"] <= 0.050,
+                )
+                table.add(
+                    f"warm renderer, {stem}.pdf (DOCX + PDF): first → median",
+                    f"{w['cold_pdf'] * 1000:.0f} → {w['pdf'] * 1000:.0f} ms",
+                    peak,
+                    f"{w['cold_pdf'] / w['pdf']:.0f}× faster warm",
+                    "≤ 150 ms",
+                    w["pdf"] <= 0.150,
+                )
+
+        rows = [2000] if args.quick else [2000, 20000]
+        lists = award_lists(work, rows, None if args.quick else soffice)
+        small = lists[2000]
+        b, d, lo2 = small["builtin"], small["direct"], small["lo"]
+        ratio = b["seconds"] / d["seconds"] if ok(b) and ok(d) else float("inf")
+        table.add("award list, 2,000 rows: direct reportlab (the floor)", s(d), mb(d))
+        table.add(
+            "award list, 2,000 rows: docgen's PDF engine",
+            s(b),
+            mb(b),
+            f"{ratio:.2f}× the floor",
+            "≤ 1.5× the floor",
+            ratio <= 1.5,
+        )
+        if lo2 is not None:
+            faster = lo2["seconds"] / b["seconds"] if ok(lo2) and ok(b) else 0.0
+            table.add(
+                "award list, 2,000 rows: LibreOffice",
+                s(lo2),
+                mb(lo2),
+                f"docgen {faster:.1f}× faster",
+                "docgen ≥ 3× faster",
+                faster >= 3,
+            )
+        if 20000 in lists:
+            big = lists[20000]["builtin"]
+            growth = big["seconds"] / b["seconds"] if ok(big) and ok(b) else float("inf")
+            table.add(
+                "award list, 20,000 rows: docgen's PDF engine",
+                s(big),
+                mb(big),
+                f"×{growth:.1f} the time for ×10 rows",
+                "linear (≤ ×13); < 500 MB",
+                growth <= 13 and ok(big) and big["peak_mb"] < 500,
+            )
+
+        if not args.quick:
+            for mode, r in certificates(10_000).items():
+                good = ok(r) and r["seconds"] <= 10 and r["peak_mb"] <= 300
+                table.add(
+                    f"10,000 certificates, {mode}",
+                    s(r) + (f" (CPU {r['cpu']:.1f} s)" if ok(r) else ""),
+                    mb(r),
+                    "",
+                    "≤ 10 s; ≤ 300 MB",
+                    good,
+                )
+    print()
+    table.print(args.markdown)
+    missed = table.verdicts.count(False)
+    print(
+        f"\n{len(table.verdicts) - missed} of {len(table.verdicts)} targets met"
+        + (f"; {missed} NOT MET" if missed else "")
+    )
+    return 0 if not missed else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

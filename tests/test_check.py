@@ -1,0 +1,372 @@
+"""`docgen check`: docgen's own documents pass; clerk-made documents with one fault each are
+caught at the right place; `--fix` corrects only the mechanical faults and keeps every word."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from docx import Document
+
+from check_corpus import FAULTS, FIXABLE, make_party, make_state
+from docgen.check import check_file, fix_file, fixed_path
+from docgen.check.read import open_document
+from docgen.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "seeds" / "lang-son-2022.yaml"
+needs_soffice = pytest.mark.skipif(shutil.which("soffice") is None, reason="needs LibreOffice")
+
+# Words of the paragraph each fault must be located at ("" = a page-setup or header place).
+WHERE = {
+    "recipients-14pt": "- Như Điều 2;",
+    "issuer-not-bold": "SỞ NỘI VỤ",
+    "summary-lower": "về việc tổ chức",
+    "number-no-space": "Số:05",
+    "number-unpadded": "Số: 5/",
+    "date-unpadded": "ngày 5 tháng 2",
+    "date-not-italic": "Lạng Sơn, ngày 05",
+    "body-left": "Căn cứ Luật Tổ chức",
+    "body-no-indent": "Căn cứ Luật Tổ chức",
+    "body-12pt": "Căn cứ Luật Tổ chức",
+    "font-arial-direct": "Căn cứ Luật Tổ chức",
+    "signer-prefix": "KT GIÁM ĐỐC",
+    "no-archive": "- UBND tỉnh (b/c);",
+    "title-12pt-not-bold": "CỘNG HÒA XÃ HỘI",
+}
+
+
+def _errors(result) -> list[tuple[str, str]]:
+    return [(f.code, f.element) for f in result.findings if f.severity == "error"]
+
+
+def _text_at(path: Path, where) -> str:
+    doc = open_document(path)
+    for para in doc.paragraphs:
+        if para.where == where:
+            return para.text
+    for section in doc.sections:
+        for part in section.headers:
+            for para in part.paragraphs:
+                if para.where == where:
+                    return para.text
+    raise AssertionError(f"no paragraph at {where}")
+
+
+def _words(path: Path) -> list[str]:
+    doc = Document(str(path))
+    words: list[str] = []
+
+    def walk(container) -> None:
+        for block in container.iter_inner_content():
+            if hasattr(block, "rows"):
+                for row in block.rows:
+                    for cell in row.cells:
+                        walk(cell)
+            else:
+                words.extend(block.text.split())
+
+    walk(doc)
+    return words
+
+
+@pytest.fixture(scope="module")
+def sample_docs(tmp_path_factory) -> list[Path]:
+    out = tmp_path_factory.mktemp("sample")
+    result = CliRunner().invoke(
+        main, ["build", str(SAMPLE), "-o", str(out), "--format", "docx", "--force"]
+    )
+    assert result.exit_code == 0, result.output
+    docs = sorted(out.glob("*.docx"))
+    assert len(docs) >= 6
+    return docs
+
+
+# The kind each of the sample's documents must be recognised as, by its file name's number.
+SAMPLE_KINDS = {
+    "01": "minutes",
+    "02": "notice",
+    "03": "decision",
+    "04": "list",
+    "06": "invitation",
+    "07": "programme",
+    "08": "proposal",
+}
+
+
+def test_every_document_docgen_builds_for_the_sample_passes(sample_docs) -> None:
+    for path in sample_docs:
+        result = check_file(path)
+        assert _errors(result) == [], (path.name, result.findings)
+        expected = SAMPLE_KINDS.get(path.name[:2])
+        if expected is None:  # the news item is not an official document, and says so
+            assert [f.code for f in result.findings] == ["not-official"], path.name
+            continue
+        # It recognised what it checked, and found the parts that kind of document has.
+        assert result.profile in ("state", "party") and result.profile_reason, path.name
+        assert result.kind == expected, path.name
+        assert not [f for f in result.findings if f.code.endswith("-missing")], path.name
+
+
+def test_cli_passes_the_sample_with_exit_0(sample_docs) -> None:
+    result = CliRunner().invoke(main, ["check", *map(str, sample_docs)])
+    assert result.exit_code == 0, result.output
+    assert result.output.count(".docx:") == len(sample_docs)
+
+
+def test_a_news_item_is_not_taken_for_an_official_document(tmp_path) -> None:
+    doc = Document()
+    doc.add_paragraph("Hội nghị tổng kết công tác năm 2022")
+    doc.add_paragraph(
+        "Sáng thứ Hai, ngày 12 tháng 12 năm 2022, Ban Tuyên giáo Tỉnh ủy tổ chức hội nghị."
+    )
+    doc.save(tmp_path / "tin.docx")
+    result = check_file(tmp_path / "tin.docx")
+    assert [(f.code, f.severity) for f in result.findings] == [("not-official", "warning")]
+
+
+@pytest.mark.parametrize("layout", ["table", "tabs"])
+def test_clean_clerk_documents_raise_no_error(tmp_path, layout) -> None:
+    result = check_file(make_state(tmp_path / "clean.docx", layout=layout))
+    assert result.findings == []
+    assert (result.profile, result.kind) == ("state", "decision")
+
+
+def test_clean_party_document_raises_no_error(tmp_path) -> None:
+    result = check_file(make_party(tmp_path / "party.docx"))
+    assert result.findings == []
+    assert (result.profile, result.kind) == ("party", "notice")
+
+
+@pytest.mark.parametrize("layout", ["table", "tabs"])
+@pytest.mark.parametrize("fault", sorted(FAULTS))
+def test_each_fault_is_caught_where_it_is(tmp_path, layout, fault) -> None:
+    path = make_state(tmp_path / f"{fault}.docx", layout=layout, fault=fault)
+    result = check_file(path)
+    code, element = FAULTS[fault]
+    hits = [f for f in result.findings if (f.code, f.element) == (code, element)]
+    assert hits, (fault, [(f.code, f.element) for f in result.findings])
+    assert hits[0].severity == "error"
+    # One fault, one kind of error: the rest of the document is still clean.
+    assert {e for e in _errors(result)} == {(code, element)}
+    if fault in WHERE:
+        assert WHERE[fault] in _text_at(path, hits[0].where[0]), hits[0].where
+    elif fault.startswith(("paper", "margin")):
+        assert hits[0].where[0].part == "section 1"
+    elif fault == "page-number-footer":
+        assert hits[0].where[0].part == "footer"
+
+
+@pytest.mark.parametrize(
+    "fault, code, words",
+    [("number-colon", "number-form", "Số: 15-TB/TU"), ("prefix-state", "signer-prefix", "TM.")],
+)
+def test_party_faults_are_caught(tmp_path, fault, code, words) -> None:
+    path = make_party(tmp_path / "p.docx", fault=fault)
+    result = check_file(path)
+    hits = [f for f in result.findings if f.code == code]
+    assert hits and hits[0].severity == "error"
+    assert words.split()[0] in _text_at(path, hits[0].where[0])
+
+
+def test_profile_and_kind_can_be_forced(tmp_path) -> None:
+    path = make_state(tmp_path / "d.docx")
+    result = check_file(path, "party", "notice")
+    assert (result.profile, result.kind) == ("party", "notice")
+    # Checked against the Party's rules, the state number form is wrong.
+    assert ("number-form", "number") in _errors(result)
+
+
+@pytest.mark.parametrize("layout", ["table", "tabs"])
+@pytest.mark.parametrize("fault", sorted(FIXABLE))
+def test_fix_corrects_the_copy_and_keeps_every_other_word(tmp_path, layout, fault) -> None:
+    path = make_state(tmp_path / "draft.docx", layout=layout, fault=fault)
+    clean = make_state(tmp_path / "clean.docx", layout=layout)
+    before = path.read_bytes()
+    result = fix_file(path)
+    assert path.read_bytes() == before  # the original is never touched
+    assert result.fixed == fixed_path(path) and result.fixed.is_file()
+    assert result.changes, fault
+    assert [f for f in check_file(result.fixed).findings if f.severity == "error"] == []
+    if fault.startswith(("number", "date")):
+        # Only the number's or date's own characters changed: now as the clean document's.
+        assert _words(result.fixed) == _words(clean)
+        assert _words(path) != _words(clean)
+    else:
+        assert _words(result.fixed) == _words(path)
+
+
+def test_fix_leaves_what_it_cannot_fix_and_says_so(tmp_path) -> None:
+    path = make_state(tmp_path / "draft.docx", fault="signer-prefix")
+    result = fix_file(path)
+    assert result.changes == [] and result.fixed is None
+    assert not fixed_path(path).exists()  # no copy that would only repeat the file
+    assert [f.code for f in result.left] == ["signer-prefix"]
+    cli = CliRunner().invoke(main, ["check", "--fix", str(path)])
+    assert cli.exit_code == 1 and "KT GIÁM ĐỐC" in cli.output
+
+
+def test_fix_refuses_to_replace_a_corrected_copy_without_force(tmp_path) -> None:
+    path = make_state(tmp_path / "draft.docx", fault="margin-left-20")
+    fixed_path(path).write_bytes(b"keep me")
+    runner = CliRunner()
+    result = runner.invoke(main, ["check", "--fix", str(path)])
+    assert result.exit_code == 2
+    assert "draft.fixed.docx" in result.output and "--force" in result.output
+    assert fixed_path(path).read_bytes() == b"keep me"
+    result = runner.invoke(main, ["check", "--fix", "--force", str(path)])
+    assert result.exit_code == 0, result.output
+    assert fixed_path(path).read_bytes() != b"keep me"
+
+
+def test_cli_exit_1_and_json_locations(tmp_path) -> None:
+    path = make_state(tmp_path / "draft.docx", fault="date-unpadded")
+    runner = CliRunner()
+    text = runner.invoke(
+        main, ["--lang", "en", "check", str(path)] if _has_lang() else ["check", str(path)]
+    )
+    assert text.exit_code == 1
+    assert "table 1, row 2, cell 2" in text.output or "bảng 1" in text.output
+    result = runner.invoke(main, ["check", "--format", "json", str(path)])
+    assert result.exit_code == 1
+    data = json.loads(result.output)
+    assert data[0]["profile"] == "state" and data[0]["kind"] == "decision"
+    finding = next(f for f in data[0]["findings"] if f["code"] == "date-padding")
+    assert finding["severity"] == "error" and finding["fixable"] is True
+    assert finding["where"][0] == {"part": "body", "paragraph": 1, "table": 1, "row": 2, "cell": 2}
+    assert finding["expected"] == "Lạng Sơn, ngày 05 tháng 02 năm 2022"
+
+
+def test_not_a_docx_is_exit_2_without_traceback(tmp_path) -> None:
+    bad = tmp_path / "a.docx"
+    bad.write_bytes(b"not a zip")
+    result = CliRunner().invoke(main, ["check", str(bad)])
+    assert result.exit_code == 2
+    assert "Traceback" not in result.output and "a.docx" in result.output
+
+
+def _has_lang() -> bool:
+    return any(p.name == "lang" for p in main.params)
+
+
+@needs_soffice
+def test_libreoffice_round_trip_and_fixed_page_count(tmp_path) -> None:
+    """Documents saved by LibreOffice still check the same; --fix never adds a page."""
+    from pypdf import PdfReader
+
+    made = tmp_path / "made"
+    made.mkdir()
+    clean = make_state(made / "clean.docx")
+    faulty = make_state(made / "faulty.docx", layout="tabs", fault="body-left")
+    party = make_party(made / "party.docx", fault="prefix-state")
+    saved = tmp_path / "saved"
+    subprocess.run(
+        [
+            "soffice",
+            "--headless",
+            "--convert-to",
+            "docx:MS Word 2007 XML",
+            "--outdir",
+            str(saved),
+            str(clean),
+            str(faulty),
+            str(party),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
+    assert _errors(check_file(saved / "clean.docx")) == []
+    assert ("body-align", "body") in _errors(check_file(saved / "faulty.docx"))
+    assert ("signer-prefix", "signer_prefix") in _errors(check_file(saved / "party.docx"))
+
+    fixes = []
+    for fault in sorted(FIXABLE):
+        draft = make_state(made / f"{fault}.docx", fault=fault)
+        fixes += [draft, fix_file(draft).fixed]
+    draft = make_state(made / "all.docx", layout="tabs", fault=FIXABLE)
+    every = fix_file(draft)
+    assert every.fixed is not None and _errors(check_file(every.fixed)) == []
+    assert _words(every.fixed) == _words(make_state(made / "clean-tabs.docx", layout="tabs"))
+    fixes += [draft, every.fixed]
+    pdfs = tmp_path / "pdf"
+    subprocess.run(
+        ["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(pdfs), *map(str, fixes)],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+    for draft, fixed in zip(fixes[::2], fixes[1::2], strict=True):
+        pages = len(PdfReader(pdfs / f"{draft.stem}.pdf").pages)
+        assert len(PdfReader(pdfs / f"{fixed.stem}.pdf").pages) <= pages, draft.name
+
+
+def test_a_plain_word_letter_is_read_as_a_cong_van(tmp_path) -> None:
+    """Typed in Word's defaults (theme font, Normal style, tabs, a numbered list): a công văn
+    has no type name, its 'V/v' summary and 'Kính gửi' line are not body text, and every
+    element inherits the theme's font and size from the styles."""
+    doc = Document()
+    for text in (
+        "ỦY BAN NHÂN DÂN\tCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        "TỈNH LẠNG SƠN\tĐộc lập - Tự do - Hạnh phúc",
+        "Số: 12/UBND-VX\tLạng Sơn, ngày 05 tháng 3 năm 2022",
+        "V/v tổ chức hội nghị",
+        "Kính gửi: Sở Nội vụ",
+    ):
+        doc.add_paragraph(text)
+    doc.add_paragraph("Nội dung thứ nhất của công văn.", style="List Number")
+    doc.add_paragraph("Nội dung thứ hai của công văn./.", style="List Number")
+    for text in ("Nơi nhận:", "- Như trên;", "- Lưu: VT, VX."):
+        doc.add_paragraph(text)
+    path = tmp_path / "cong-van.docx"
+    doc.save(path)
+    result = check_file(path)
+    assert (result.profile, result.kind) == ("state", "letter")
+    body = [f for f in result.findings if f.element == "body"]
+    assert body and all(w.paragraph in (6, 7) for f in body for w in f.where)
+    font = next(f for f in result.findings if f.code == "font")
+    assert font.found not in ("Times New Roman", None) and font.severity == "error"
+    issuer = [f.where[0].paragraph for f in result.findings if f.element == "issuer"]
+    assert set(issuer) == {1, 2}  # 'ỦY BAN NHÂN DÂN' / 'TỈNH LẠNG SƠN': one issuer, two lines
+    assert "page-number-missing" in [f.code for f in result.findings]
+    assert [f for f in result.findings if f.code == "number-form"] == []
+
+
+def test_each_authority_line_of_a_double_prefix_is_checked(tmp_path) -> None:
+    """'TM. ỦY BAN NHÂN DÂN' over 'KT CHỦ TỊCH': the second line's missing dot is caught there."""
+    path = make_state(tmp_path / "clean.docx")
+    doc = Document(str(path))
+    cell = doc.tables[1].cell(0, 1)
+    first = cell.paragraphs[0]
+    first.runs[0].text = "KT CHỦ TỊCH"
+    above = first.insert_paragraph_before("TM. ỦY BAN NHÂN DÂN")
+    above.alignment = first.alignment
+    above.runs[0].bold = True
+    above.runs[0].font.size = first.runs[0].font.size
+    doc.save(path)
+    result = check_file(path)
+    assert [(f.code, f.excerpt, f.where[0].paragraph) for f in result.findings] == [
+        ("signer-prefix", "KT CHỦ TỊCH", 2)
+    ]
+
+
+def test_title_and_motto_in_one_paragraph_with_a_line_break(tmp_path) -> None:
+    """Shift+Enter between the national title and the motto: two elements, each checked."""
+    path = make_state(tmp_path / "clean.docx")
+    doc = Document(str(path))
+    cell = doc.tables[0].cell(0, 1)
+    title, motto = cell.paragraphs[0], cell.paragraphs[1]
+    title.runs[0].add_break()
+    moved = title.add_run(motto.runs[0].text)
+    moved.bold, moved.font.size = True, motto.runs[0].font.size
+    motto._p.getparent().remove(motto._p)
+    doc.save(path)
+    assert check_file(path).findings == []
+    moved.font.size = title.runs[0].font.size  # the motto at 13 pt is still allowed …
+    moved.bold = False  # … but not in regular weight
+    doc.save(path)
+    assert [(f.code, f.element) for f in check_file(path).findings] == [("bold", "motto")]

@@ -1,0 +1,542 @@
+"""``docgen serve`` through Flask's test client: every route, the file rules, the guards."""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from docgen.loader import load_meeting, skeleton_text
+from docgen.templates_dir import builtin_dir
+from docgen.web import create_app
+from web_support import broken_template, form_fields, token, working_folder
+
+MEETING = "lang-son-2022.yaml"
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    return working_folder(tmp_path)
+
+
+@pytest.fixture
+def client(folder: Path):  # noqa: ANN201
+    return create_app(folder).test_client()
+
+
+def post_form(client, name: str, changes: dict[str, str], op: str = "save", **extra):  # noqa: ANN001, ANN003, ANN201
+    """Post the meeting form as the page shows it, with ``changes`` typed in."""
+    html = client.get(f"/m/{name}").get_data(as_text=True)
+    pairs = [(k, changes.get(k, v)) for k, v in form_fields(html)]
+    pairs += [(k, v) for k, v in changes.items() if k not in dict(pairs)]
+    pairs.append(("_op", op))
+    data: dict[str, list[str]] = {}
+    for k, v in pairs:
+        data.setdefault(k, []).append(v)
+    data.update(extra)
+    return client.post(f"/m/{name}", data=data)
+
+
+# -- meetings list and "new" ------------------------------------------------------------------
+
+
+def test_index_lists_each_meeting_with_its_state_and_last_build(client, folder: Path) -> None:
+    (folder / "hong.yaml").write_text("meeting:\n  name: Họp\n", encoding="utf-8")
+    page = client.get("/").get_data(as_text=True)
+    row = re.search(r"lang-son-2022\.yaml.*?</tr>", page, re.S).group(0)
+    assert "Hội nghị tổng kết" in row and "hợp lệ" in row or "valid" in row
+    bad = re.search(r"hong\.yaml.*?</tr>", page, re.S).group(0)
+    n = len(client.application.extensions["docgen_workspace"].check(folder / "hong.yaml").problems)
+    assert n > 1 and str(n) in bad
+
+
+def test_new_meeting_starts_from_the_skeleton_and_never_overwrites(client, folder: Path) -> None:
+    csrf = token(client)
+    reply = client.post("/new", data={"csrf_token": csrf, "name": "../Họp quý I"})
+    assert reply.status_code == 303
+    made = [p for p in folder.iterdir() if p.name != MEETING]
+    assert len(made) == 1 and made[0].parent == folder and made[0].suffix == ".yaml"
+    assert made[0].read_text(encoding="utf-8") == skeleton_text()
+    assert reply.headers["Location"].endswith(f"/m/{made[0].name}")
+    again = client.post("/new", data={"csrf_token": csrf, "name": made[0].stem})
+    assert again.status_code == 409
+    assert made[0].read_text(encoding="utf-8") == skeleton_text()
+
+
+# -- the form -----------------------------------------------------------------------------------
+
+
+def test_form_shows_every_part_of_the_meeting(client) -> None:
+    html = client.get(f"/m/{MEETING}").get_data(as_text=True)
+    names = {k for k, _ in form_fields(html)}
+    for expected in (
+        "meeting.date",
+        "meeting.session",
+        "meeting.organisers.0",
+        "bodies.0.profile",
+        "bodies.0._key",
+        "people.0.name",
+        "people.0.positions.0",
+        "roles.chairs.0",
+        "roles.secretary",
+        "reports.0.summary",
+        "discussion.0",
+        "conclusion.by",
+        "conclusion.directives.0.deadline",
+        "awards.0.form",
+        "awards.0.decision.number",
+        "awards.0.decision.grounds.0",
+        "awards.0.decision.signer.prefix",
+        "awards.0.individuals.0.unit",
+        "awards.0.collectives.0.name",
+        "documents.minutes.recipients.0",
+        "documents.notice.date",
+    ):
+        assert expected in names, expected
+    # fixed choices are selects; people are chosen by name
+    assert re.search(r'<select name="meeting.session"', html)
+    chair = re.search(r'<select name="roles.chairs.0".*?</select>', html, re.S).group(0)
+    assert 'value="nghiem" selected>Hoàng Văn Nghiệm<' in chair
+
+
+def test_saving_unchanged_form_leaves_the_file_byte_for_byte(client, folder: Path) -> None:
+    before = (folder / MEETING).read_bytes()
+    reply = post_form(client, MEETING, {})
+    assert reply.status_code == 200
+    assert (folder / MEETING).read_bytes() == before
+
+
+def test_saving_changes_one_line_and_keeps_comments_and_order(client, folder: Path) -> None:
+    before = (folder / MEETING).read_text(encoding="utf-8").splitlines()
+    reply = post_form(client, MEETING, {"meeting.venue": "Hội trường  Nhà khách Tỉnh ủy"})
+    assert reply.status_code == 200
+    after = (folder / MEETING).read_text(encoding="utf-8").splitlines()
+    changed = [(a, b) for a, b in zip(before, after, strict=True) if a != b]
+    assert len(changed) == 1 and changed[0][0].startswith("  venue: Hội trường Tỉnh ủy Lạng")
+    # the typed double space is tidied; the comment stays on its line
+    assert re.fullmatch(r"  venue: Hội trường Nhà khách Tỉnh ủy +# illustrative", changed[0][1])
+    assert load_meeting(folder / MEETING).meeting.venue == "Hội trường Nhà khách Tỉnh ủy"
+
+
+def test_an_impossible_date_is_shown_beside_its_field_in_validates_words(client, folder) -> None:
+    reply = post_form(client, MEETING, {"meeting.date": "2022-13-45"})
+    html = reply.get_data(as_text=True)
+    beside = re.search(r'<div class="field[^"]*" id="f-meeting\.date">.*?</div>', html, re.S)
+    assert beside and 'class="problem"' in beside.group(0)
+    # the line of the meeting's date in the file the form was saved to
+    line = next(
+        i
+        for i, text in enumerate((folder / MEETING).read_text("utf-8").splitlines(), 1)
+        if text.startswith("  date: ")
+    )
+    assert "2022-13-45" in beside.group(0) and f"line {line}," in beside.group(0)
+    assert 'aria-invalid="true"' in beside.group(0)
+    # the file was written, and docgen validate says the same thing
+    with pytest.raises(Exception) as exc:
+        load_meeting(folder / MEETING)
+    assert str(exc.value).count("2022-13-45") >= 1
+
+
+def test_problem_in_a_keyed_table_finds_its_row(client) -> None:
+    reply = post_form(client, MEETING, {"people.1.name": ""})
+    html = reply.get_data(as_text=True)
+    assert re.search(r'id="f-people\.1\.name">.*?class="problem"', html, re.S)
+
+
+def test_changed_on_disk_refuses_keeps_the_typed_text_and_offers_a_copy(client, folder) -> None:
+    html = client.get(f"/m/{MEETING}").get_data(as_text=True)
+    pairs = [(k, v) for k, v in form_fields(html)]
+    pairs = [(k, "Nhà văn hóa tỉnh" if k == "meeting.venue" else v) for k, v in pairs]
+    edited = (folder / MEETING).read_text(encoding="utf-8") + "# sửa tay\n"
+    (folder / MEETING).write_text(edited, encoding="utf-8")
+    data: dict[str, list[str]] = {}
+    for k, v in [*pairs, ("_op", "save")]:
+        data.setdefault(k, []).append(v)
+    reply = client.post(f"/m/{MEETING}", data=data)
+    assert reply.status_code == 409
+    page = reply.get_data(as_text=True)
+    assert 'id="conflict"' in page and 'value="Nhà văn hóa tỉnh"' in page
+    assert (folder / MEETING).read_text(encoding="utf-8") == edited
+    data["_op"] = ["copy"]
+    copy = client.post(f"/m/{MEETING}", data=data)
+    assert copy.status_code == 303
+    saved = folder / "lang-son-2022-ban-sao.yaml"
+    assert load_meeting(saved).meeting.venue == "Nhà văn hóa tỉnh"
+    assert "# sửa tay" in saved.read_text(encoding="utf-8")  # built on the file as it is now
+    assert (folder / MEETING).read_text(encoding="utf-8") == edited
+
+
+def test_rows_are_added_moved_and_removed_without_touching_the_file(client, folder) -> None:
+    before = (folder / MEETING).read_bytes()
+    html = post_form(client, MEETING, {}, op="add:people").get_data(as_text=True)
+    assert 'name="people.4.name"' in html and 'name="people.5.name"' not in html
+    html = post_form(client, MEETING, {}, op="down:people.0").get_data(as_text=True)
+    first = re.search(r'name="people\.0\.name"[^>]*value="([^"]*)"', html).group(1)
+    assert first == "Phùng Quang Hội"
+    html = post_form(client, MEETING, {}, op="remove:people.3").get_data(as_text=True)
+    assert 'name="people.3.name"' not in html
+    assert (folder / MEETING).read_bytes() == before
+
+
+def test_new_person_gets_a_key_and_a_reordered_table_keeps_comments(client, folder) -> None:
+    html = post_form(client, MEETING, {}, op="add:people").get_data(as_text=True)
+    pairs = form_fields(html)
+    pairs = [(k, "Đặng Thị Hòa" if k == "people.4.name" else v) for k, v in pairs]
+    pairs = [p for p in pairs if p[0] != "people.4._key"]
+    data: dict[str, list[str]] = {}
+    for k, v in [*pairs, ("_op", "save")]:
+        data.setdefault(k, []).append(v)
+    assert client.post(f"/m/{MEETING}", data=data).status_code == 200
+    record = load_meeting(folder / MEETING)
+    assert record.people["dang-thi-hoa"].name == "Đặng Thị Hòa"
+    assert "thu-ky:                 # illustrative" in (folder / MEETING).read_text("utf-8")
+
+
+def test_recipients_pasted_from_excel_are_added_to_the_group(client) -> None:
+    cells = "Loại\tHọ và tên\tChức vụ\tĐơn vị\nCá nhân\tVi Thị Lan\tChuyên viên\tSở Nội vụ\n"
+    reply = post_form(client, MEETING, {"_paste.awards.1": cells}, op="paste:awards.1")
+    html = reply.get_data(as_text=True)
+    names = dict(form_fields(html))
+    last = max(int(k.split(".")[3]) for k in names if k.startswith("awards.1.individuals."))
+    assert names[f"awards.1.individuals.{last}.name"] == "Vi Thị Lan"
+    assert names[f"awards.1.individuals.{last}.position"] == "Chuyên viên"
+
+
+def test_bad_pasted_cells_are_located_by_row_and_column(client) -> None:
+    cells = "Loại\tHọ và tên\nCá nhân\tVi Thị Lan\nNhóm\tLò Văn Hùng\n"
+    reply = post_form(client, MEETING, {"_paste.awards.0": cells}, op="paste:awards.0")
+    html = reply.get_data(as_text=True)
+    problem = re.search(
+        r'<p class="problem" data-field="awards\.0\._recipients">([^<]*)', html
+    ).group(1)
+    assert "row 3" in problem and "column A" in problem and "Nhóm" in problem
+
+
+def test_recipients_from_an_uploaded_xlsx(client) -> None:
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Tập thể"
+    sheet.append(["STT", "Tên tập thể", "Đơn vị"])
+    sheet.append([1, "Phòng Thông tin đối ngoại", "Sở Ngoại vụ"])
+    data = io.BytesIO()
+    book.save(data)
+    upload = (io.BytesIO(data.getvalue()), "danh-sach.xlsx")
+    reply = post_form(client, MEETING, {}, op="upload:awards.0", **{"_upload.awards.0": upload})
+    names = dict(form_fields(reply.get_data(as_text=True)))
+    collectives = [
+        v for k, v in names.items() if re.fullmatch(r"awards\.0\.collectives\.\d+\.name", k)
+    ]
+    assert collectives[-1] == "Phòng Thông tin đối ngoại"
+
+
+def test_a_file_the_form_cannot_hold_is_not_shown_as_a_form(client, folder: Path) -> None:
+    (folder / "la.yaml").write_text("meeting: {}\npeople: [a, b]\n", encoding="utf-8")
+    html = client.get("/m/la.yaml").get_data(as_text=True)
+    assert 'id="unfit"' in html and "people" in html and 'id="meeting-form"' not in html
+
+
+# -- build and download -------------------------------------------------------------------------
+
+
+def test_build_lists_downloads_and_zips_the_files(client, folder: Path) -> None:
+    csrf = token(client, f"/m/{MEETING}/build")
+    reply = client.post(
+        f"/m/{MEETING}/build",
+        data={
+            "csrf_token": csrf,
+            "documents": ["minutes", "list"],
+            "formats": ["docx", "pdf"],
+            "certificates": "none",
+        },
+    )
+    assert reply.status_code == 200
+    html = reply.get_data(as_text=True)
+    out = folder / "output" / "lang-son-2022"
+    built = sorted(p.name for p in out.iterdir() if p.suffix in (".docx", ".pdf"))
+    assert "01-bien-ban.docx" in built and "01-bien-ban.pdf" in built
+    assert not any(n.startswith("02-") for n in built)
+    for name in built:
+        assert name in html
+    one = client.get(f"/m/{MEETING}/files/01-bien-ban.docx")
+    assert one.status_code == 200 and one.data == (out / "01-bien-ban.docx").read_bytes()
+    assert "attachment" in one.headers["Content-Disposition"]
+    view = client.get(f"/m/{MEETING}/files/01-bien-ban.pdf?view=1")
+    assert view.mimetype == "application/pdf" and "inline" in view.headers["Content-Disposition"]
+    shown = client.get(f"/m/{MEETING}/build?view=01-bien-ban.pdf").get_data(as_text=True)
+    assert re.search(r'<iframe id="pdf-view"[^>]*01-bien-ban\.pdf\?view=1', shown)
+    for bad in ("../lang-son-2022.yaml", "01-bien-ban.docx", "/etc/passwd"):
+        assert 'id="pdf-view"' not in client.get(
+            f"/m/{MEETING}/build", query_string={"view": bad}
+        ).get_data(as_text=True)
+    archive = zipfile.ZipFile(io.BytesIO(client.get(f"/m/{MEETING}/files.zip").data))
+    assert sorted(archive.namelist()) == built
+    listing = client.get("/").get_data(as_text=True)
+    assert "not built yet" not in listing and "chưa tạo" not in listing
+
+
+def test_build_problems_are_shown_and_nothing_is_written(client, folder: Path) -> None:
+    text = (folder / MEETING).read_text("utf-8").replace("date: 2022-12-12", "date: 2022-02-30", 1)
+    (folder / MEETING).write_text(text, "utf-8")
+    csrf = token(client, f"/m/{MEETING}/build")
+    reply = client.post(
+        f"/m/{MEETING}/build",
+        data={"csrf_token": csrf, "documents": ["minutes"], "formats": ["docx"]},
+    )
+    assert reply.status_code == 422 and "2022-02-30" in reply.get_data(as_text=True)
+    assert not (folder / "output").exists()
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/m/..%2F..%2Fetc%2Fpasswd",
+        "/m/%2Fetc%2Fpasswd",
+        f"/m/{MEETING}/files/..%2F{MEETING}",
+        f"/m/{MEETING}/files/%2Fetc%2Fpasswd",
+        "/m/../x.yaml",
+        "/templates/builtin/..%2F..%2F/minutes",
+        "/templates/builtin/state/..%2Fnotice",
+    ],
+)
+def test_no_parameter_reaches_outside_the_folder(client, url: str) -> None:
+    reply = client.get(url)
+    assert reply.status_code == 404
+    assert b"root:" not in reply.data and b"meeting:" not in reply.data
+
+
+def test_a_link_out_of_the_folder_is_not_a_meeting(client, folder: Path, tmp_path: Path) -> None:
+    outside = tmp_path / "secret.yaml"
+    outside.write_text("meeting: bí mật\n", encoding="utf-8")
+    (folder / "link.yaml").symlink_to(outside)
+    assert client.get("/m/link.yaml").status_code == 404
+    assert "link.yaml" not in client.get("/").get_data(as_text=True)
+
+
+# -- templates ----------------------------------------------------------------------------------
+
+
+def test_templates_page_download_and_upload(client, folder: Path) -> None:
+    page = client.get("/templates").get_data(as_text=True)
+    assert page.count("/templates/builtin/") == 2 * 8  # two profiles, eight document types
+    got = client.get("/templates/builtin/party/list")
+    assert got.data == (builtin_dir() / "party" / "award-list.docx").read_bytes()
+    csrf = token(client, "/templates")
+    bad = client.post(
+        "/templates/upload",
+        data={
+            "csrf_token": csrf,
+            "profile": "state",
+            "document": "minutes",
+            "template": (io.BytesIO(broken_template()), "bien-ban-sua.docx"),
+        },
+    )
+    assert bad.status_code == 422
+    html = bad.get_data(as_text=True)
+    assert "bien-ban-sua.docx, body, paragraph 2" in html and "never closed" in html
+    assert not (folder / "templates").exists()
+    good = (builtin_dir() / "state" / "minutes.docx").read_bytes()
+    ok = client.post(
+        "/templates/upload",
+        data={
+            "csrf_token": csrf,
+            "profile": "state",
+            "document": "minutes",
+            "template": (io.BytesIO(good), "bien-ban.docx"),
+        },
+    )
+    assert ok.status_code == 200 and 'id="accepted"' in ok.get_data(as_text=True)
+    assert (folder / "templates" / "state" / "minutes.docx").read_bytes() == good
+    assert str(folder / "templates" / "state" / "minutes.docx") in client.get(
+        "/templates"
+    ).get_data(as_text=True)
+
+
+def test_an_upload_that_is_not_a_docx_is_refused_with_a_reason(client, folder: Path) -> None:
+    csrf = token(client, "/templates")
+    reply = client.post(
+        "/templates/upload",
+        data={
+            "csrf_token": csrf,
+            "profile": "state",
+            "document": "notice",
+            "template": (io.BytesIO(b"PK\x03\x04 not really"), "x.docx"),
+        },
+    )
+    assert reply.status_code == 422 and 'class="problem"' in reply.get_data(as_text=True)
+    assert not (folder / "templates").exists()
+
+
+def test_uploads_are_size_limited(client) -> None:
+    csrf = token(client, "/templates")
+    big = io.BytesIO(b"0" * (26 * 1024 * 1024))
+    reply = client.post(
+        "/templates/upload",
+        data={
+            "csrf_token": csrf,
+            "profile": "state",
+            "document": "notice",
+            "template": (big, "x.docx"),
+        },
+    )
+    assert reply.status_code == 413
+
+
+# -- register -----------------------------------------------------------------------------------
+
+
+def test_register_take_and_void_a_number(client, folder: Path) -> None:
+    csrf = token(client, "/register")
+    taken = client.post(
+        "/register/take",
+        data={
+            "csrf_token": csrf,
+            "issuer": "UBND",
+            "type_code": "QĐ",
+            "profile": "state",
+            "date": "12/12/2022",
+            "document": "Quyết định khen thưởng",
+        },
+    )
+    html = taken.get_data(as_text=True)
+    assert taken.status_code == 200 and "01/QĐ-UBND" in html
+    assert (folder / "docgen-register.sqlite").is_file()
+    entry_id = re.search(r'name="id" value="(\d+)"', html).group(1)
+    refused = client.post("/register/void", data={"csrf_token": csrf, "id": entry_id, "reason": ""})
+    assert refused.status_code == 422
+    voided = client.post(
+        "/register/void", data={"csrf_token": csrf, "id": entry_id, "reason": "Ghi nhầm"}
+    )
+    assert 'id="voided"' in voided.get_data(as_text=True)
+    again = client.post(
+        "/register/take",
+        data={
+            "csrf_token": csrf,
+            "issuer": "UBND",
+            "type_code": "QĐ",
+            "profile": "state",
+            "date": "2022-12-13",
+        },
+    )
+    assert "02/QĐ-UBND" in again.get_data(as_text=True)  # a void number is never given again
+
+
+# -- guards -------------------------------------------------------------------------------------
+
+
+def test_a_foreign_host_header_is_refused(client, folder: Path) -> None:
+    reply = client.get("/", headers={"Host": "evil.example:8765"})
+    assert reply.status_code == 400
+    csrf = token(client)
+    post = client.post(
+        "/new", data={"csrf_token": csrf, "name": "x"}, headers={"Host": "attacker.test"}
+    )
+    assert post.status_code == 400
+    assert sorted(p.name for p in folder.iterdir()) == [MEETING]
+
+
+def test_a_post_without_the_csrf_token_is_refused(client, folder: Path) -> None:
+    before = (folder / MEETING).read_bytes()
+    assert client.post("/new", data={"name": "x"}).status_code == 400
+    html = client.get(f"/m/{MEETING}").get_data(as_text=True)
+    pairs = [(k, v) for k, v in form_fields(html) if k != "csrf_token"]
+    pairs = [(k, "Chỗ khác" if k == "meeting.venue" else v) for k, v in pairs]
+    reply = client.post(f"/m/{MEETING}", data=dict(pairs))
+    assert reply.status_code == 400
+    assert (
+        client.post("/register/take", data={"issuer": "UBND", "profile": "state"}).status_code
+        == 400
+    )
+    assert (folder / MEETING).read_bytes() == before
+    assert sorted(p.name for p in folder.iterdir()) == [MEETING]
+
+
+def test_with_a_password_every_page_asks_for_it(folder: Path) -> None:
+    client = create_app(folder, host="0.0.0.0", password="mật khẩu dài").test_client()
+    for url in ("/", f"/m/{MEETING}", "/templates", "/register", f"/m/{MEETING}/files.zip"):
+        reply = client.get(url)
+        assert reply.status_code == 302 and "/login" in reply.headers["Location"], url
+    csrf = token(client, "/login")
+    wrong = client.post("/login", data={"csrf_token": csrf, "password": "sai"})
+    assert wrong.status_code == 401
+    right = client.post(
+        "/login?next=//evil.example/", data={"csrf_token": csrf, "password": "mật khẩu dài"}
+    )
+    assert right.status_code == 302 and right.headers["Location"] == "/"
+    assert client.get("/").status_code == 200
+
+
+def test_serve_refuses_other_addresses_without_a_password(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from docgen.cli import main
+
+    result = CliRunner().invoke(main, ["serve", str(tmp_path), "--host", "0.0.0.0", "--no-browser"])
+    assert result.exit_code == 2 and "--password-file" in result.output
+    short = tmp_path / "pw.txt"
+    short.write_text("1234\n", encoding="utf-8")
+    result = CliRunner().invoke(
+        main, ["serve", str(tmp_path), "--password-file", str(short), "--no-browser"]
+    )
+    assert result.exit_code == 2 and "8" in result.output
+
+
+def test_nothing_outside_web_imports_the_web_layer() -> None:
+    src = Path(__file__).resolve().parents[1] / "src" / "docgen"
+    for path in src.rglob("*.py"):
+        rel = path.relative_to(src).as_posix()
+        if rel.startswith("web/") or rel == "cli/serve.py":
+            continue
+        text = path.read_text(encoding="utf-8")
+        assert "docgen.web" not in text and "from . import web" not in text, rel
+
+
+def test_listening_everywhere_trusts_this_computers_names_only(folder: Path) -> None:
+    import socket
+
+    client = create_app(folder, host="0.0.0.0", password="mật khẩu dài").test_client()
+    own = client.get("/", headers={"Host": f"{socket.gethostname()}:8765"})
+    assert own.status_code == 302 and "/login" in own.headers["Location"]
+    assert client.get("/", headers={"Host": "rebind.example:8765"}).status_code == 400
+
+
+def test_a_second_build_reuses_the_warm_renderer_and_matches_docgen_build(
+    client, folder: Path, tmp_path: Path
+) -> None:
+    from docgen.build import build
+
+    csrf = token(client, f"/m/{MEETING}/build")
+    form = {
+        "csrf_token": csrf,
+        "documents": ["minutes", "decision"],
+        "formats": ["docx"],
+        "certificates": "none",
+    }
+    assert client.post(f"/m/{MEETING}/build", data=form).status_code == 200
+    kept = client.application.extensions["docgen_renderers"]
+    first = dict(kept._kept)
+    assert len(first) == 1
+    assert client.post(f"/m/{MEETING}/build", data=form).status_code == 200
+    assert dict(kept._kept) == first  # the same renderer, templates already compiled
+    cli = build(
+        folder / MEETING,
+        output=tmp_path / "cli",
+        only="minutes,decision",
+        formats="docx",
+        certificates=None,
+        cwd=folder,
+    )
+    out = folder / "output" / "lang-son-2022"
+
+    def members(data: bytes) -> dict[str, bytes]:
+        # Zip entries carry the second they were written; what they hold must be the same.
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        return {n: archive.read(n) for n in archive.namelist()}
+
+    assert len(cli.written) == 5
+    for path in cli.written:
+        assert members((out / path.name).read_bytes()) == members(path.read_bytes()), path.name
