@@ -695,3 +695,18 @@ def test_every_field_of_the_model_has_its_own_vietnamese_label() -> None:
     walk(meeting_fields(), "")
     sections = [labels(f) for f in meeting_fields()]
     assert labels("people") != labels("roles") and len(set(sections)) == len(sections)
+
+
+def test_a_moved_award_group_takes_its_comments_and_quotes_along(client, folder: Path) -> None:
+    before = (folder / MEETING).read_text(encoding="utf-8").splitlines()
+    html = post_form(client, MEETING, {}, op="down:awards.0").get_data(as_text=True)
+    post_form_from(client, html, {}, op="save")
+    after = (folder / MEETING).read_text(encoding="utf-8").splitlines()
+    assert after != before and sorted(after) == sorted(before)  # lines moved, none rewritten
+    keys = [g.key for g in load_meeting(folder / MEETING).awards]
+    assert keys[:2] == ["bcd-ttdn-giay-khen", "ubnd-bang-khen"]
+    # a comment belonging to the second group is now inside the first one
+    first = after.index("  - key: bcd-ttdn-giay-khen")
+    second = after.index("  - key: ubnd-bang-khen")
+    comment = next(i for i, t in enumerate(after) if "# collectives: 4" in t)
+    assert first < comment < second
