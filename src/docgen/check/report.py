@@ -138,7 +138,7 @@ def text_report(result: Result) -> str:
         return "\n".join(out)
     else:
         out.append(
-            _("{file}: checked as {profile}, {kind}").format(
+            _("{file}: checked against {profile}, {kind}").format(
                 file=result.path, profile=profile, kind=kind
             )
         )
