@@ -686,3 +686,26 @@ def _paper_signature(doc, t: dict, f: set[str], profile: str, layout: str) -> No
         head(doc.add_paragraph())
         for item in items:
             _run(doc.add_paragraph(), item, item_size)
+
+
+# The faulty sample shipped as seeds/du-thao-giay-moi.docx for trying `docgen check` (the README
+# and the Vietnamese guide show its output): the usual mistakes of a draft typed in Word.
+DEMO_FAULTS = {
+    "font-arial-direct",
+    "number-unpadded",
+    "date-unpadded",
+    "body-left",
+    "recipients-14pt",
+    "signer-prefix",
+    "page-number-first",
+}
+
+
+def make_demo(path: Path) -> Path:
+    return make_paper(path, "invitation", "state", layout="table", fault=DEMO_FAULTS)
+
+
+if __name__ == "__main__":  # python tests/check_corpus.py seeds/du-thao-giay-moi.docx
+    import sys
+
+    print(make_demo(Path(sys.argv[1])))

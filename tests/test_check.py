@@ -19,6 +19,7 @@ from check_corpus import (
     PAPER_FAULTS,
     PAPER_FIXABLE,
     PAPER_KINDS,
+    make_demo,
     make_paper,
     make_party,
     make_state,
@@ -505,3 +506,40 @@ def test_title_and_motto_in_one_paragraph_with_a_line_break(tmp_path) -> None:
     moved.bold = False  # … but not in regular weight
     doc.save(path)
     assert [(f.code, f.element) for f in check_file(path).findings] == [("bold", "motto")]
+
+
+def _readme_block(after: str) -> list[str]:
+    """The lines of the README's code block that starts with, or follows, ``after``."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    start = text.index(after)
+    block = text[text.index("```\n", start) + 4 :] if not after.startswith("$") else text[start:]
+    return block[: block.index("```")].rstrip("\n").splitlines()
+
+
+def test_the_readme_shows_the_real_output_on_the_faulty_sample(tmp_path, monkeypatch) -> None:
+    """The README's `docgen check` section is what docgen prints (in Vietnamese, its default)
+    for seeds/du-thao-giay-moi.docx, a draft made by check_corpus.make_demo."""
+    (tmp_path / "seeds").mkdir()
+    shutil.copy(ROOT / "seeds" / "du-thao-giay-moi.docx", tmp_path / "seeds")
+    monkeypatch.chdir(tmp_path)
+    runner = CliRunner()
+    result = runner.invoke(main, ["--lang", "vi", "check", "seeds/du-thao-giay-moi.docx"])
+    assert result.exit_code == 1
+    shown = _readme_block("$ docgen check seeds/du-thao-giay-moi.docx")
+    assert result.output.rstrip("\n").splitlines() == shown[1:]
+    fixed = runner.invoke(main, ["--lang", "vi", "check", "--fix", "seeds/du-thao-giay-moi.docx"])
+    assert fixed.exit_code == 1
+    tail = _readme_block("`docgen check --fix seeds/du-thao-giay-moi.docx` prints")
+    assert fixed.output.rstrip("\n").splitlines()[-len(tail) :] == tail
+    after = check_file(Path("seeds/du-thao-giay-moi.fixed.docx"))
+    assert sorted(f.code for f in after.findings) == ["page-number-first", "signer-prefix"]
+
+
+def test_the_shipped_faulty_sample_is_the_corpus_demo(tmp_path) -> None:
+    """seeds/du-thao-giay-moi.docx has the words and the faults check_corpus.make_demo gives it."""
+    made = make_demo(tmp_path / "demo.docx")
+    shipped = ROOT / "seeds" / "du-thao-giay-moi.docx"
+    assert _words(shipped) == _words(made)
+    assert [(f.code, f.where) for f in check_file(shipped).findings] == [
+        (f.code, f.where) for f in check_file(made).findings
+    ]

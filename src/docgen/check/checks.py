@@ -835,8 +835,8 @@ def _side(side: str) -> str:
 
 def _align(value: str) -> str:
     names = {
-        "left": _("left"),
-        "right": _("right"),
+        "left": _("aligned left"),
+        "right": _("aligned right"),
         "center": _("centred"),
         "justify": _("justified"),
     }
