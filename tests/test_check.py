@@ -543,3 +543,28 @@ def test_the_shipped_faulty_sample_is_the_corpus_demo(tmp_path) -> None:
     assert [(f.code, f.where) for f in check_file(shipped).findings] == [
         (f.code, f.where) for f in check_file(made).findings
     ]
+
+
+@pytest.mark.parametrize(
+    "kind, profile, words",
+    [("invitation", "state", "Số: 05/GM-SNV"), ("programme", "party", "Số 05-CTr/BTGTU")],
+)
+def test_a_paper_without_its_type_name_is_known_by_its_number(tmp_path, kind, profile, words):
+    path = make_paper(tmp_path / "d.docx", kind, profile)
+    doc = Document(str(path))
+    name = next(p for p in doc.paragraphs if p.text in ("GIẤY MỜI", "CHƯƠNG TRÌNH"))
+    name._p.getparent().remove(name._p)
+    doc.save(path)
+    result = check_file(path)
+    assert (result.profile, result.kind, result.kind_reason) == (profile, kind, words)
+
+
+def test_a_kind_asked_for_is_checked_against_the_number(tmp_path) -> None:
+    """--kind proposal on a giấy mời: taken as asked, and its GM number is then wrong."""
+    path = make_paper(tmp_path / "gm.docx", "invitation", "state")
+    result = check_file(path, None, "proposal")
+    assert (result.kind, result.kind_reason) == ("proposal", "--kind")
+    errors = [(f.code, f.expected, f.found) for f in result.findings if f.severity == "error"]
+    assert ("number-type", "TTr", "GM") in errors
+    # Taken for the invitation it is, nothing is wrong with it.
+    assert check_file(path, None, "invitation").findings == []
