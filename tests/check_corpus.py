@@ -568,8 +568,13 @@ def make_paper(
     if layout == "table":
         table = doc.add_table(rows=2, cols=2)
         _no_borders(table)
-        for row in table.rows:  # about 40 % / 60 %, as the official template's 67.5 / 100 mm
-            row.cells[0].width, row.cells[1].width = Mm(65), Mm(100)
+        # About 40 % / 60 %, as the official template's 67.5 / 100 mm (the grid for
+        # LibreOffice, each cell's width for Word).
+        table.autofit = False
+        for column, width in zip(table.columns, (Mm(65), Mm(100)), strict=True):
+            column.width = width
+            for cell in column.cells:
+                cell.width = width
         for i, (text, bold) in enumerate(left):
             cell = table.cell(0, 0)
             p = cell.paragraphs[0] if i == 0 else cell.add_paragraph()
