@@ -275,6 +275,7 @@ def test_cli_exit_1_and_json_locations(tmp_path) -> None:
     assert result.exit_code == 1
     data = json.loads(result.output)
     assert data[0]["profile"] == "state" and data[0]["kind"] == "decision"
+    assert data[0]["official"] is True
     finding = next(f for f in data[0]["findings"] if f["code"] == "date-padding")
     assert finding["severity"] == "error" and finding["fixable"] is True
     assert finding["where"][0] == {"part": "body", "paragraph": 1, "table": 1, "row": 2, "cell": 2}

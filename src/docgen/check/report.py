@@ -217,6 +217,7 @@ def json_report(results: list[Result]) -> str:
                 "profile_reason": r.profile_reason,
                 "kind": r.kind,
                 "kind_reason": r.kind_reason,
+                "official": r.official,  # False: a news report, nothing was checked
                 "errors": sum(1 for f in r.findings if f.severity == "error"),
                 "warnings": sum(1 for f in r.findings if f.severity == "warning"),
                 "findings": [
