@@ -67,6 +67,31 @@ def test_builtin_templates_exist_for_every_document_and_profile() -> None:
     assert (root / "README.md").is_file()
 
 
+def test_builtin_templates_carry_only_the_styles_and_parts_they_use() -> None:
+    # python-docx's blank document brings 164 styles and a Word 2010 copy of them (0.8 MB of
+    # XML read and written for every document); tools/make_templates.py keeps what is used.
+    import re
+
+    for profile in PROFILES:
+        for name in TEMPLATE_FILES.values():
+            path = builtin_dir() / profile / name
+            with zipfile.ZipFile(path) as z:
+                names = set(z.namelist())
+                styles = z.read("word/styles.xml").decode()
+                others = "".join(
+                    z.read(n).decode() for n in names if n.startswith("word/") and n.endswith(".xml")
+                    and n != "word/styles.xml"
+                )  # fmt: skip
+            assert "word/stylesWithEffects.xml" not in names, path
+            assert "docProps/thumbnail.jpeg" not in names, path
+            defined = set(re.findall(r'w:styleId="([^"]+)"', styles))
+            named = set(re.findall(r'<w:(?:pStyle|rStyle|tblStyle) w:val="([^"]+)"', others))
+            assert named <= defined, (path, named - defined)
+            assert {"Normal", "DefaultParagraphFont", "TableNormal", "Header", "Footer"} <= defined
+            assert len(defined) <= 20, (path, sorted(defined))
+            assert len(styles) < 40_000, path
+
+
 def test_list_names_every_template(tmp_path, monkeypatch) -> None:
     monkeypatch.chdir(tmp_path)
     result = CliRunner().invoke(main, ["templates", "list"])
