@@ -10,6 +10,7 @@ import stat
 from pathlib import Path
 
 from docgen.errors import DocgenError
+from docgen.explain import os_reason
 from docgen.i18n import _
 
 try:  # POSIX
@@ -115,7 +116,7 @@ def _replace_file(path: Path, data: bytes) -> None:
 
 
 def _os_message(exc: OSError) -> str:
-    return exc.strerror or str(exc)
+    return os_reason(exc)
 
 
 def atomic_write(path: Path, data: bytes) -> None:

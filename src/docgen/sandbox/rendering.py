@@ -13,7 +13,7 @@ from jinja2.exceptions import (
 )
 
 from docgen.errors import DocgenError
-from docgen.explain import jinja_words, library_reason
+from docgen.explain import jinja_words, library_reason, python_reason
 from docgen.i18n import _
 from docgen.sandbox.environment import DocgenSandbox, _template_line, make_environment
 from docgen.sandbox.limits import DEFAULT_LIMITS, Limits, TemplateLimitError
@@ -39,7 +39,7 @@ def _explain(exc: BaseException) -> str:
         return _("the template tried to build a value too large for memory")
     if isinstance(exc, TypeError) and "no loader" in str(exc):
         return _("a template cannot load another template")
-    return f"{type(exc).__name__}: {jinja_words(str(exc)).rstrip('.')}"
+    return python_reason(exc)
 
 
 def template_error(exc: BaseException, what: str, source: str | None = None) -> DocgenError:
