@@ -21,6 +21,7 @@ from docx import Document
 from docgen.cli import main
 from hostile_office import (
     award_xlsx,
+    corrupt_deflate,
     docx_with_font_size,
     docx_with_grid_span,
     docx_with_nested_tables,
@@ -87,6 +88,12 @@ def _spreadsheet(folder: Path, cell: str) -> list[str]:
     return ["awards", "check", str(path)]
 
 
+def _damaged_workbook(folder: Path) -> list[str]:
+    path = folder / "awards.xlsx"
+    path.write_bytes(corrupt_deflate(award_xlsx(), "xl/worksheets/sheet1.xml"))
+    return ["awards", "check", str(path)]
+
+
 CASES: dict[str, Callable[[Path], list[str]]] = {
     "margins": lambda f: _pdf(
         f, lambda p: docx_with_page(p, pgMar_top="11339", pgMar_bottom="8504")
@@ -101,6 +108,7 @@ CASES: dict[str, Callable[[Path], list[str]]] = {
     "division by zero": lambda f: _template(f, "{{ 1 / 0 }}"),
     "empty if": lambda f: _template(f, "{% if %}x{% endif %}"),
     "bad cell reference": lambda f: _spreadsheet(f, '<c r="ZZZZZZ2"><v>1</v></c>'),
+    "damaged deflate data": lambda f: _damaged_workbook(f),
     "output folder is a file": lambda f: [
         "pdf",
         str(docx_with_font_size(f / "in.docx", 12)),

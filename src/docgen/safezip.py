@@ -389,13 +389,13 @@ def _open_office(
                         ),
                     )
                 part = _read_member(archive, info, limits.max_xml_part_bytes, what)
-                parse_xml(part, what=f"{what}, part {info.filename}")
+                parse_xml(part, what=_("{file}, part {part}").format(file=what, part=info.filename))
     except (zipfile.BadZipFile, zlib.error, EOFError) as exc:  # bad CRC or deflate data
         raise DocgenError(
             _(
                 "{file}: the file is damaged ({reason}). Open it in {program} and save it "
                 "again, or take a good copy."
-            ).format(file=what, reason=exc, program=kind)
+            ).format(file=what, reason=library_reason(exc), program=kind)
         ) from None
     return data
 

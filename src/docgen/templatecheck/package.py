@@ -63,8 +63,11 @@ class _Package:
         what = str(path)
 
         def unreadable(exc: DocgenError) -> _Unreadable:
-            # Problem puts the file name in front already.
-            return _Unreadable(str(exc).removeprefix(f"{what}: ").rstrip("."))
+            # Problem puts the file name in front already ("FILE: …" or "FILE, part P: …").
+            text = str(exc)
+            if text.startswith(what):
+                text = text[len(what) :].lstrip(",: ")
+            return _Unreadable(text.rstrip("."))
 
         try:
             if data is None:
