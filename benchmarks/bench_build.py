@@ -149,8 +149,7 @@ def warm_renderer(rounds: int) -> dict:
 
 
 def award_lists(work: Path, rows: list[int], soffice: str | None) -> dict[int, dict]:
-    # Test sample builders live under tests/ or in the engine's samples module.
-    from docgen.pdf import samples
+    import docx_samples as samples  # a test fixture; bench_pdf put tests/ on the path
 
     out: dict[int, dict] = {}
     for n in rows:

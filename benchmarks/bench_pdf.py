@@ -31,6 +31,10 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE = REPO / "seeds" / "lang-son-2022.yaml"
+# The DOCX sample builders are test fixtures (tests/docx_samples.py), shared with the tests.
+TESTS = REPO / "tests"
+if str(TESTS) not in sys.path:
+    sys.path.insert(0, str(TESTS))
 
 # Runs the commands given as JSON one after another; reports wall time and the children's
 # peak memory (RUSAGE_CHILDREN: the largest process among them, soffice.bin included).
@@ -77,7 +81,8 @@ elif kind == "direct":
     from reportlab.lib.units import mm
     from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
     from docgen.pdf.fonts import resolve_family
-    from docgen.pdf.samples import NAMES, UNITS
+    sys.path.insert(0, sys.argv[5])
+    from docx_samples import NAMES, UNITS
     f = resolve_family("Times New Roman")
     st = ParagraphStyle("c", fontName=f.regular, fontSize=13, leading=13 * 1.149)
     hd = ParagraphStyle("h", parent=st, fontName=f.bold, alignment=1)
@@ -134,7 +139,8 @@ def best(runs: list[dict]) -> dict:
 
 
 def table_run(kind: str, src: Path, dst: Path, extra: str, timeout: float) -> dict:
-    return _json_run([sys.executable, "-c", TABLE, kind, str(src), str(dst), extra], timeout)
+    cmd = [sys.executable, "-c", TABLE, kind, str(src), str(dst), extra, str(TESTS)]
+    return _json_run(cmd, timeout)
 
 
 def fmt(r: dict | None) -> str:
@@ -199,7 +205,7 @@ def bench_documents(work: Path, soffice: str | None, repeat: int, lo_timeout: fl
 
 
 def bench_tables(work: Path, row_counts: list[int], use_lo: bool, lo_timeout: float) -> dict:
-    from docgen.pdf import samples
+    import docx_samples as samples
 
     print("\nAward lists, one file per fresh process:")
     print(f"  {'document':<22}{'builtin':>22}{'libreoffice':>22}{'direct reportlab':>22}")

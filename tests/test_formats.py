@@ -128,3 +128,54 @@ def test_generated_templates_match_the_committed_ones(tmp_path, monkeypatch) -> 
                 if part == "docProps/core.xml":  # creation time
                     continue
                 assert new.read(part) == old.read(part), f"{path.relative_to(tmp_path)}: {part}"
+
+
+def test_type_codes_have_one_source_the_profiles_tables() -> None:
+    """A kind names its type; its code is looked up in the profile's table: "quy định" is QyĐ
+    in a state number [ND30 Phụ lục III] and QĐi in a Party one, from the same entry."""
+    kinds = formats.rules().kinds
+    assert kinds["regulation"].code("state") == "QyĐ"
+    assert kinds["regulation"].code("party") == "QĐi"
+    assert kinds["letter"].code("state") is None and kinds["letter"].code("party") == "CV"
+    assert kinds["list"].code("state") is None
+    for kind in kinds.values():
+        for name in formats.PROFILE_NAMES:
+            code = kind.code(name)
+            assert code is None or formats.profile(name).number.type_codes[code] == kind.type
+
+
+def test_every_document_carries_the_code_of_its_kind_in_both_profiles() -> None:
+    from docgen import documents
+
+    for doc in documents.TYPES:
+        kind = doc.kind if doc.numbered_by is None else documents.get(doc.numbered_by).kind
+        if kind is None:
+            assert doc.type_code == "" and doc.key == "news"
+            continue
+        for name in formats.PROFILE_NAMES:
+            assert formats.rules().kinds[kind].code(name) == doc.type_code, (doc.key, name)
+    assert documents.TYPE_CODES == {
+        "minutes": "BB",
+        "notice": "TB",
+        "decision": "QĐ",
+        "list": "QĐ",
+        "invitation": "GM",
+        "programme": "CTr",
+        "proposal": "TTr",
+        "news": "",
+    }
+
+
+def test_a_kind_with_its_own_code_or_an_unknown_type_is_refused(tmp_path) -> None:
+    data = _data()
+    data["kinds"]["regulation"]["code"] = "QyĐ"  # a second place for a code: refused
+    with pytest.raises(ValidationError, match="code"):
+        formats._load(_write(tmp_path, data))
+    data = _data()
+    data["kinds"]["plan"]["type"] = "kế hoạch công tác"
+    with pytest.raises(ValidationError, match="no profile has a type code"):
+        formats._load(_write(tmp_path, data))
+    data = _data()
+    data["profiles"]["party"]["number"]["type_codes"]["QyĐ"] = "quy định"
+    with pytest.raises(ValidationError, match="more than once"):
+        formats._load(_write(tmp_path, data))

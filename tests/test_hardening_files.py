@@ -19,12 +19,12 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
+import docx_samples as samples
 from conftest import SAMPLE
 from docgen import outputs
 from docgen.cli import main
 from docgen.errors import DocgenError
 from docgen.outputs import LOCK, MANIFEST, sha256, transaction
-from docgen.pdf import samples
 
 QUICK = ["--only", "minutes", "--format", "docx", "--certificates", "none"]
 

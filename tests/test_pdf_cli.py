@@ -7,8 +7,8 @@ import shutil
 import pytest
 from click.testing import CliRunner
 
+import docx_samples as samples
 from docgen.cli import main
-from docgen.pdf import samples
 
 
 def test_pdf_command_writes_pdf(tmp_path):

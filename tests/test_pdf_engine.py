@@ -17,8 +17,9 @@ from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls
 from pypdf import PdfReader
 
+import docx_samples as samples
 from docgen.errors import DocgenError
-from docgen.pdf import docx_to_pdf, samples
+from docgen.pdf import docx_to_pdf
 from docgen.pdf.bidi import levels, reorder, reorder_pieces, visual_order
 from docgen.pdf.docx_reader import DocxPackage
 from docgen.pdf.fonts import font_report, has_glyph, resolve_family

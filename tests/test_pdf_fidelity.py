@@ -29,10 +29,11 @@ from docx.oxml.ns import qn
 from docx.text.run import Run
 from pypdf import PdfReader
 
+import docx_samples as samples
 from docgen.build import build
 from docgen.cli import main
 from docgen.errors import DocgenError
-from docgen.pdf import docx_to_pdf, libreoffice_convert, samples
+from docgen.pdf import docx_to_pdf, libreoffice_convert
 
 pytestmark = pytest.mark.skipif(
     shutil.which("soffice") is None or shutil.which("pdftotext") is None,

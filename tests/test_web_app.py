@@ -8,6 +8,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from PIL import Image
+from pypdf import PdfReader
 
 from docgen.loader import load_meeting, skeleton_text
 from docgen.templates_dir import builtin_dir
@@ -38,6 +40,18 @@ def post_form(client, name: str, changes: dict[str, str], op: str = "save", **ex
         data.setdefault(k, []).append(v)
     data.update(extra)
     return client.post(f"/m/{name}", data=data)
+
+
+def post_form_from(client, html: str, changes: dict[str, str], op: str, extra_pairs=()):  # noqa: ANN001, ANN201
+    """Post the form shown in ``html`` (the page after an earlier button) with ``changes``."""
+    pairs = [(k, changes.get(k, v)) for k, v in form_fields(html)]
+    pairs += [(k, v) for k, v in changes.items() if k not in dict(pairs)]
+    pairs += [p for p in extra_pairs if p[0] not in dict(pairs)]
+    data: dict[str, list[str]] = {}
+    for k, v in [*pairs, ("_op", op)]:
+        data.setdefault(k, []).append(v)
+    name = re.search(r'<form id="meeting-form"[^>]*action="/m/([^"]+)"', html).group(1)
+    return client.post(f"/m/{name}", data=data).get_data(as_text=True)
 
 
 # -- meetings list and "new" ------------------------------------------------------------------
@@ -195,6 +209,102 @@ def test_new_person_gets_a_key_and_a_reordered_table_keeps_comments(client, fold
     assert "thu-ky:                 # illustrative" in (folder / MEETING).read_text("utf-8")
 
 
+# -- the paper trail's parts: invitees, programme, tờ trình, invitation, news ---------------------
+
+
+def _select(html: str, name: str) -> str:
+    return re.search(rf'<select name="{re.escape(name)}".*?</select>', html, re.S).group(0)
+
+
+def test_form_holds_the_paper_trail_parts_with_people_by_name(client) -> None:
+    html = client.get(f"/m/{MEETING}").get_data(as_text=True)
+    names = dict(form_fields(html))
+    assert names["invitees.0.person"] == "huyen"
+    assert names["invitees.1.name"].startswith("Các đồng chí thành viên Ban Chỉ đạo")
+    assert names["agenda.0.time"] == "08:00" and names["agenda.7.end"] == "11:30"
+    assert names["awards.0.proposal.number"] == "318"
+    assert names["awards.0.proposal.grounds.0"].startswith("Căn cứ")
+    assert names["documents.invitation.contact.phone"] == "0205 3800 000"
+    assert names["documents.programme.number"] == "8"
+    assert names["documents.news.author"] == "Ban Tuyên giáo Tỉnh ủy"
+    # a person key is chosen by name; a name as written stays in the text box beside it
+    assert 'value="nghiem" selected>Hoàng Văn Nghiệm<' in _select(html, "agenda.1.by")
+    assert names["agenda.1.by~name"] == ""
+    assert names["agenda.0.by"] == "" and names["agenda.0.by~name"] == "Ban Tuyên giáo Tỉnh ủy"
+    assert 'value="huyen" selected>' in _select(html, "invitees.0.person")
+    # fixed choices are selects, with words for codes
+    mode = _select(html, "documents.invitation.mode")
+    assert re.search(r'value="list" selected>One invitation, to those on the attached list<', mode)
+    assert 'value="each">' in mode
+    # a tờ trình's "by" is how the decision names the proposer: text, not a person
+    assert re.search(r'<input type="text" name="awards\.0\.proposal\.by"', html)
+
+
+def test_agenda_item_out_of_order_is_shown_beside_its_time(client, folder: Path) -> None:
+    before = (folder / MEETING).read_text(encoding="utf-8").splitlines()
+    reply = post_form(client, MEETING, {"agenda.2.time": "08:05"})  # item 2 is at 08:10
+    html = reply.get_data(as_text=True)
+    beside = re.search(r'<div class="field[^"]*" id="f-agenda\.2\.time">.*?</div>', html, re.S)
+    assert beside and 'class="problem"' in beside.group(0)
+    assert "08:05" in beside.group(0) and "08:10" in beside.group(0)
+    assert 'aria-invalid="true"' in beside.group(0)
+    # one line changed, in the item's flow mapping; the comments of the file stay
+    after = (folder / MEETING).read_text(encoding="utf-8").splitlines()
+    changed = [(a, b) for a, b in zip(before, after, strict=True) if a != b]
+    assert len(changed) == 1 and 'time: "08:05"' in changed[0][1] and "08:20" in changed[0][0]
+    with pytest.raises(Exception, match="08:05"):
+        load_meeting(folder / MEETING)
+
+
+def test_paper_trail_parts_are_added_moved_and_saved(client, folder: Path) -> None:
+    html = post_form(client, MEETING, {}, op="add:agenda").get_data(as_text=True)
+    html = post_form_from(client, html, {}, op="add:invitees")
+    html = post_form_from(client, html, {}, op="up:agenda.8")
+    html = post_form_from(client, html, {}, op="remove:invitees.0")
+    last = max(int(k.split(".")[1]) for k, _ in form_fields(html) if k.startswith("invitees."))
+    reply = post_form_from(
+        client,
+        html,
+        {
+            # the new item moved up one place, before the closing item at 11:20
+            "agenda.7.time": "11:15",
+            "agenda.7.content": "Trao Giấy khen",
+            "agenda.7.by": "hoi",
+            f"invitees.{last}.name": "Thường trực Huyện ủy Cao Lộc",
+            "documents.invitation.mode": "each",
+            "documents.invitation.notes.0": "Đề nghị có mặt trước 15 phút",
+            "documents.news.headline": "Tổng kết công tác năm 2022",
+            "awards.0.proposal.to": "Chủ tịch Ủy ban nhân dân tỉnh Lạng Sơn",
+        },
+        op="save",
+        extra_pairs=[("documents.invitation.notes.0", "Đề nghị có mặt trước 15 phút")],
+    )
+    assert 'id="problem-count"' in reply and "problem" not in re.search(
+        r'id="problem-count">([^<]*)', reply
+    ).group(1)
+    record = load_meeting(folder / MEETING)
+    assert [i.content for i in record.agenda][-2:] == ["Trao Giấy khen", "Bế mạc hội nghị"]
+    assert record.agenda[-2].by == "hoi" and str(record.agenda[-2].time) == "11:15:00"
+    assert record.invitees[0].person is None and record.invitees[-1].name.endswith("Cao Lộc")
+    assert record.documents.invitation.mode == "each"
+    assert record.documents.invitation.notes == ["Đề nghị có mặt trước 15 phút"]
+    assert record.documents.news.headline == "Tổng kết công tác năm 2022"
+    assert record.awards[0].proposal.to == "Chủ tịch Ủy ban nhân dân tỉnh Lạng Sơn"
+    text = (folder / MEETING).read_text(encoding="utf-8")
+    assert "# one invitation \"theo danh sách\"" in text  # the comment beside mode stays
+
+
+def test_refresh_offers_a_person_just_typed_in_every_people_select(client, folder) -> None:
+    before = (folder / MEETING).read_bytes()
+    html = post_form(client, MEETING, {}, op="add:people").get_data(as_text=True)
+    html = post_form_from(client, html, {"people.4.name": "Đặng Thị Hòa"}, op="refresh")
+    assert 'name="people.4._key" id="people.4._key" value="dang-thi-hoa"' in html
+    for select in ("roles.secretary", "agenda.0.by", "invitees.0.person", "conclusion.by"):
+        assert 'value="dang-thi-hoa">Đặng Thị Hòa<' in _select(html, select)
+    assert 'class="problem"' not in html
+    assert (folder / MEETING).read_bytes() == before
+
+
 def test_recipients_pasted_from_excel_are_added_to_the_group(client) -> None:
     cells = "Loại\tHọ và tên\tChức vụ\tĐơn vị\nCá nhân\tVi Thị Lan\tChuyên viên\tSở Nội vụ\n"
     reply = post_form(client, MEETING, {"_paste.awards.1": cells}, op="paste:awards.1")
@@ -267,8 +377,19 @@ def test_build_lists_downloads_and_zips_the_files(client, folder: Path) -> None:
     assert "attachment" in one.headers["Content-Disposition"]
     view = client.get(f"/m/{MEETING}/files/01-bien-ban.pdf?view=1")
     assert view.mimetype == "application/pdf" and "inline" in view.headers["Content-Disposition"]
+    # the preview: one image per page, drawn by PDFium (a headless browser has no PDF viewer)
     shown = client.get(f"/m/{MEETING}/build?view=01-bien-ban.pdf").get_data(as_text=True)
-    assert re.search(r'<iframe id="pdf-view"[^>]*01-bien-ban\.pdf\?view=1', shown)
+    assert re.search(r'id="open-pdf"[^>]*01-bien-ban\.pdf\?view=1', shown)
+    images = re.findall(r'<img src="([^"]+)"', shown)
+    pages = len(PdfReader(out / "01-bien-ban.pdf").pages)
+    assert len(images) == pages >= 1
+    for url in images:
+        image = Image.open(io.BytesIO(client.get(url).data))
+        assert image.format == "PNG" and abs(image.width / image.height - 210 / 297) < 0.01
+        assert image.convert("L").getextrema()[0] < 64  # some black ink on the page, not blank
+    assert client.get(images[0].replace("page-1.", f"page-{pages + 1}.")).status_code == 404
+    docx_page = images[0].replace("01-bien-ban.pdf", "01-bien-ban.docx")
+    assert client.get(docx_page).status_code == 404
     for bad in ("../lang-son-2022.yaml", "01-bien-ban.docx", "/etc/passwd"):
         assert 'id="pdf-view"' not in client.get(
             f"/m/{MEETING}/build", query_string={"view": bad}
@@ -277,6 +398,17 @@ def test_build_lists_downloads_and_zips_the_files(client, folder: Path) -> None:
     assert sorted(archive.namelist()) == built
     listing = client.get("/").get_data(as_text=True)
     assert "not built yet" not in listing and "chưa tạo" not in listing
+
+
+def test_build_time_and_sizes_are_written_as_the_language_writes_numbers(client) -> None:
+    from docgen.i18n import set_language
+
+    set_language("vi")  # the conftest fixture sets English again afterwards
+    csrf = token(client, f"/m/{MEETING}/build")
+    data = {"csrf_token": csrf, "documents": ["minutes"], "formats": ["docx"]}
+    html = client.post(f"/m/{MEETING}/build", data=data).get_data(as_text=True)
+    assert re.search(r"trong \d+,\d giây", html), html
+    assert not re.search(r"\d\.\d giây", html)
 
 
 def test_build_problems_are_shown_and_nothing_is_written(client, folder: Path) -> None:

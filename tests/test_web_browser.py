@@ -200,11 +200,44 @@ def test_a_clerk_makes_a_meeting_builds_it_and_downloads_the_zip(browser, server
         ).stdout.decode("utf-8")
         for name in RECIPIENTS:
             assert name in extracted
-        # the PDF viewer in the page
+        # the PDF in the page, as images of its pages (headless Chromium has no PDF viewer)
         page.locator("a.view-pdf").first.click()
+        page.wait_for_selector("#pdf-view img")
+        first = page.locator("#pdf-view img").first
+        first.scroll_into_view_if_needed()
         page.wait_for_function(
-            "document.getElementById('pdf-view').contentWindow.location.href.includes('view=1')"
+            "(() => { const i = document.querySelector('#pdf-view img');"
+            " return i.complete && i.naturalWidth > 700; })()"
         )
+        assert "view=1" in page.locator("#open-pdf").get_attribute("href")
+
+
+def test_programme_and_people_choices_in_the_sample(browser, server) -> None:
+    base, folder = server
+    path = folder / SAMPLE.name
+    shutil.copyfile(SAMPLE, path)
+    page = browser.new_page(viewport={"width": 1280, "height": 1000})
+    page.set_default_timeout(WAIT_MS)
+    with pictures_on_failure(page, base, "programme", folder):
+        page.goto(f"{base}/m/{path.name}")
+        # a person typed in is offered by the selects at once, without pressing a button
+        click_and_wait(page, 'button[value="add:people"]', '[name="people.4.name"]')
+        field(page, "people.4.name").fill(nfd("Đặng Thị Hòa"))
+        field(page, "people.4.name").press("Tab")
+        field(page, "agenda.0.by").select_option(label="Đặng Thị Hòa")
+        assert field(page, "people.4._key").input_value() == "dang-thi-hoa"
+        # an item earlier than the one above it: saved, the located message beside its time
+        field(page, "agenda.2.time").fill("08:05")
+        page.click("#save")
+        page.wait_for_selector("#saved")
+        beside = page.locator('[id="f-agenda.2.time"] .problem').inner_text()
+        text = path.read_text(encoding="utf-8")
+        line = 1 + text.splitlines().index(next(t for t in text.splitlines() if '"08:05"' in t))
+        assert "08:05" in beside and "08:10" in beside and f"line {line}," in beside
+        assert field(page, "agenda.2.time").get_attribute("aria-invalid") == "true"
+        assert page.locator(".problem").count() == 1
+        assert field(page, "agenda.0.by").input_value() == "dang-thi-hoa"
+        assert "by: dang-thi-hoa}" in text and "dang-thi-hoa:" in text
 
 
 def test_a_file_changed_on_disk_is_not_overwritten_and_the_typing_survives(browser, server) -> None:

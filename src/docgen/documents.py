@@ -18,7 +18,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from docgen import around, context
+from docgen import around, context, formats
 from docgen.i18n import N_
 from docgen.model import AwardGroup, DocumentSettings, Invitee, MeetingRecord
 
@@ -36,8 +36,9 @@ class DocumentType:
     """File name of its template inside ``<templates>/<profile>/``."""
     description: str
     """What ``templates list`` calls it: marked for the catalogue, translated where shown."""
-    type_code: str
-    """The type code its number line carries [ND30 Phụ lục III] ('' for none)."""
+    kind: str | None
+    """Its kind in :mod:`docgen.formats` (``None``: not an official document), where its type
+    code is found: the number line, the register and ``docgen check`` read the one table."""
     variables: Mapping[str, str]
     """The names its context provides, each with what it holds."""
     make: Callable[[MeetingRecord, Item, Mapping[str, str]], dict[str, Any]]
@@ -56,6 +57,24 @@ class DocumentType:
     """Also written as plain text (``.txt``), for pasting into a web portal."""
     per_group: bool = False
     """Made once per award group: its context needs the group."""
+
+    @property
+    def type_code(self) -> str:
+        """The type code its number line carries [ND30 Phụ lục III] ('' for none).
+
+        An award list prints its decision's number, so its decision's code. The code is the
+        same in both profiles for every document docgen makes (``formats.yaml``); a document
+        whose code differed by profile would need the profile here, and is refused.
+        """
+        if self.numbered_by is not None:
+            return get(self.numbered_by).type_code
+        if self.kind is None:
+            return ""
+        kind = formats.rules().kinds[self.kind]
+        codes = {kind.code(name) for name in formats.PROFILE_NAMES}
+        if len(codes) != 1 or None in codes:
+            raise ValueError(f"the {self.key}'s type code differs by profile: {codes}")
+        return codes.pop() or ""
 
     def profile(self, record: MeetingRecord, item: Item = None) -> str:
         """The format profile of one copy: its issuer's, else the first organiser's."""
@@ -105,7 +124,7 @@ MINUTES = DocumentType(
     stem="01-bien-ban",
     template="minutes.docx",
     description=N_("biên bản (minutes)"),
-    type_code="BB",
+    kind="minutes",
     variables=context.MINUTES_VARIABLES,
     make=context.minutes_context,
     items=_once,
@@ -117,7 +136,7 @@ NOTICE = DocumentType(
     stem="02-thong-bao-ket-luan",
     template="notice.docx",
     description=N_("thông báo kết luận (conclusion notice)"),
-    type_code="TB",
+    kind="notice",
     variables=context.NOTICE_VARIABLES,
     make=context.notice_context,
     items=_once,
@@ -129,7 +148,7 @@ DECISION = DocumentType(
     stem="03-quyet-dinh",
     template="decision.docx",
     description=N_("quyết định khen thưởng (award decision)"),
-    type_code="QĐ",
+    kind="decision",
     variables=context.AWARD_VARIABLES,
     make=context.award_context,
     items=_per_award,
@@ -143,7 +162,7 @@ AWARD_LIST = DocumentType(
     stem="04-danh-sach",
     template="award-list.docx",
     description=N_("danh sách khen thưởng (award list)"),
-    type_code="QĐ",
+    kind="list",
     variables=context.AWARD_VARIABLES,
     make=context.award_context,
     items=_per_award,
@@ -175,13 +194,14 @@ def _proposal_settings(record: MeetingRecord, group: AwardGroup) -> DocumentSett
 
 
 # The Party codes of GM and TTr are not in the spec's Party list (which names CTr): the
-# state abbreviations are used for Party bodies too, as Party offices write them in practice.
+# state abbreviations are used for Party bodies too, as Party offices write them in practice
+# (formats.yaml, party number.type_codes).
 INVITATION = DocumentType(
     key="invitation",
     stem="06-giay-moi",
     template="invitation.docx",
     description=N_("giấy mời (invitation)"),
-    type_code="GM",
+    kind="invitation",
     variables=around.INVITATION_VARIABLES,
     make=around.invitation_context,
     items=around.invitation_copies,
@@ -194,7 +214,7 @@ PROGRAMME = DocumentType(
     stem="07-chuong-trinh",
     template="programme.docx",
     description=N_("chương trình (programme)"),
-    type_code="CTr",
+    kind="programme",
     variables=around.PROGRAMME_VARIABLES,
     make=around.programme_context,
     items=_with_agenda,
@@ -206,7 +226,7 @@ PROPOSAL = DocumentType(
     stem="08-to-trinh",
     template="proposal.docx",
     description=N_("tờ trình đề nghị khen thưởng (award proposal)"),
-    type_code="TTr",
+    kind="proposal",
     variables=around.PROPOSAL_VARIABLES,
     make=around.proposal_context,
     items=_with_proposal,
@@ -220,7 +240,7 @@ NEWS = DocumentType(
     stem="09-ban-tin",
     template="news.docx",
     description=N_("bản tin (news report draft)"),
-    type_code="",
+    kind=None,
     variables=around.NEWS_VARIABLES,
     make=around.news_context,
     items=_once,
@@ -243,7 +263,6 @@ TYPES: tuple[DocumentType, ...] = (
 BY_KEY: dict[str, DocumentType] = {t.key: t for t in TYPES}
 DOCUMENTS: tuple[str, ...] = tuple(BY_KEY)
 """The ``--only`` keys, in output order."""
-TYPE_CODES: dict[str, str] = {t.key: t.type_code for t in TYPES}
 
 
 def get(key: str) -> DocumentType:
@@ -251,6 +270,10 @@ def get(key: str) -> DocumentType:
         return BY_KEY[key]
     except KeyError:
         raise ValueError(f"unknown document {key!r}; expected one of {DOCUMENTS}") from None
+
+
+TYPE_CODES: dict[str, str] = {t.key: t.type_code for t in TYPES}
+"""Each document's type code, read from ``formats.yaml`` through its kind."""
 
 
 def known_variables(document: str) -> dict[str, str]:

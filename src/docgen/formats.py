@@ -142,6 +142,10 @@ class NumberForm(_Rule):
 
     @model_validator(mode="after")
     def _fields(self) -> NumberForm:
+        names = list(self.type_codes.values())
+        twice = sorted({n for n in names if names.count(n) > 1})
+        if twice:
+            raise ValueError(f"type codes name {twice} more than once")
         for form in (self.form, self.form_without_type):
             if form is None:
                 continue
@@ -157,6 +161,10 @@ class NumberForm(_Rule):
                 raise ValueError("this profile's document numbers need a type code")
             return self.form_without_type.format(number=digits, issuer=issuer)
         return self.form.format(number=digits, type=type_code, issuer=issuer)
+
+    def code_for(self, type_name: str | None) -> str | None:
+        """The code of a type by its name (``"quy định"`` → ``QyĐ``), or None if it has none."""
+        return next((c for c, n in self.type_codes.items() if n == type_name), None)
 
     def digits(self, number: int) -> str:
         width = len(str(self.pad_below))
@@ -254,15 +262,24 @@ class Layout(_Rule):
 
 
 class Kind(_Rule):
-    """A kind of document: its type name and code, and which parts it carries."""
+    """A kind of document: its type name, its type, and which parts it carries.
+
+    Its type code is not written here but looked up by ``type`` in the profile's table
+    (:meth:`code`): a code is one entry of ``number.type_codes``.
+    """
 
     name: str | None  # "THÔNG BÁO"; None for a công văn
-    code: str | None  # "TB"
+    type: str | None  # "thông báo": the name in each profile's type_codes; None: no number
+    official: bool = True  # False: a news report, which no format rule applies to
     number: bool = True
     place_date: bool = True
     signer: bool = True
     recipients: bool = True
     source: str
+
+    def code(self, profile_name: str) -> str | None:
+        """The type code its number carries in ``profile_name`` (``QyĐ`` / ``QĐi``), or None."""
+        return profile(profile_name).number.code_for(self.type)
 
 
 class FormatRules(_Rule):
@@ -277,6 +294,11 @@ class FormatRules(_Rule):
             raise ValueError(
                 f"profiles must be exactly {PROFILE_NAMES}, got {sorted(self.profiles)}"
             )
+        for key, kind in self.kinds.items():
+            if kind.type is not None and not any(
+                kind.type in p.number.type_codes.values() for p in self.profiles.values()
+            ):
+                raise ValueError(f"kind {key!r}: no profile has a type code for {kind.type!r}")
         return self
 
 

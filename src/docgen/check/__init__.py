@@ -22,9 +22,37 @@ from docgen.check.checks import Checker, Finding
 from docgen.check.find import find
 from docgen.check.read import Document, open_document
 from docgen.errors import DocgenError
-from docgen.i18n import _
+from docgen.i18n import N_, _
 
 KINDS = tuple(formats.rules().kinds)
+
+# What the clerk reads for a profile and a kind (the option values stay the English keys).
+PROFILE_WORDS = {
+    "state": N_("the format of state documents"),
+    "party": N_("the format of Party documents"),
+}
+KIND_WORDS = {
+    "minutes": N_("biên bản (minutes)"),
+    "notice": N_("thông báo (notice)"),
+    "decision": N_("quyết định (decision)"),
+    "list": N_("danh sách kèm theo quyết định (list attached to a decision)"),
+    "invitation": N_("giấy mời (invitation)"),
+    "programme": N_("chương trình (programme)"),
+    "proposal": N_("tờ trình (proposal)"),
+    "plan": N_("kế hoạch (plan)"),
+    "report": N_("báo cáo (report)"),
+    "guide": N_("hướng dẫn (guide)"),
+    "regulation": N_("quy định (regulation)"),
+    "resolution": N_("nghị quyết (resolution)"),
+    "conclusion": N_("kết luận (conclusion)"),
+    "directive": N_("chỉ thị (directive)"),
+    "letter": N_("công văn (letter)"),
+    "news": N_("tin bài (news report)"),
+}
+
+
+def kind_words(kind: str) -> str:
+    return _(KIND_WORDS[kind]) if kind in KIND_WORDS else kind
 
 
 @dataclass
@@ -44,27 +72,43 @@ class Result:
         return sum(1 for f in self.findings if f.severity == "error")
 
     @property
+    def official(self) -> bool:
+        """False for a news report: no format rule applies, nothing was checked."""
+        return formats.rules().kinds[self.kind].official
+
+    @property
     def profile_label(self) -> str:
         label = formats.profile(self.profile).label
+        words = _(PROFILE_WORDS[self.profile])
         if self.profile_reason == "--profile":
-            return _("profile {profile} ({label}, as asked)").format(
-                profile=self.profile, label=label
+            return _("{profile} ({label}, as asked with --profile {key})").format(
+                profile=words, label=label, key=self.profile
             )
         if not self.profile_reason:
             return _(
-                "profile {profile} ({label}; nothing in the file says which — use --profile)"
-            ).format(profile=self.profile, label=label)
-        return _("profile {profile} ({label}, from “{words}”)").format(
-            profile=self.profile, label=label, words=self.profile_reason
+                "{profile} ({label}; nothing in the file says which — use --profile state "
+                "or --profile party)"
+            ).format(profile=words, label=label)
+        return _("{profile} ({label}, from “{words}”)").format(
+            profile=words, label=label, words=self.profile_reason
         )
 
     @property
     def kind_label(self) -> str:
+        words = kind_words(self.kind)
         if self.kind_reason == "--kind":
-            return _("kind {kind} (as asked)").format(kind=self.kind)
+            return _("document type: {kind} (as asked with --kind {key})").format(
+                kind=words, key=self.kind
+            )
+        if not self.official:
+            return _(
+                "document type: {kind} (no national title or Party heading, number or type name)"
+            ).format(kind=words)
         if not self.kind_reason:
-            return _("kind {kind} (no type name found — use --kind)").format(kind=self.kind)
-        return _("kind {kind} (from “{words}”)").format(kind=self.kind, words=self.kind_reason)
+            return _("document type: {kind} (no type name found — use --kind)").format(kind=words)
+        return _("document type: {kind} (from “{words}”)").format(
+            kind=words, words=self.kind_reason
+        )
 
 
 def _check(doc: Document, profile: str | None, kind: str | None) -> Result:
@@ -131,4 +175,4 @@ def fix_file(
     return after
 
 
-__all__ = ["KINDS", "Result", "check_file", "fix_file", "fixed_path"]
+__all__ = ["KINDS", "KIND_WORDS", "kind_words", "Result", "check_file", "fix_file", "fixed_path"]

@@ -24,7 +24,7 @@ from docgen.check.find import (
     squeeze,
 )
 from docgen.check.read import Document, Para, Where, page_fields
-from docgen.check.text import TextEdits, number_edits
+from docgen.check.text import TextEdits, number_edits, number_type
 from docgen.i18n import _
 
 MM = 72 / 25.4  # points per millimetre
@@ -109,23 +109,17 @@ class Checker:
         )
 
     def run(self) -> list[Finding]:
+        if not self.kind.official:
+            return self.findings  # asked to take it for a news report: no rule applies
         if not any(
             s.element in ("title", "number", "type_name", "list_title") for s in self.layout.spots
         ):
-            # A news item or a note: the rules of official documents do not apply to it.
-            self.add(
-                "not-official",
-                "title",
-                [Where()],
-                "",
-                _("a national title or Party heading, a number or a type name"),
-                _(
-                    "none: this does not look like an official document, so nothing else was checked"
-                ),
-                self.rules.elements.title.source,
-                severity="warning",
-            )
-            return self.findings
+            if self.layout.kind_reason != "--kind":
+                # No national title or Party heading, number or type name: a news report (or
+                # a note), which the rules of official documents do not apply to.
+                self.layout.kind, self.layout.kind_reason = "news", ""
+                self.kind = formats.rules().kinds["news"]
+                return self.findings
         self.page()
         self.fonts()
         for spot in self.layout.spots:
@@ -428,6 +422,7 @@ class Checker:
                 certain=False,
             )
             return
+        self._number_type(spot)
         expected, ops = edits
         if not ops:
             return
@@ -453,6 +448,23 @@ class Checker:
             form.source,
             certain=spot.certain,
             fix=fix_number,
+        )
+
+    def _number_type(self, spot: Spot) -> None:
+        """A giấy mời numbered "/TB-": the type code must be the kind's, in this profile."""
+        code = self.kind.code(self.layout.profile)
+        found = number_type(spot.text)
+        if code is None or found is None or found == code:
+            return
+        self.add(
+            "number-type",
+            "number",
+            [spot.para.where],
+            spot.clean,
+            code,
+            found,
+            self.rules.number.source,
+            certain=spot.certain and self.layout.kind_reason != "",
         )
 
     def date(self) -> None:

@@ -135,8 +135,9 @@ def detect_profile(doc: Document) -> tuple[str, str] | None:
     return None
 
 
-def detect_kind(doc: Document, after: int) -> tuple[str, str, Para | None] | None:
-    """(kind, the words that decided it, the type-name paragraph) — by the type name first."""
+def detect_kind(doc: Document, after: int, profile: str) -> tuple[str, str, Para | None] | None:
+    """(kind, the words that decided it, the type-name paragraph) — by the type name first,
+    else by the type code of the number (as ``profile`` writes it)."""
     kinds = formats.rules().kinds
     for para in doc.paragraphs[after : after + 25]:
         if para.where.table is not None and para.where.cell not in (None, 1):
@@ -153,7 +154,8 @@ def detect_kind(doc: Document, after: int) -> tuple[str, str, Para | None] | Non
             if NUMBER_LINE.match(text):
                 codes = re.findall(r"[/-]\s*([^\s/-]+)", text)
                 for kind, spec in kinds.items():
-                    if spec.code and spec.code in codes[:1]:
+                    code = spec.code(profile)
+                    if code and code in codes[:1]:
                         return kind, text, None
                 return "letter", text, None
     return None
@@ -189,7 +191,7 @@ def find(doc: Document, profile: str | None = None, kind: str | None = None) -> 
         while header_end < len(paras) and paras[header_end].where.table == table:
             header_end += 1
 
-    found_kind = detect_kind(doc, header_end)
+    found_kind = detect_kind(doc, header_end, profile)
     type_para = None
     if found_kind is not None:
         if kind is None or kind == found_kind[0]:

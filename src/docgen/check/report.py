@@ -84,6 +84,7 @@ def rule_name(code: str) -> str:
         "case": _("capitals"),
         "number-form": _("form of the number"),
         "number-missing": _("number line"),
+        "number-type": _("type code in the number"),
         "date-padding": _("zero before a day below 10 and the months 1 and 2"),
         "date-missing": _("place-and-date line"),
         "body-align": _("alignment"),
@@ -95,7 +96,6 @@ def rule_name(code: str) -> str:
         "page-number-place": _("where the page number is"),
         "page-number-first": _("page number on page 1"),
         "page-number-missing": _("page numbers"),
-        "not-official": _("official header"),
         "page-number-align": _("page number alignment"),
         "signer-prefix": _("authority prefix"),
         "signer-title": _("academic title before the name"),
@@ -109,7 +109,14 @@ def rule_name(code: str) -> str:
 
 # Rules whose required and found values are words of the document: quoted, so the sentence's
 # own full stop stands apart from theirs.
-_QUOTED = {"number-form", "date-padding", "signer-prefix", "recipients-head", "recipients-archive"}
+_QUOTED = {
+    "number-form",
+    "number-type",
+    "date-padding",
+    "signer-prefix",
+    "recipients-head",
+    "recipients-archive",
+}
 
 
 def _severity(name: str) -> str:
@@ -120,8 +127,15 @@ def text_report(result: Result) -> str:
     out = []
     profile = result.profile_label
     kind = result.kind_label
-    if any(f.code == "not-official" for f in result.findings):
-        out.append(f"{result.path}:")
+    if not result.official:
+        # Said plainly, not as a fault: a news report has no thể thức to check.
+        out.append(
+            _(
+                "{file}: {kind}, not an official document: the format rules of Nghị định 30 "
+                "and Hướng dẫn 36 do not apply to it, so nothing was checked."
+            ).format(file=result.path, kind=result.kind_label)
+        )
+        return "\n".join(out)
     else:
         out.append(
             _("{file}: checked as {profile}, {kind}").format(

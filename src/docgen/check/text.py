@@ -22,6 +22,12 @@ _NUMBER = re.compile(
 )
 
 
+def number_type(text: str) -> str | None:
+    """The code between the number's two separators (``QĐ`` of ``Số: 05/QĐ-SNV``), if readable."""
+    m = _NUMBER.match(text.strip())
+    return m.group("a") if m else None
+
+
 def number_edits(text: str, form: formats.NumberForm) -> tuple[str, list[Op]] | None:
     """(the number as the profile writes it, the edits that make it so), or None if unreadable."""
     m = _NUMBER.match(text.strip())

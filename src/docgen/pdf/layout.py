@@ -12,6 +12,7 @@ widow rule, tab stops) is added around it rather than rewriting a line breaker.
 
 from __future__ import annotations
 
+import base64
 import math
 import tempfile
 import unicodedata
@@ -57,6 +58,11 @@ from docgen.pdf.styles import (
     apply_rpr,
     parse_border,
     stylesheet,
+)
+
+# One fully transparent pixel: what fills the gap to a tab stop (see _tab and _blank).
+_BLANK_PNG = base64.b64decode(
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4nGP4//8/AwAI/AL+p5qgoAAAAABJRU5ErkJggg=="
 )
 
 
@@ -863,9 +869,7 @@ class Builder:
     def _blank(self) -> str:
         path = self.tmpdir / "blank.png"
         if not path.exists():
-            from docgen.pdf.samples import png_bytes
-
-            path.write_bytes(png_bytes(1, 1, transparent=True))
+            path.write_bytes(_BLANK_PNG)
         return str(path)
 
     def _check_glyphs(self, text: str, fmt: RunFmt) -> None:

@@ -36,6 +36,7 @@ def create_app(
     security.install(app, host=host, password=password)
 
     app.jinja_env.globals.update(_=_, ngettext=ngettext, language=language)
+    app.jinja_env.filters["decimal"] = decimal
     app.jinja_env.autoescape = True
 
     from docgen.web import builds, meetings, register_page, templates_page
@@ -71,6 +72,13 @@ def create_app(
         return render_template("error.html", message=message, bare=True), 400
 
     return app
+
+
+def decimal(value: float, pattern: str = "0.0") -> str:
+    """A number as the page's language writes it: "1,8" in Vietnamese, "1.8" in English."""
+    from babel.numbers import format_decimal
+
+    return format_decimal(value, format=pattern, locale=language())
 
 
 def workspace() -> Workspace:

@@ -6,7 +6,11 @@ the core ``docgen build`` uses, and written to the folder ``docgen build`` would
 (``output/<meeting>/`` of the working folder) with the same all-or-nothing rule. Numbering from
 the register is the build's own step, so a build that takes its numbers from the register goes
 through :func:`docgen.build.build`. Files are served only by name from the output folder's
-listing, one by one, as one ``.zip``, or inline for the PDF viewer.
+listing, one by one, as one ``.zip``, or inline for the browser's PDF viewer.
+
+A PDF is also shown in the page as images of its pages, drawn by PDFium (pypdfium2): a browser
+without a PDF viewer (Chromium run headless, some locked-down office machines) shows an empty
+frame for an embedded PDF, but every browser shows an image.
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ import time
 import zipfile
 from pathlib import Path
 
-from flask import Blueprint, current_app, render_template, request, send_file
+from flask import Blueprint, abort, current_app, render_template, request, send_file
 
 from docgen.build import CERTIFICATE_MODES, FORMATS
 from docgen.build import build as run_build
@@ -32,6 +36,38 @@ from docgen.templates_dir import resolve
 from docgen.web.labels import document_names
 
 bp = Blueprint("builds", __name__)
+
+PREVIEW_DPI = 96  # an A4 page 794 px wide: readable on a screen, light to send
+# PDFium is not thread-safe, and the server answers requests on several threads.
+_PDFIUM = threading.Lock()
+
+
+def page_count(file: Path) -> int:
+    import pypdfium2
+
+    with _PDFIUM:
+        pdf = pypdfium2.PdfDocument(file)
+        try:
+            return len(pdf)
+        finally:
+            pdf.close()
+
+
+def page_png(file: Path, number: int) -> bytes | None:
+    """Page ``number`` (from 1) of the PDF ``file`` as a PNG; None when it has no such page."""
+    import pypdfium2
+
+    with _PDFIUM:
+        pdf = pypdfium2.PdfDocument(file)
+        try:
+            if not 1 <= number <= len(pdf):
+                return None
+            image = pdf[number - 1].render(scale=PREVIEW_DPI / 72).to_pil()
+        finally:
+            pdf.close()
+    out = io.BytesIO()
+    image.save(out, "PNG")
+    return out.getvalue()
 
 
 def _ws():  # noqa: ANN202
@@ -114,8 +150,14 @@ def page(name: str):  # noqa: ANN201
     # Only a PDF of this meeting's output folder, found by name in its listing.
     pdfs = [p.name for p in ws.outputs(ws.meeting(name)) if p.suffix.lower() == ".pdf"]
     viewing = wanted if wanted in pdfs else None
+    pages = page_count(ws.output(ws.meeting(name), viewing)) if viewing else 0
     return _page(
-        name, chosen=DOCUMENTS, chosen_formats=FORMATS, certificates="overlay", viewing=viewing
+        name,
+        chosen=DOCUMENTS,
+        chosen_formats=FORMATS,
+        certificates="overlay",
+        viewing=viewing,
+        pages=pages,
     )
 
 
@@ -171,6 +213,16 @@ def download(name: str, filename: str):  # noqa: ANN201
     file = ws.output(ws.meeting(name), filename)
     inline = request.args.get("view") == "1" and file.suffix.lower() == ".pdf"
     return send_file(file, as_attachment=not inline, download_name=file.name)
+
+
+@bp.get("/m/<name>/files/<filename>/page-<int:number>.png")
+def page_image(name: str, filename: str, number: int):  # noqa: ANN201
+    ws = _ws()
+    file = ws.output(ws.meeting(name), filename)
+    png = page_png(file, number) if file.suffix.lower() == ".pdf" else None
+    if png is None:
+        abort(404)
+    return send_file(io.BytesIO(png), mimetype="image/png", max_age=0)
 
 
 @bp.get("/m/<name>/files.zip")

@@ -24,11 +24,14 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from docgen.model import MeetingRecord, _clean_paragraph
+from docgen.model import MeetingRecord, _check_key, _clean_paragraph
 
 KEY = "_key"
+# The text box beside a "person or name" select: ``agenda.0.by~name``.
+OTHER = "~name"
 
-# Identifiers that name a person or a body declared elsewhere in the file: chosen by name.
+# Identifiers (fields of type Key) that name a person or a body declared elsewhere in the file:
+# chosen by name. A Text field of the same name (a tờ trình's ``by``) is not a reference.
 _REFERENCES = {
     "organisers": "bodies",
     "chairs": "people",
@@ -40,6 +43,10 @@ _REFERENCES = {
     "person": "people",
 }
 
+# Text fields that hold either a person's key (printed "Đồng chí <name>, <positions>") or a
+# name as written: a select of the people beside a text box for any other name.
+_PERSON_OR_NAME = {("Report", "presenter"), ("AgendaItem", "by")}
+
 
 @dataclass
 class Field:
@@ -47,7 +54,7 @@ class Field:
 
     name: str
     owner: str  # the model class holding it, for labels ("Person.name" ≠ "Body.name")
-    kind: str  # text paragraph date time int bool choice ref group list keyed
+    kind: str  # text paragraph date time int bool choice ref who group list keyed
     required: bool = False
     choices: tuple[str, ...] = ()
     ref: str | None = None  # "people" or "bodies" for kind "ref"
@@ -79,11 +86,17 @@ def _is_paragraph(metadata: list[Any]) -> bool:
     return any(getattr(m, "func", None) is _clean_paragraph for m in metadata)
 
 
+def _is_key(metadata: list[Any]) -> bool:
+    return any(getattr(m, "func", None) is _check_key for m in metadata)
+
+
 def _scalar(name: str, owner: str, tp: Any, metadata: list[Any]) -> Field:
     if typing.get_origin(tp) is typing.Literal:
         return Field(name, owner, "choice", choices=tuple(str(a) for a in typing.get_args(tp)))
-    if name in _REFERENCES:
+    if name in _REFERENCES and _is_key(metadata):
         return Field(name, owner, "ref", ref=_REFERENCES[name])
+    if (owner, name) in _PERSON_OR_NAME:
+        return Field(name, owner, "who", ref="people")
     if tp is bool:
         return Field(name, owner, "bool")
     if tp is int:
@@ -183,7 +196,13 @@ def _shape(f: Field, raw: Any, keep_empty: bool) -> Any:
 
 
 def _shape_group(fields: list[Field], raw: dict[str, Any], keep_empty: bool) -> dict[str, Any]:
-    return {f.name: _shape(f, raw.get(f.name), keep_empty) for f in fields}
+    out = {}
+    for f in fields:
+        value = _shape(f, raw.get(f.name), keep_empty)
+        if f.kind == "who" and value is None:
+            value = _shape(f, raw.get(f.name + OTHER), keep_empty)  # a name as written
+        out[f.name] = value
+    return out
 
 
 def is_empty(value: Any) -> bool:

@@ -23,6 +23,8 @@ def _labels() -> dict[str, str]:
         "conclusion": _("Conclusion"),
         "awards": _("Award groups"),
         "documents": _("Documents"),
+        "invitees": _("Invitees"),
+        "agenda": _("Programme items"),
         # the meeting
         "Meeting.name": _("Name of the meeting"),
         "kind": _("Kind"),
@@ -76,6 +78,25 @@ def _labels() -> dict[str, str]:
         "position": _("Position"),
         "person": _("Person who signs"),
         "Signer.name": _("Name (if not among the people)"),
+        "invitation": _("Invitation"),
+        "programme": _("Programme"),
+        "news": _("News report draft"),
+        "mode": _("How the invitation is sent"),
+        "bring": _("Please bring"),
+        "contact": _("Contact person"),
+        "Contact.name": _("Name and position"),
+        "phone": _("Telephone"),
+        "notes": _("Further notes"),
+        "headline": _("Headline (blank: the one docgen writes)"),
+        "author": _("Signed at the end by"),
+        # invitees and the programme
+        "Invitee.person": _("Person"),
+        "Invitee.name": _("Or a name as written"),
+        "detail": _("Position and unit (blank: the person's positions)"),
+        "time": _("Time"),
+        "AgendaItem.end": _("Until (blank: until the next item)"),
+        "content": _("Content"),
+        "AgendaItem.by": _("Presented or chaired by"),
         # awards
         "key": _("Identifier of the group"),
         "authority": _("Awarding authority"),
@@ -84,7 +105,13 @@ def _labels() -> dict[str, str]:
         "reason": _("Reason"),
         "decision": _("Decision"),
         "grounds": _("Grounds (Căn cứ)"),
-        "proposal": _("Proposal line (Xét đề nghị)"),
+        "Decision.proposal": _("Proposal line (Xét đề nghị)"),
+        "AwardGroup.proposal": _("Proposal (tờ trình)"),
+        "to": _("Addressed to (Kính gửi)"),
+        "Proposal.by": _("The proposer as the decision names them"),
+        "achievements": _("Achievements (one paragraph each)"),
+        "Proposal.collectives": _("Number of collectives proposed"),
+        "Proposal.individuals": _("Number of individuals proposed"),
         "collectives": _("Collectives"),
         "individuals": _("Individuals"),
         "sort_individuals": _("Sort individuals by Vietnamese name order"),
@@ -103,8 +130,8 @@ def _labels() -> dict[str, str]:
 def _hints() -> dict[str, str]:
     return {
         "date": _("2022-12-12 or 12/12/2022"),
-        "start": "08:00",
-        "end": "11:30",
+        "Meeting.start": "08:00",
+        "Meeting.end": "11:30",
         "number": _("blank: numbered by hand when signed"),
     }
 
@@ -115,6 +142,11 @@ class Labels:
     def __init__(self) -> None:
         self._labels = _labels()
         self._hints = _hints()
+        self._choices = {
+            **{("profile", k): v for k, v in profile_names().items()},
+            ("mode", "list"): _("One invitation, to those on the attached list"),
+            ("mode", "each"): _("One invitation for each invitee"),
+        }
 
     def __call__(self, f: Field | str, table: str | None = None) -> str:
         if isinstance(f, str):
@@ -124,9 +156,14 @@ class Labels:
                 return self._labels[key]
         return f.name
 
+    def choice(self, f: Field, value: str) -> str:
+        """How a fixed choice is shown: the value itself unless it is a code."""
+        return self._choices.get((f.name, value), value)
+
     def hint(self, f: Field) -> str:
-        kind_hint = {"date": "date", "time": "start"}.get(f.kind)
-        return self._hints.get(f.name) or (self._hints.get(kind_hint, "") if kind_hint else "")
+        kind_hint = {"date": "date", "time": "Meeting.start"}.get(f.kind)
+        own = self._hints.get(f"{f.owner}.{f.name}") or self._hints.get(f.name)
+        return own or (self._hints.get(kind_hint, "") if kind_hint else "")
 
 
 def document_names() -> dict[str, str]:

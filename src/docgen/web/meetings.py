@@ -39,6 +39,9 @@ WIDE = {
     "authority_full",
     "proposal",
     "on_behalf_of",
+    "content",
+    "bring",
+    "headline",
 }  # how pasted cells are named in the reader's messages
 
 
@@ -334,6 +337,8 @@ def post(name: str):  # noqa: ANN201
     verb, _sep, target = op.partition(":")
     if verb in ("paste", "upload") and target.startswith("awards."):
         _take_recipients(page, target.split(".", 1)[1], verb)
+    elif op == "refresh":
+        pass  # the page's script takes the people and bodies made so far for its selects
     elif not _edit_rows(values, op):
         page.general.append(_("This button is not known to the form; nothing was changed."))
     formspec.fill_keys(values)

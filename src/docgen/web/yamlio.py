@@ -19,7 +19,7 @@ from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.scalarstring import LiteralScalarString
+from ruamel.yaml.scalarstring import DoubleQuotedScalarString, LiteralScalarString
 
 from docgen.errors import DocgenError
 from docgen.i18n import _
@@ -85,6 +85,8 @@ def _scalar(f: Field, value: Any) -> Any:
             return dt.date.fromisoformat(value)  # written plain, as a clerk writes a date
         except ValueError:
             return value  # quoted, and docgen validate says why it is not a date
+    if f.kind == "time":
+        return DoubleQuotedScalarString(value)  # "08:00", as the skeleton and sample write it
     if "\n" in value:
         return LiteralScalarString(value + "\n") if not value.endswith("\n") else value
     return value
@@ -186,7 +188,15 @@ def merge_list(seq: CommentedSeq, values: list[Any], f: Field) -> None:
                 seq[i] = _scalar(item, value)
         else:
             seq.append(_new(item, value))
+            if item.kind == "group" and _all_flow(seq[:-1]):
+                seq[-1].fa.set_flow_style()  # a new agenda line looks like the lines above it
     del seq[len(values) :]
+
+
+def _all_flow(items: list[Any]) -> bool:
+    return bool(items) and all(
+        isinstance(i, CommentedMap) and i.fa.flow_style() for i in items
+    )
 
 
 def merge_keyed(node: CommentedMap, rows: list[dict[str, Any]], f: Field) -> None:
