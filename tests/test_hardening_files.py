@@ -552,6 +552,21 @@ def test_a_hand_typed_number_out_of_range_is_refused(tmp_path: Path, number: str
     assert result.exit_code == 0 and "02/QĐ-UBND" in result.output
 
 
+@pytest.mark.parametrize("number", ["1000000", "9223372036854775807", "99999999999999999999"])
+def test_a_number_out_of_range_in_the_meeting_file_is_located(tmp_path: Path, number: str) -> None:
+    # The meeting file is an entry point too: its numbers are printed and may reach a register.
+    text = SAMPLE.read_text(encoding="utf-8")
+    assert "      number: 2156\n" in text
+    meeting = tmp_path / "hop.yaml"
+    meeting.write_text(text.replace("      number: 2156\n", f"      number: {number}\n"), "utf-8")
+    line = text[: text.index("      number: 2156\n")].count("\n") + 1
+    result = run("validate", meeting)
+    assert_clean_failure(result, f"line {line}", "awards[1].decision.number", "999999")
+    out = tmp_path / "out"
+    assert_clean_failure(run("build", meeting, "-o", out, "--format", "docx"), f"line {line}")
+    assert not out.exists()
+
+
 @pytest.mark.parametrize("number", [0, -1, 10**6, 2**63 - 1, 10**20, True, 2.0])
 def test_the_register_api_bounds_every_number(tmp_path: Path, number: object) -> None:
     import datetime as dt
