@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from docgen.errors import DocgenError
+from docgen.explain import os_reason
 from docgen.i18n import _
 from docgen.outputs.files import _replace_file
 
@@ -89,7 +90,12 @@ class Manifest:
                     "{path} cannot be read ({reason}). It records which files docgen wrote. "
                     "If no file in the folder was edited by hand, delete it and run the command "
                     "again with --force (every replaced file is kept as a backup)."
-                ).format(path=path, reason=exc)
+                ).format(
+                    path=path,
+                    reason=os_reason(exc)
+                    if isinstance(exc, OSError)
+                    else _("it is not a manifest docgen wrote (damaged JSON)"),
+                )
             ) from None
         if not isinstance(data, dict):
             data = {}
