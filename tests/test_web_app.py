@@ -672,3 +672,41 @@ def test_a_second_build_reuses_the_warm_renderer_and_matches_docgen_build(
     assert len(cli.written) == 5
     for path in cli.written:
         assert members((out / path.name).read_bytes()) == members(path.read_bytes()), path.name
+
+
+def test_every_field_of_the_model_has_its_own_vietnamese_label() -> None:
+    from docgen.i18n import set_language
+    from docgen.web.formspec import meeting_fields
+    from docgen.web.labels import Labels
+
+    set_language("vi")
+    labels = Labels()
+
+    def walk(fields, path: str) -> None:  # noqa: ANN001
+        shown = [labels(f) for f in fields]
+        for f, label in zip(fields, shown, strict=True):
+            assert label != f.name, f"{path}{f.name} has no label"
+            inner = f.item.fields if f.kind == "list" and f.item else f.fields
+            if inner:
+                walk(inner, f"{path}{f.name}.")
+        # two fields side by side never share one word
+        assert len(set(shown)) == len(shown), (path, shown)
+
+    walk(meeting_fields(), "")
+    sections = [labels(f) for f in meeting_fields()]
+    assert labels("people") != labels("roles") and len(set(sections)) == len(sections)
+
+
+def test_a_moved_award_group_takes_its_comments_and_quotes_along(client, folder: Path) -> None:
+    before = (folder / MEETING).read_text(encoding="utf-8").splitlines()
+    html = post_form(client, MEETING, {}, op="down:awards.0").get_data(as_text=True)
+    post_form_from(client, html, {}, op="save")
+    after = (folder / MEETING).read_text(encoding="utf-8").splitlines()
+    assert after != before and sorted(after) == sorted(before)  # lines moved, none rewritten
+    keys = [g.key for g in load_meeting(folder / MEETING).awards]
+    assert keys[:2] == ["bcd-ttdn-giay-khen", "ubnd-bang-khen"]
+    # a comment belonging to the second group is now inside the first one
+    first = after.index("  - key: bcd-ttdn-giay-khen")
+    second = after.index("  - key: ubnd-bang-khen")
+    comment = next(i for i, t in enumerate(after) if "# collectives: 4" in t)
+    assert first < comment < second

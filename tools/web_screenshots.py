@@ -4,11 +4,13 @@
 
 Runs the workspace on a copy of the sample meeting in a temporary folder, drives Debian's
 Chromium (/usr/bin/chromium) with Playwright through a clerk's steps and saves one PNG per
-step, in Vietnamese (docgen's default language).
+step, in Vietnamese (docgen's default language). Chromium draws its own controls (a file
+input's "Chọn tệp") in Vietnamese only with Debian's ``chromium-l10n`` installed.
 """
 
 from __future__ import annotations
 
+import os
 import shutil
 import sys
 import tempfile
@@ -27,6 +29,15 @@ PASTED = (
     "Cá nhân\tVi Thị Lan\tChuyên viên\tSở Nội vụ\n"
     "Nhóm\tLò Văn Hùng\tChuyên viên\tSở Tư pháp"
 )
+
+
+def centre(page, element_id: str, block: str = "center") -> None:  # noqa: ANN001
+    """Scroll the element into view, below the form's sticky bar."""
+    page.evaluate(
+        "([id, block]) => { const e = document.getElementById(id);"
+        " e.scrollIntoView({block}); if (block === 'start') window.scrollBy(0, -70); }",
+        [element_id, block],
+    )
 
 
 def main(out: Path) -> None:
@@ -54,7 +65,11 @@ def main(out: Path) -> None:
         base = f"http://127.0.0.1:{server.server_port}"
         try:
             with sync_playwright() as p:
-                browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
+                # Chromium on Linux takes the language of its own controls from the environment.
+                env = {**os.environ, "LANGUAGE": "vi", "LANG": "vi_VN.UTF-8"}
+                browser = p.chromium.launch(
+                    executable_path="/usr/bin/chromium", args=ARGS, env=env
+                )
                 page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="vi-VN")
                 page.set_default_timeout(120_000)
 
@@ -62,6 +77,8 @@ def main(out: Path) -> None:
                 page.screenshot(path=out / "web-cuoc-hop.png")
 
                 page.goto(f"{base}/m/{meeting.name}")
+                page.screenshot(path=out / "web-bieu-mau.png")
+
                 page.fill('[name="meeting.date"]', "2022-13-45")
                 page.click("#save")
                 page.wait_for_selector("#saved")
@@ -70,6 +87,22 @@ def main(out: Path) -> None:
                 page.fill('[name="meeting.date"]', "2022-12-12")
                 page.click("#save")
                 page.wait_for_function("document.querySelectorAll('.problem').length === 0")
+
+                # the programme: an item earlier than the one above it
+                page.fill('[name="agenda.2.time"]', "08:05")
+                page.click("#save")
+                page.wait_for_selector('[data-field="agenda.2.time"]')
+                centre(page, "f-agenda.2")
+                page.screenshot(path=out / "web-chuong-trinh-loi.png")
+                page.fill('[name="agenda.2.time"]', "08:20")
+                page.click("#save")
+                page.wait_for_function("document.querySelectorAll('.problem').length === 0")
+
+                centre(page, "f-documents.invitation", block="start")
+                page.screenshot(path=out / "web-giay-moi.png")
+                centre(page, "f-awards.0.proposal", block="start")
+                page.screenshot(path=out / "web-to-trinh.png")
+
                 page.fill('[name="_paste.awards.0"]', PASTED)
                 page.click('button[value="paste:awards.0"]')
                 page.wait_for_selector('[data-field="awards.0._recipients"]')
@@ -82,7 +115,15 @@ def main(out: Path) -> None:
                 page.goto(f"{base}/m/{meeting.name}/build")
                 page.click("#build")
                 page.wait_for_selector("#built")
-                page.screenshot(path=out / "web-tao-van-ban.png", full_page=True)
+                page.screenshot(path=out / "web-tao-van-ban.png")
+
+                page.goto(f"{base}/m/{meeting.name}/build?view=03-quyet-dinh-ubnd-bang-khen.pdf")
+                page.wait_for_function(
+                    "(() => { const i = document.querySelector('#pdf-view img');"
+                    " return i && i.complete && i.naturalWidth > 0; })()"
+                )
+                centre(page, "pdf-view", block="start")
+                page.screenshot(path=out / "web-xem-truoc.png")
 
                 page.goto(base + "/templates")
                 page.set_input_files("#template", str(broken))

@@ -29,6 +29,10 @@ from docgen.model import MeetingRecord, _check_key, _clean_paragraph
 KEY = "_key"
 # The text box beside a "person or name" select: ``agenda.0.by~name``.
 OTHER = "~name"
+# Where a row of a list (an award group, an agenda item) stood in the file when the page was
+# opened: moving rows moves the file's entries, with their comments, instead of rewriting the
+# values of the entries in place.
+AT = "_at"
 
 # Identifiers (fields of type Key) that name a person or a body declared elsewhere in the file:
 # chosen by name. A Text field of the same name (a tờ trình's ``by``) is not a reference.
@@ -176,7 +180,12 @@ def _shape(f: Field, raw: Any, keep_empty: bool) -> Any:
         return _shape_group(f.fields, raw if isinstance(raw, dict) else {}, keep_empty)
     if f.kind == "list":
         assert f.item is not None
-        items = [_shape(f.item, r, keep_empty) for r in _rows(raw)]
+        items = []
+        for r in _rows(raw):
+            item = _shape(f.item, r, keep_empty)
+            if isinstance(item, dict) and isinstance(r, dict) and str(r.get(AT, "")).isdigit():
+                item[AT] = int(r[AT])
+            items.append(item)
         return items if keep_empty else [i for i in items if not is_empty(i)]
     if f.kind == "keyed":
         rows = []
@@ -207,7 +216,7 @@ def _shape_group(fields: list[Field], raw: dict[str, Any], keep_empty: bool) -> 
 
 def is_empty(value: Any) -> bool:
     if isinstance(value, dict):
-        return all(is_empty(v) for k, v in value.items())
+        return all(is_empty(v) for k, v in value.items() if k != AT)
     if isinstance(value, list):
         return all(is_empty(v) for v in value)
     return value is None or value is False or value == ""
@@ -288,7 +297,11 @@ def _from_data(f: Field, value: Any, path: tuple[str | int, ...]) -> Any:
         if not isinstance(value, list):
             raise Unfit(path)
         assert f.item is not None
-        return [_from_data(f.item, v, (*path, i)) for i, v in enumerate(value)]
+        rows = [_from_data(f.item, v, (*path, i)) for i, v in enumerate(value)]
+        if f.item.kind == "group":
+            for i, row in enumerate(rows):
+                row[AT] = i
+        return rows
     if f.kind == "keyed":
         if not isinstance(value, dict):
             raise Unfit(path)

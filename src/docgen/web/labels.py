@@ -161,7 +161,7 @@ class Labels:
         return self._choices.get((f.name, value), value)
 
     def hint(self, f: Field) -> str:
-        kind_hint = {"date": "date", "time": "Meeting.start"}.get(f.kind)
+        kind_hint = {"date": "date"}.get(f.kind)  # a blank time is meant (the item runs on)
         own = self._hints.get(f"{f.owner}.{f.name}") or self._hints.get(f.name)
         return own or (self._hints.get(kind_hint, "") if kind_hint else "")
 

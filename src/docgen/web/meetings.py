@@ -29,7 +29,7 @@ from docgen.web.workspace import Workspace
 
 bp = Blueprint("meetings", __name__)
 
-PASTE_NAME = "pasted-cells.csv"
+PASTE_NAME = "pasted-cells.csv"  # how pasted cells are named in the reader's messages
 # Text fields that usually hold a long line: given the form's whole width.
 WIDE = {
     "name",
@@ -42,7 +42,8 @@ WIDE = {
     "content",
     "bring",
     "headline",
-}  # how pasted cells are named in the reader's messages
+    "mode",
+}
 
 
 def _ws() -> Workspace:

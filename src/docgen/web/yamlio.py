@@ -24,7 +24,7 @@ from ruamel.yaml.scalarstring import DoubleQuotedScalarString, LiteralScalarStri
 from docgen.errors import DocgenError
 from docgen.i18n import _
 from docgen.outputs import atomic_write
-from docgen.web.formspec import KEY, Field, is_empty, meeting_fields
+from docgen.web.formspec import AT, KEY, Field, is_empty, meeting_fields
 
 
 def fingerprint(data: bytes) -> str:
@@ -177,6 +177,9 @@ def merge_group(node: CommentedMap, values: dict[str, Any], fields: list[Field])
 def merge_list(seq: CommentedSeq, values: list[Any], f: Field) -> None:
     item = f.item
     assert item is not None
+    if item.kind == "group" and any(isinstance(v, dict) and AT in v for v in values):
+        _merge_moved(seq, values, item)
+        return
     for i, value in enumerate(values):
         if i < len(seq):
             old = seq[i]
@@ -191,6 +194,30 @@ def merge_list(seq: CommentedSeq, values: list[Any], f: Field) -> None:
             if item.kind == "group" and _all_flow(seq[:-1]):
                 seq[-1].fa.set_flow_style()  # a new agenda line looks like the lines above it
     del seq[len(values) :]
+
+
+def _merge_moved(seq: CommentedSeq, values: list[dict[str, Any]], item: Field) -> None:
+    """Merge rows that know where they stood in the file: each file entry moves with its row."""
+    old = list(seq)
+    used: set[int] = set()
+    entries = []
+    for value in values:
+        at = value.get(AT)
+        if isinstance(at, int) and 0 <= at < len(old) and at not in used:
+            entry = old[at]
+            if isinstance(entry, CommentedMap):
+                used.add(at)
+                merge_group(entry, value, item.fields)
+                entries.append(entry)
+                continue
+        entry = _new(item, value)
+        if _all_flow(old):
+            entry.fa.set_flow_style()
+        entries.append(entry)
+    if len(entries) == len(old) and all(a is b for a, b in zip(entries, old, strict=True)):
+        return  # nothing moved, added or removed: the sequence's own comments stay put
+    del seq[:]
+    seq.extend(entries)
 
 
 def _all_flow(items: list[Any]) -> bool:
