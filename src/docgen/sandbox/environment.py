@@ -200,7 +200,7 @@ class DocgenSandbox(ImmutableSandboxedEnvironment):
     def _concat(self, join: Callable[[Iterable[Any]], str], parts: tuple[Any, ...]) -> str:
         _budget(self.limits).step()
         _check_join(list(parts), "", self.limits, _("the ~ operator"))
-        return join(parts)
+        return _check_size(join(parts), self.limits, _("the ~ operator"))
 
     def _range(self, *args: int) -> range:
         rng = range(*args)

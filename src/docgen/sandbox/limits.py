@@ -39,6 +39,12 @@ class Limits:
     """Largest padding width (``center``, ``ljust``, ``indent``, ``%10s``, ``{:>10}``)."""
     max_output: int = 50_000_000
     """Characters a render may produce (a DOCX body's XML is rarely above 2 MB)."""
+    max_made: int = 1_000_000_000
+    """Bytes (estimated: a character 1, an item of a list 32) all the operations of one render
+    may make together. Each value is bounded by ``max_value``, but a loop keeping many of them
+    (in a namespace, a growing list) would hold gigabytes; counting what is made bounds memory
+    without measuring it, and a text built up row by row for thousands of rows stays far
+    below it."""
     deadline: float = 30.0
     """Seconds of rendering after which the template is stopped anyway."""
 
@@ -56,11 +62,12 @@ class TemplateLimitError(SecurityError):
 
 
 class _Budget:
-    __slots__ = ("limits", "steps", "deadline", "parent", "what")
+    __slots__ = ("limits", "steps", "made", "deadline", "parent", "what")
 
     def __init__(self, limits: Limits, parent: _Budget | None = None, what: str = "") -> None:
         self.limits = limits
         self.steps = 0
+        self.made = 0
         self.deadline = time.monotonic() + limits.deadline
         self.parent = parent
         self.what = what
@@ -94,6 +101,19 @@ class _Budget:
                 _("the template ran for more than {seconds:g} seconds and was stopped").format(
                     seconds=self.limits.deadline
                 )
+            )
+
+    def make(self, size: int) -> None:
+        """Count ``size`` characters or items made by one operation."""
+        if self.parent is not None:
+            self.parent.make(size)
+        self.made += size
+        if self.made > self.limits.max_made:
+            raise TemplateLimitError(
+                _(
+                    "{what} made more than {limit:,} MB of texts and lists in all; a loop that "
+                    "keeps building large texts or lists is the usual cause"
+                ).format(what=self.what or _("the template"), limit=self.limits.max_made // 10**6)
             )
 
 
@@ -133,13 +153,23 @@ def _budget(limits: Limits) -> _Budget:
     return budget
 
 
-def _check_size(value: Any, limits: Limits, what: str) -> Any:
-    if isinstance(value, str | bytes | list | tuple | dict) and len(value) > limits.max_value:
-        raise TemplateLimitError(
-            _(
-                "{what} made a value of {size:,} characters or items (the limit is {limit:,})"
-            ).format(what=what, size=len(value), limit=limits.max_value)
-        )
+#: What one item of a list or dict costs, about: its pointer and, often, an object of its own.
+_ITEM_BYTES = 32
+
+
+def _check_size(value: Any, limits: Limits, what: str, *, made: bool = True) -> Any:
+    """``value`` if it is within ``max_value``; ``made``: it is new and counts toward
+    ``max_made`` (not for a partial result measured while it grows)."""
+    if isinstance(value, str | bytes | list | tuple | dict):
+        if len(value) > limits.max_value:
+            raise TemplateLimitError(
+                _(
+                    "{what} made a value of {size:,} characters or items (the limit is {limit:,})"
+                ).format(what=what, size=len(value), limit=limits.max_value)
+            )
+        budget = _BUDGET.get() if made else None
+        if budget is not None:
+            budget.make(len(value) * (1 if isinstance(value, str | bytes) else _ITEM_BYTES))
     return value
 
 
@@ -282,7 +312,7 @@ def _limited_sum(budget_of: Callable[[], _Budget], func: Callable[..., Any]) -> 
                         f"(not {type(item).__name__!r}) to {type(start).__name__}"
                     )
                 gathered.extend(item)
-                _check_size(gathered, budget.limits, "the filter 'sum'")
+                _check_size(gathered, budget.limits, "the filter 'sum'", made=False)
             return type(start)(gathered)
         total = start
         for item in iterable:
@@ -333,7 +363,10 @@ class _LimitedNamespace(Namespace):
 
     def __setitem__(self, name: str, value: Any) -> None:
         _check_size(
-            value, type(self).limits, _("setting namespace attribute '{name}'").format(name=name)
+            value,
+            type(self).limits,
+            _("setting namespace attribute '{name}'").format(name=name),
+            made=False,  # made (and counted) by the expression that computed it
         )
         super().__setitem__(name, value)
 
