@@ -98,12 +98,18 @@ class _PartChecker:
     def run(self) -> list[tuple[int, Problem]]:
         tags_by_para = {id(p): self.check_tags_in_paragraph(p) for p in self.paras}
         lines = self.build_lines(tags_by_para)
-        self.check_tag_syntax(lines)
-        self.check_blocks(lines)
         source = "\n".join(line.source() for line in lines)
         try:
             ast = self.env.parse(source)
+            broken = None
         except TemplateSyntaxError as exc:
+            broken = exc
+            # Tag by tag only when the whole fails, to say which tag is wrong: a tag that is
+            # wrong alone is wrong in the whole, and the whole is what docxtpl renders.
+            self.check_tag_syntax(lines)
+        self.check_blocks(lines)
+        if broken is not None:
+            exc = broken
             if not self.syntax_trouble:
                 line = lines[min(max((exc.lineno or 1) - 1, 0), len(lines) - 1)] if lines else None
                 self.report(
@@ -123,13 +129,11 @@ class _PartChecker:
         limits = getattr(self.env, "limits", None)
         for node, needle, message in static_refusals(ast, limits or DEFAULT_LIMITS):
             names.report(node, needle, message.replace("{", "{{").replace("}", "}}"))
-        if not self.syntax_trouble and not names.unknown_callables:
-            try:
-                # What parsing leaves to compile time (a block defined twice, …).
-                self.env.compile(source)
-            except TemplateSyntaxError as exc:
-                line = lines[min(max((exc.lineno or 1) - 1, 0), len(lines) - 1)] if lines else None
-                self.report(line.para if line else None, _explain(exc.message or str(exc), ""))
+        exc = names.compile_error
+        if exc is not None and not self.syntax_trouble and not names.unknown_callables:
+            # What parsing leaves to compile time (a block defined twice, …).
+            line = lines[min(max((exc.lineno or 1) - 1, 0), len(lines) - 1)] if lines else None
+            self.report(line.para if line else None, _explain(exc.message or str(exc), ""))
         return self.out
 
     # 3. tags Word split -------------------------------------------------------------------

@@ -177,10 +177,15 @@ class _NameChecker:
         self.samples: Mapping[str, object] | None = known if isinstance(known, Mapping) else None
         self.names: set[str] = set(known or ())
         self.env = part.env
+        #: What Jinja's code generator refused (an unknown filter, a block defined twice): the
+        #: analysis below runs the very generator a render's compile runs, so this is what
+        #: compiling the template would raise.
+        self.compile_error: TemplateSyntaxError | None = None
         try:
             self.undeclared: set[str] | None = find_undeclared_variables(ast)
-        except TemplateSyntaxError:  # an unknown filter stops Jinja's analysis; ours goes on
+        except TemplateSyntaxError as exc:  # an unknown filter stops Jinja's analysis; ours goes on
             self.undeclared = None
+            self.compile_error = exc
         self.seen: set[tuple[int, str]] = set()
         self.unknown_callables = False
 
