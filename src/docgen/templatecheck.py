@@ -41,6 +41,7 @@ from jinja2 import Environment, TemplateSyntaxError, nodes
 from jinja2.meta import find_undeclared_variables
 from lxml import etree
 
+from docgen.docx import ns
 from docgen.errors import DocgenError
 from docgen.explain import jinja_words, library_reason, word_place
 from docgen.i18n import N_, _
@@ -61,14 +62,8 @@ __all__ = ["Location", "Problem", "check_template", "check_folder"]
 _LIMITS = DEFAULT_ZIP_LIMITS
 MAX_PART_BYTES = _LIMITS.max_xml_part_bytes
 
-_W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-_R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-_MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
-_PKG_RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
-
-
-def _w(name: str) -> str:
-    return f"{{{_W}}}{name}"
+_W, _R, _MC, _PKG_RELS = ns.W, ns.R, ns.MC, ns.PR
+_w = ns.w
 
 
 _P, _R_RUN, _T, _TBL, _TR, _TC = _w("p"), _w("r"), _w("t"), _w("tbl"), _w("tr"), _w("tc")

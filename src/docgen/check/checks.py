@@ -11,9 +11,11 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from docgen import formats
+from docgen.check import fixes
 from docgen.check.find import (
     NUMBER_LINE,
     PLACE_DATE,
@@ -23,6 +25,8 @@ from docgen.check.find import (
     is_upper,
     squeeze,
 )
+from docgen.check.fixes import describe as _describe
+from docgen.check.fixes import pt
 from docgen.check.read import Document, Para, Where, page_fields
 from docgen.check.text import TextEdits, number_edits, number_type
 from docgen.i18n import _
@@ -60,10 +64,6 @@ class Finding:
 
 def _severity(source: str, certain: bool = True) -> str:
     return "warning" if "unverified" in source or not certain else "error"
-
-
-def pt(value: float) -> str:
-    return f"{value:g} pt"
 
 
 def mm(value_pt: float) -> str:
@@ -146,19 +146,6 @@ class Checker:
             w_mm, h_mm = width.mm, height.mm
             short, long_ = sorted((w_mm, h_mm))
             if abs(short - rules.width_mm) > 1 or abs(long_ - rules.height_mm) > 1:
-
-                def fix_paper(section=section, w_mm=w_mm, h_mm=h_mm, where=where) -> list[str]:
-                    from docx.shared import Mm
-
-                    landscape = w_mm > h_mm
-                    a, b = Mm(rules.width_mm), Mm(rules.height_mm)
-                    section.page_width, section.page_height = (b, a) if landscape else (a, b)
-                    return [
-                        _("{where}: paper {found} → A4").format(
-                            where=_describe(where[0]), found=f"{w_mm:.0f} × {h_mm:.0f} mm"
-                        )
-                    ]
-
                 self.add(
                     "paper",
                     "page",
@@ -167,7 +154,7 @@ class Checker:
                     f"A4 ({rules.width_mm:g} × {rules.height_mm:g} mm)",
                     f"{w_mm:.0f} × {h_mm:.0f} mm",
                     rules.source,
-                    fix=fix_paper,
+                    fix=partial(fixes.paper, section, rules, w_mm, h_mm, where[0]),
                 )
             if w_mm > h_mm and rules.orientation == "portrait":
                 self.add(
@@ -186,23 +173,6 @@ class Checker:
                     continue
                 allowed = getattr(rules.margin_ranges_mm, side)
                 if value.mm not in allowed:
-
-                    def fix_margin(
-                        section=section, side=side, value=value, allowed=allowed, where=where
-                    ):
-                        from docx.shared import Mm
-
-                        new = min(max(value.mm, allowed.low), allowed.high)
-                        setattr(section, f"{side}_margin", Mm(new))
-                        return [
-                            _("{where}: {side} margin {old} → {new}").format(
-                                where=_describe(where[0]),
-                                side=_side(side),
-                                old=f"{value.mm:.1f} mm",
-                                new=f"{new:g} mm",
-                            )
-                        ]
-
                     self.add(
                         f"margin-{side}",
                         "page",
@@ -211,7 +181,7 @@ class Checker:
                         allowed.text(" mm"),
                         f"{value.mm:.1f} mm",
                         rules.source,
-                        fix=fix_margin,
+                        fix=partial(fixes.margin, section, side, value, allowed, where[0]),
                     )
 
     # ------------------------------------------------------------------ fonts
@@ -233,30 +203,6 @@ class Checker:
                     (para, [r for r in bad if r.props.get("font") == font])
                 )
         for font, places in wrong.items():
-
-            def fix_font(places=places, font=font) -> list[str]:
-                from docx.text.run import Run as DocxRun
-
-                changes = []
-                for para, runs in places:
-                    for run in runs:
-                        rpr = run.el.get_or_add_rPr()
-                        fonts = rpr.get_or_add_rFonts()
-                        for attr in ("asciiTheme", "hAnsiTheme", "cstheme", "eastAsiaTheme"):
-                            fonts.attrib.pop(f"{{{_W}}}{attr}", None)
-                        DocxRun(run.el, None).font.name = family  # type: ignore[arg-type]
-                        fonts.set(f"{{{_W}}}cs", family)
-                        fonts.set(f"{{{_W}}}eastAsia", family)
-                    changes.append(
-                        _("{where} «{text}»: font {old} → {new}").format(
-                            where=_describe(para.where),
-                            text=para.first_words(),
-                            old=font,
-                            new=family,
-                        )
-                    )
-                return changes
-
             first = places[0][0]
             self.add(
                 "font",
@@ -266,7 +212,7 @@ class Checker:
                 family,
                 font,
                 self.rules.font.source,
-                fix=fix_font,
+                fix=partial(fixes.font, places, font, family),
             )
 
     # ------------------------------------------------------------------ one element
@@ -287,33 +233,6 @@ class Checker:
         sizes = sorted({float(r.props.get("size") or 10) for r in runs})
         bad = [s for s in sizes if s not in rule.sizes]
         if bad:
-
-            def fix_size(runs=runs, rule=rule, spot=spot, bad=bad) -> list[str]:
-                from docx.shared import Pt
-
-                from docgen.check.read import w as wtag
-
-                new_sizes = set()
-                for run in runs:
-                    size = float(run.props.get("size") or 10)
-                    if size in rule.sizes:
-                        continue
-                    new = min(max(size, rule.sizes.low), rule.sizes.high)
-                    rpr = run.el.get_or_add_rPr()
-                    rpr.sz_val = Pt(new)
-                    cs = rpr.find(wtag("szCs"))
-                    if cs is not None:
-                        cs.set(wtag("val"), str(round(new * 2)))
-                    new_sizes.add(new)
-                return [
-                    _("{where} «{text}»: size {old} → {new}").format(
-                        where=_describe(spot.para.where),
-                        text=spot.para.first_words(spot.start, spot.end),
-                        old=", ".join(pt(s) for s in bad),
-                        new=", ".join(pt(s) for s in sorted(new_sizes)),
-                    )
-                ]
-
             self.add(
                 "size",
                 spot.element,
@@ -323,7 +242,7 @@ class Checker:
                 ", ".join(pt(s) for s in sizes),
                 rule.source,
                 certain=spot.certain,
-                fix=fix_size,
+                fix=partial(fixes.element_size, spot.para, spot.start, spot.end, runs, rule, bad),
             )
         for attr, prop, name in (("bold", "b", _("bold")), ("italic", "i", _("italic"))):
             wanted = getattr(rule, attr)
@@ -555,12 +474,12 @@ class Checker:
             if code == "align":
                 expected = _("justified")
                 found = _align(found)
-                fix = self._fix_paragraphs(paras, "align")
+                fix = partial(fixes.justify, paras)
             elif code == "indent":
                 expected = _("first line indented {range}").format(
                     range=rule.first_line_range_mm.text(" mm")
                 )
-                fix = self._fix_paragraphs(paras, "indent")
+                fix = partial(fixes.indent, paras, rule)
             elif code == "spacing":
                 expected = _("at least {value} between paragraphs").format(
                     value=pt(rule.min_space_between_pt)
@@ -570,7 +489,7 @@ class Checker:
                 expected = f"{rule.line_range.text()} {unit}"
             else:
                 expected = size_rule.sizes.text(" pt")
-                fix = self._fix_body_size(paras, size_rule)
+                fix = partial(fixes.body_size, paras, size_rule)
             self.add(
                 f"body-{code}",
                 "body",
@@ -598,63 +517,6 @@ class Checker:
                     rule.source,
                     severity="warning",
                 )
-
-    def _fix_paragraphs(self, paras: list[Para], what: str) -> Callable[[], list[str]]:
-        rule = self.rules.body
-
-        def fix() -> list[str]:
-            from docx.enum.text import WD_ALIGN_PARAGRAPH
-            from docx.shared import Mm
-            from docx.text.paragraph import Paragraph
-
-            changes = []
-            for para in paras:
-                fmt = Paragraph(para.el, None).paragraph_format  # type: ignore[arg-type]
-                if what == "align":
-                    fmt.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
-                    changes.append(
-                        _("{where} «{text}»: aligned justified").format(
-                            where=_describe(para.where), text=para.first_words()
-                        )
-                    )
-                else:
-                    fmt.first_line_indent = Mm(rule.first_line_mm)
-                    changes.append(
-                        _("{where} «{text}»: first-line indent {value}").format(
-                            where=_describe(para.where),
-                            text=para.first_words(),
-                            value=f"{rule.first_line_mm:g} mm",
-                        )
-                    )
-            return changes
-
-        return fix
-
-    def _fix_body_size(self, paras: list[Para], rule: formats.Element) -> Callable[[], list[str]]:
-        def fix() -> list[str]:
-            from docx.shared import Pt
-
-            changes = []
-            for para in paras:
-                moved: dict[float, float] = {}
-                for run in para.runs:
-                    size = float(run.props.get("size") or 10)
-                    if not run.text.strip() or size in rule.sizes:
-                        continue
-                    new = min(max(size, rule.sizes.low), rule.sizes.high)
-                    run.el.get_or_add_rPr().sz_val = Pt(new)
-                    moved[size] = new
-                changes.append(
-                    _("{where} «{text}»: size {old} → {new}").format(
-                        where=_describe(para.where),
-                        text=para.first_words(),
-                        old=", ".join(pt(s) for s in sorted(moved)),
-                        new=", ".join(pt(s) for s in sorted(set(moved.values()))),
-                    )
-                )
-            return changes
-
-        return fix
 
     # ------------------------------------------------------------------ page numbers
     def page_numbers(self) -> None:
@@ -826,17 +688,10 @@ class Checker:
             )
 
 
-_W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-
-
-def _side(side: str) -> str:
-    return {"top": _("top"), "bottom": _("bottom"), "left": _("left"), "right": _("right")}[side]
-
-
 def _align(value: str) -> str:
     names = {
-        "left": _("left"),
-        "right": _("right"),
+        "left": _("aligned left"),
+        "right": _("aligned right"),
         "center": _("centred"),
         "justify": _("justified"),
     }
@@ -886,12 +741,6 @@ def _position(doc: Document, where: Where) -> tuple[int, int]:
         if para.where == where:
             return (1, para.index)
     return (0, 0)
-
-
-def _describe(where: Where) -> str:
-    from docgen.check.report import describe
-
-    return describe(where)
 
 
 __all__ = ["Checker", "Finding", "NUMBER_LINE"]

@@ -27,6 +27,8 @@ SIGNER_PREFIX = re.compile(r"^(?P<prefix>T\s*/\s*M|K\s*/\s*T|T\s*/\s*L|TM|KT|TL|
 RECIPIENTS_HEAD = re.compile(r"^nơi\s+nhận\s*:?", re.IGNORECASE)
 _SQUEEZE = re.compile(r"\s+")
 _NOT_BODY = ("v/v", "kính gửi")
+# Half of an A4 page's text width (210 − 30 − 15 mm): a tab stop left of it is the left column.
+_MIDDLE_PT = 82.5 * 72 / 25.4
 
 
 def squeeze(text: str) -> str:
@@ -98,7 +100,12 @@ def _column(para: Para, start: int) -> str:
     stretches = lines(para)
     if len(stretches) >= 2:  # two columns made with tabs: the first stretch is the left one
         return "left" if start == stretches[0][0] else "right"
-    if "\t" in para.text[:start]:
+    before = para.text[:start].count("\t")
+    if before:
+        # "\tBAN TUYÊN GIÁO" alone on its line: the tab stop it reaches tells the column.
+        stops = sorted(para.props.get("tabs") or {})
+        if before <= len(stops) and stops[before - 1] < _MIDDLE_PT:
+            return "left"
         return "right"
     align = para.props.get("align")
     if align == "right" or (para.props.get("ind_left") or 0) > 150:

@@ -22,15 +22,10 @@ from docx.document import Document as DocxDocument
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from lxml import etree
 
+from docgen.docx.ns import R, W, w  # noqa: F401 (W: for the check's modules)
 from docgen.pdf.docx_reader import theme_fonts
 from docgen.pdf.styles import Numbering, Props, StyleSheet, apply_ppr, apply_rpr
 from docgen.safezip import open_docx_safely, parse_xml
-
-W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-
-
-def w(tag: str) -> str:
-    return f"{{{W}}}{tag}"
 
 
 def nfc(text: str) -> str:
@@ -288,7 +283,7 @@ class Document:
         return out
 
 
-RT_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+RT_NS = R
 _PART_NAMES = {
     ("header", "default"): "header",
     ("header", "first"): "first-page header",

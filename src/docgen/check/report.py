@@ -138,7 +138,7 @@ def text_report(result: Result) -> str:
         return "\n".join(out)
     else:
         out.append(
-            _("{file}: checked as {profile}, {kind}").format(
+            _("{file}: checked against {profile}, {kind}").format(
                 file=result.path, profile=profile, kind=kind
             )
         )
@@ -151,16 +151,20 @@ def text_report(result: Result) -> str:
             )
         excerpt = f" «{f.excerpt}»" if f.excerpt else ""
         sure = "" if f.certain else " " + _("(not sure)")
+        element, rule = element_name(f.element, result.profile), rule_name(f.code)
+        if element == rule:  # "font, font family" reads as one word twice in Vietnamese
+            what = rule
+        else:
+            what = _("{element}, {rule}").format(element=element, rule=rule)
         out.append(
             "  "
             + _(
-                "{severity}: {place}{excerpt} — {element}, {rule}: required {expected}; found {found}.{sure} [{source}]"
+                "{severity}: {place}{excerpt} — {what}: required {expected}; found {found}.{sure} [{source}]"
             ).format(
                 severity=_severity(f.severity).upper(),
                 place=place,
                 excerpt=excerpt,
-                element=element_name(f.element, result.profile),
-                rule=rule_name(f.code),
+                what=what,
                 expected=f"“{f.expected}”" if f.code in _QUOTED else f.expected,
                 found=f"“{f.found}”" if f.code in _QUOTED else f.found,
                 sure=sure,
@@ -213,6 +217,7 @@ def json_report(results: list[Result]) -> str:
                 "profile_reason": r.profile_reason,
                 "kind": r.kind,
                 "kind_reason": r.kind_reason,
+                "official": r.official,  # False: a news report, nothing was checked
                 "errors": sum(1 for f in r.findings if f.severity == "error"),
                 "warnings": sum(1 for f in r.findings if f.severity == "warning"),
                 "findings": [

@@ -22,26 +22,15 @@ from pathlib import Path
 
 from lxml import etree
 
+# The namespaces live in docgen.docx.ns, shared with the template check and docgen check;
+# re-exported here for the engine's modules that import them from this reader.
+from docgen.docx.ns import MC, NS, PIC, PR, WP, A, R, W, w  # noqa: F401
 from docgen.errors import DocgenError
 from docgen.explain import library_reason
 from docgen.i18n import _
 from docgen.safezip import DEFAULT_ZIP_LIMITS, check_zip, parse_xml, read_untrusted, refuse_ole
 
 LIMITS = DEFAULT_ZIP_LIMITS
-
-W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-A = "http://schemas.openxmlformats.org/drawingml/2006/main"
-PIC = "http://schemas.openxmlformats.org/drawingml/2006/picture"
-WP = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
-PR = "http://schemas.openxmlformats.org/package/2006/relationships"
-MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
-NS = {"w": W, "r": R, "a": A, "pic": PIC, "wp": WP, "mc": MC}
-
-
-def w(tag: str) -> str:
-    """Clark name of a WordprocessingML tag: ``w("p")`` → ``{…main}p``."""
-    return f"{{{W}}}{tag}"
 
 
 def wval(el: etree._Element | None, attr: str = "val") -> str | None:
