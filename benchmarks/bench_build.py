@@ -7,21 +7,26 @@
    them alike; the median of ``--runs`` counts, and the ratio to ``python -c pass`` says the same
    on a slower machine:
    ``docgen --help`` ≤ 0.15 s, ``docgen validate`` of the sample ≤ 0.25 s, and the full sample
-   build (10 DOCX, 10 PDF, 52 certificates) ≥ 3× faster than one LibreOffice run converting the
-   same 10 DOCX to PDF.
+   build (every DOCX and PDF of the sample, and its certificates) ≥ 3× faster than one
+   LibreOffice run converting the same DOCX to PDF. LibreOffice is timed with its user profile
+   already made, as on a clerk's machine (made in the uncounted round), and, for reference,
+   with a fresh profile per run, as ``--pdf-engine libreoffice`` runs it.
+   Each time is shown with its CPU time (user + system, of every process of the run): a build
+   uses a second processor where it has one (docgen.forking), and on a machine shared with
+   other jobs CPU time moves less than wall time.
 2. The warm renderer (:class:`docgen.renderer.Renderer`) in a fresh process: the first render of
    a document (cold: imports, meeting, templates, fonts) beside the median of 20 renders after a
    change of the record: DOCX ≤ 50 ms, DOCX + PDF ≤ 150 ms.
 3. The targets that must stay met (benchmarks/bench_pdf.py and bench_certificates.py, reused):
    the 2,000-row award list within 1.5× of the same table laid out directly with reportlab and
-   ≥ 3× faster than LibreOffice; 20,000 rows linear from 2,000 and under 500 MB; 10,000
-   certificates ≤ 10 s and ≤ 300 MB.
+   ≥ 3× faster than LibreOffice (three runs each, the median); 20,000 rows linear from 2,000
+   in CPU time and under 500 MB; 10,000 certificates ≤ 10 s and ≤ 300 MB.
 
 Python runs as it does after ``pip install``: with its compiled bytecode (pip compiles it at
 install time), so ``PYTHONDONTWRITEBYTECODE`` is dropped for the measured commands and one
 round is run first, uncounted, to compile it. ``--quick`` skips the 20,000-row list,
-LibreOffice on the lists and 10,000 certificates (a few seconds instead of a few minutes). Peak memory is the largest single process of a run (for
-LibreOffice, soffice.bin). The machine is named in the first line; figures from a busy machine
+LibreOffice on the lists and 10,000 certificates (a few seconds instead of a few minutes).
+Peak memory is the largest single process of a run (for LibreOffice, soffice.bin). The machine is named in the first line; figures from a busy machine
 are noisy, so compare the ratios.
 """
 
@@ -90,6 +95,7 @@ def median_run(results: list[dict]) -> dict:
         return results[0]
     return {
         "seconds": statistics.median(r["seconds"] for r in ok),
+        "cpu": statistics.median(r.get("cpu", float("nan")) for r in ok),
         "peak_mb": max(r["peak_mb"] for r in ok),
         "runs": len(ok),
         "min": min(r["seconds"] for r in ok),
@@ -110,6 +116,7 @@ def whole_commands(work: Path, runs: int, soffice: str | None) -> dict[str, dict
         raise SystemExit(f"docgen build failed: {env_ok.stderr.strip()[-400:]}")
     docs = sorted(docx_dir.glob("*.docx"))
     lo_out = work / "lo"
+    certificates_pdf = out / "05-bang-khen-giay-khen-overlay.pdf"
     commands: dict[str, tuple[list[list[str]], list[Path]]] = {
         "python -c pass": ([[PY, "-c", "pass"]], []),
         "docgen --help": ([[PY, "-m", "docgen", "--help"]], []),
@@ -117,25 +124,37 @@ def whole_commands(work: Path, runs: int, soffice: str | None) -> dict[str, dict
         "docgen validate": ([[PY, "-m", "docgen", "validate", str(SAMPLE)]], []),
         "docgen build": (
             [[PY, "-m", "docgen", "build", str(SAMPLE), "-o", str(out), "--force"]],
-            [out / "01-bien-ban.pdf", out / "05-bang-khen-giay-khen-overlay.pdf"],
+            [out / "01-bien-ban.pdf", certificates_pdf],
         ),
     }
     results: dict[str, list[dict]] = {name: [] for name in commands}
+    lo_outputs = [lo_out / (d.stem + ".pdf") for d in docs]
     if soffice:
         results["LibreOffice batch"] = []
+        results["LibreOffice batch, fresh profile"] = []
+        # The profile a clerk's LibreOffice already has: made once, in the uncounted round.
+        commands["LibreOffice batch"] = ([soffice_cmd(soffice, work / "profile", lo_out, docs)],
+                                         lo_outputs)  # fmt: skip
     for cmds, outputs in commands.values():  # the uncounted round: bytecode, disk caches
-        timed(cmds, outputs, 300)
+        timed(cmds, outputs, 600)
     for k in range(runs):
         for name, (cmds, outputs) in commands.items():
-            results[name].append(timed(cmds, outputs, 300))
+            results[name].append(timed(cmds, outputs, 600))
         if soffice:
+            # A profile of its own per run, as docgen's --pdf-engine libreoffice runs it.
             cmd = soffice_cmd(soffice, work / f"profile-{k}", lo_out, docs)
-            results["LibreOffice batch"].append(
-                timed([cmd], [lo_out / (d.stem + ".pdf") for d in docs], 600)
-            )
+            results["LibreOffice batch, fresh profile"].append(timed([cmd], lo_outputs, 600))
     summary = {name: median_run(r) for name, r in results.items()}
-    summary["n_docs"] = {"count": len(docs)}
+    summary["n_docs"] = {"count": len(docs), "certificates": _pages(certificates_pdf)}
     return summary
+
+
+def _pages(pdf: Path) -> int | str:
+    try:
+        from pypdf import PdfReader  # the test extra
+    except ImportError:
+        return "the"
+    return len(PdfReader(pdf).pages)
 
 
 def warm_renderer(rounds: int) -> dict:
@@ -149,20 +168,20 @@ def warm_renderer(rounds: int) -> dict:
 
 
 def award_lists(work: Path, rows: list[int], soffice: str | None) -> dict[int, dict]:
+    """Each list in a fresh process; the 2,000-row runs three times in turn (the median)."""
     import docx_samples as samples  # a test fixture; bench_pdf put tests/ on the path
 
     out: dict[int, dict] = {}
     for n in rows:
         src = samples.award_list_fast(work / f"award_{n}.docx", n)
-        out[n] = {
-            "builtin": table_run("builtin", src, work / f"award_{n}.b.pdf", "0", 3600),
-            "direct": table_run("direct", src, work / f"award_{n}.d.pdf", str(n), 3600),
-            "lo": (
-                table_run("libreoffice", src, work / "lo" / f"award_{n}.pdf", "600", 660)
-                if soffice and n <= 2000
-                else None
-            ),
-        }
+        runs: dict[str, list[dict]] = {"builtin": [], "direct": [], "lo": []}
+        for _round in range(3 if n <= 2000 else 1):
+            runs["builtin"].append(table_run("builtin", src, work / f"{n}.b.pdf", "0", 3600))
+            runs["direct"].append(table_run("direct", src, work / f"{n}.d.pdf", str(n), 3600))
+            if soffice and n <= 2000:
+                lo = table_run("libreoffice", src, work / "lo" / f"award_{n}.pdf", "600", 660)
+                runs["lo"].append(lo)
+        out[n] = {kind: median_run(r) if r else None for kind, r in runs.items()}
     return out
 
 
@@ -219,7 +238,13 @@ class Table:
 def s(r: dict | None) -> str:
     if not r or "error" in r:
         return "error: " + (r or {}).get("error", "no result")[:40]
-    return f"{r['seconds']:.2f} s"
+    cpu = r.get("cpu", float("nan"))
+    return f"{r['seconds']:.2f} s" + ("" if cpu != cpu else f" (CPU {cpu:.2f} s)")
+
+
+def cpu_ratio(a: dict, b: dict) -> float:
+    """``a``'s CPU time over ``b``'s (NaN when either is missing)."""
+    return a.get("cpu", float("nan")) / b.get("cpu", float("nan"))
 
 
 def mb(r: dict | None) -> str:
@@ -262,28 +287,39 @@ def main() -> int:
             if not ok(r) or not ok(base):
                 table.add(f"`{name}`", s(r), mb(r), "", f"≤ {limit:.2f} s", False)
                 return
-            ratio = f"{r['seconds'] / base['seconds']:.1f}× the floor"
+            ratio = (
+                f"{r['seconds'] / base['seconds']:.1f}× the floor (CPU {cpu_ratio(r, base):.1f}×)"
+            )
             table.add(f"`{name}`", s(r), mb(r), ratio, f"≤ {limit:.2f} s", r["seconds"] <= limit)
 
         versus_floor("docgen --help", 0.15)
         versus_floor("docgen --version", 0.15)
         versus_floor("docgen validate", 0.25)
-        n_docs = cmd["n_docs"]["count"]
+        n_docs, n_certificates = cmd["n_docs"]["count"], cmd["n_docs"]["certificates"]
         built, lo = cmd["docgen build"], cmd.get("LibreOffice batch")
         table.add(
-            f"`docgen build` of the sample ({n_docs} DOCX, {n_docs} PDF, 52 certificates)",
+            f"`docgen build` of the sample ({n_docs} DOCX, {n_docs} PDF, "
+            f"{n_certificates} certificates)",
             s(built),
             mb(built),
         )
         if lo is not None:
             ratio = lo["seconds"] / built["seconds"] if ok(lo) and ok(built) else 0.0
             table.add(
-                f"LibreOffice, one run converting the same {n_docs} DOCX",
+                f"LibreOffice, one run converting the same {n_docs} DOCX (its profile made)",
                 s(lo),
                 mb(lo),
-                f"docgen {ratio:.1f}× faster",
+                f"docgen {ratio:.1f}× faster (CPU {cpu_ratio(lo, built):.1f}×)",
                 "docgen ≥ 3× faster",
                 ratio >= 3,
+            )
+            fresh = cmd["LibreOffice batch, fresh profile"]
+            ratio = fresh["seconds"] / built["seconds"] if ok(fresh) and ok(built) else 0.0
+            table.add(
+                "LibreOffice, the same with a fresh profile (as `--pdf-engine libreoffice`)",
+                s(fresh),
+                mb(fresh),
+                f"docgen {ratio:.1f}× faster (CPU {cpu_ratio(fresh, built):.1f}×)",
             )
 
         warm = warm_renderer(args.rounds)
@@ -320,7 +356,7 @@ def main() -> int:
             "award list, 2,000 rows: docgen's PDF engine",
             s(b),
             mb(b),
-            f"{ratio:.2f}× the floor",
+            f"{ratio:.2f}× the floor (CPU {cpu_ratio(b, d):.2f}×)",
             "≤ 1.5× the floor",
             ratio <= 1.5,
         )
@@ -330,18 +366,21 @@ def main() -> int:
                 "award list, 2,000 rows: LibreOffice",
                 s(lo2),
                 mb(lo2),
-                f"docgen {faster:.1f}× faster",
+                f"docgen {faster:.1f}× faster (CPU {cpu_ratio(lo2, b):.1f}×)",
                 "docgen ≥ 3× faster",
                 faster >= 3,
             )
         if 20000 in lists:
             big = lists[20000]["builtin"]
-            growth = big["seconds"] / b["seconds"] if ok(big) and ok(b) else float("inf")
+            # Judged on CPU time: the wall time of a 20-second run on a machine shared with other
+            # jobs moves with them (×8 to ×15 in runs of the same code), its CPU time far less.
+            growth = big["cpu"] / b["cpu"] if ok(big) and ok(b) else float("inf")
+            wall = big["seconds"] / b["seconds"] if ok(big) and ok(b) else float("inf")
             table.add(
                 "award list, 20,000 rows: docgen's PDF engine",
                 s(big),
                 mb(big),
-                f"×{growth:.1f} the time for ×10 rows",
+                f"×{growth:.1f} the CPU time for ×10 rows (wall ×{wall:.1f})",
                 "linear (≤ ×13); < 500 MB",
                 growth <= 13 and ok(big) and big["peak_mb"] < 500,
             )
@@ -351,7 +390,7 @@ def main() -> int:
                 good = ok(r) and r["seconds"] <= 10 and r["peak_mb"] <= 300
                 table.add(
                     f"10,000 certificates, {mode}",
-                    s(r) + (f" (CPU {r['cpu']:.1f} s)" if ok(r) else ""),
+                    s(r),
                     mb(r),
                     "",
                     "≤ 10 s; ≤ 300 MB",

@@ -624,3 +624,16 @@ def test_a_misspelt_name_in_each_builtin_template_is_caught(tmp_path):
         problem = only(check_template(broken, context))
         assert f"did you mean '{name}'?" in problem.message, problem
         assert f"{name}x" in problem.location.text
+
+
+def test_what_only_compiling_finds_is_reported_once_at_its_paragraph(tmp_path):
+    # A block defined twice parses; Jinja refuses it while generating code, which the check
+    # runs once (for the names) rather than compiling the template a second time.
+    def build(d):
+        d.add_paragraph("{% block a %}{{ meeting.name }}{% endblock %}")
+        d.add_paragraph("Giữa")
+        d.add_paragraph("{% block a %}hai{% endblock %}")
+
+    problem = only(check_template(make(tmp_path, build), MEETING))
+    assert problem.location.paragraph == 3
+    assert "'a'" in problem.message and "twice" in problem.message

@@ -797,12 +797,18 @@ class _PartChecker:
     def run(self) -> list[tuple[int, Problem]]:
         tags_by_para = {id(p): self.check_tags_in_paragraph(p) for p in self.paras}
         lines = self.build_lines(tags_by_para)
-        self.check_tag_syntax(lines)
-        self.check_blocks(lines)
         source = "\n".join(line.source() for line in lines)
         try:
             ast = self.env.parse(source)
+            broken = None
         except TemplateSyntaxError as exc:
+            broken = exc
+            # Tag by tag only when the whole fails, to say which tag is wrong: a tag that is
+            # wrong alone is wrong in the whole, and the whole is what docxtpl renders.
+            self.check_tag_syntax(lines)
+        self.check_blocks(lines)
+        if broken is not None:
+            exc = broken
             if not self.syntax_trouble:
                 line = lines[min(max((exc.lineno or 1) - 1, 0), len(lines) - 1)] if lines else None
                 self.report(
@@ -822,13 +828,11 @@ class _PartChecker:
         limits = getattr(self.env, "limits", None)
         for node, needle, message in static_refusals(ast, limits or DEFAULT_LIMITS):
             names.report(node, needle, message.replace("{", "{{").replace("}", "}}"))
-        if not self.syntax_trouble and not names.unknown_callables:
-            try:
-                # What parsing leaves to compile time (a block defined twice, …).
-                self.env.compile(source)
-            except TemplateSyntaxError as exc:
-                line = lines[min(max((exc.lineno or 1) - 1, 0), len(lines) - 1)] if lines else None
-                self.report(line.para if line else None, _explain(exc.message or str(exc), ""))
+        exc = names.compile_error
+        if exc is not None and not self.syntax_trouble and not names.unknown_callables:
+            # What parsing leaves to compile time (a block defined twice, …).
+            line = lines[min(max((exc.lineno or 1) - 1, 0), len(lines) - 1)] if lines else None
+            self.report(line.para if line else None, _explain(exc.message or str(exc), ""))
         return self.out
 
     # 3. tags Word split -------------------------------------------------------------------
@@ -1368,10 +1372,15 @@ class _NameChecker:
         self.samples: Mapping[str, object] | None = known if isinstance(known, Mapping) else None
         self.names: set[str] = set(known or ())
         self.env = part.env
+        #: What Jinja's code generator refused (an unknown filter, a block defined twice): the
+        #: analysis below runs the very generator a render's compile runs, so this is what
+        #: compiling the template would raise.
+        self.compile_error: TemplateSyntaxError | None = None
         try:
             self.undeclared: set[str] | None = find_undeclared_variables(ast)
-        except TemplateSyntaxError:  # an unknown filter stops Jinja's analysis; ours goes on
+        except TemplateSyntaxError as exc:  # an unknown filter stops Jinja's analysis; ours goes on
             self.undeclared = None
+            self.compile_error = exc
         self.seen: set[tuple[int, str]] = set()
         self.unknown_callables = False
 
