@@ -21,7 +21,7 @@ import pytest
 from babel.messages.pofile import read_po
 from click.testing import CliRunner
 
-from docgen import i18n
+from docgen import __version__, i18n
 from docgen.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -457,3 +457,15 @@ def test_a_tag_the_value_does_not_fit_is_a_located_error(tmp_path) -> None:
     )
     en = _invoke("en", "validate", str(bad))
     assert en.exit_code == 2 and "cannot be read as !!int" in en.output
+
+
+def test_version_answers_in_the_chosen_language() -> None:
+    # Click's own --version translates its message at import, before --lang is read.
+    assert _invoke("en", "--version").output.strip() == f"docgen, version {__version__}"
+    assert _invoke("vi", "--version").output.strip() == f"docgen, phiên bản {__version__}"
+
+
+def test_a_required_option_is_marked_in_the_chosen_language() -> None:
+    vi = _invoke("vi", "register", "assign", "--help")
+    assert "[bắt buộc]" in vi.output and "required" not in vi.output
+    assert "[required]" in _invoke("en", "register", "assign", "--help").output

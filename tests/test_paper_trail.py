@@ -168,6 +168,20 @@ def test_the_decision_cites_its_proposal_and_follows_it(record) -> None:
     assert contest["proposal"] == "Xét đề nghị của Ban Tổ chức Cuộc thi."
 
 
+def test_the_office_proposing_is_not_named_twice_in_article_3(record) -> None:
+    # Điều 3 of the state decision opens with the issuer's Chánh Văn phòng; when that office
+    # wrote the tờ trình it must not follow again among the executors.
+    group = record.award("ubnd-bang-khen")
+    issuer = record.body(group.decision.issuer).name
+    proposal = group.proposal.model_copy(update={"by": f"Chánh Văn phòng  {issuer}"})
+    ctx = context_for(record, "decision", group.model_copy(update={"proposal": proposal}))
+    assert ctx["executors"] == "Thủ trưởng các cơ quan, đơn vị có liên quan"
+    assert f"Xét đề nghị của Chánh Văn phòng  {issuer}" in ctx["proposal"]
+    # Another proposer still carries the decision out.
+    ctx = context_for(record, "decision", group)
+    assert ctx["executors"].startswith("Giám đốc Sở Nội vụ, ")
+
+
 # ------------------------------------------------------------------------ builds
 
 

@@ -472,6 +472,10 @@ def award_context(
         proposer = _PROPOSAL_LEAD.sub("", proposal[:-1]) if proposal else ""
     full = group.authority_full or group.authority
     if body.profile == "state":
+        # The state template's Điều 3 already opens with the issuer's Chánh Văn phòng; when
+        # that office is also the proposer, naming it twice is what a clerk would strike out.
+        if " ".join(proposer.split()).casefold() == f"chánh văn phòng {body.name}".casefold():
+            proposer = ""
         executors = [proposer, "Thủ trưởng các cơ quan, đơn vị có liên quan"]
     else:
         executors = [proposer, "các cơ quan, đơn vị có liên quan"]

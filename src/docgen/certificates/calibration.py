@@ -23,7 +23,7 @@ from docgen.pdf.fonts import resolve_family
 RULER_AT = 20.0  # mm: where the rulers run, clear of the printer's unprintable edge
 
 _INSTRUCTIONS = [
-    "TRANG HIỆU CHỈNH MÁY IN",
+    "TRANG CĂN CHỈNH MÁY IN",
     "1. In trang này ở tỷ lệ 100 % (bỏ chọn “Fit to page” / “Vừa trang”), đúng khổ giấy của phôi.",
     "2. Đo bằng thước thật từ mép trái tờ giấy đến vạch 100 của thước ngang in trên trang:",
     "    đo được 102 mm — máy in lệch phải 2 mm, dùng --offset -2,0; đo được 99 mm — dùng --offset 1,0.",

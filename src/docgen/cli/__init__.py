@@ -50,7 +50,10 @@ COMMANDS = {
     ),
     "build": (
         "docgen.cli.build",
-        N_("Make the minutes, the conclusion notice, and a decision and a list per award group."),
+        N_(
+            "Make the meeting's documents: minutes, conclusion notice, award decisions and "
+            "lists, invitation, programme, award proposals, news report, certificates."
+        ),
     ),
     "templates": (
         "docgen.cli.templates",
@@ -95,6 +98,11 @@ _CLICK_MODULES = (
     "click.types",
     "click.utils",
 )
+
+
+# Click translates the "[required]" mark of an option's help at run time, from a plain string
+# its own source never marks for extraction; marked here so the catalogue carries it.
+N_("required")
 
 
 def _route_click_messages() -> None:
@@ -341,6 +349,14 @@ class DocgenGroup(click.Group):
         return super().parse_args(ctx, args)
 
 
+def _show_version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    # Not click.version_option: it translates its message when the module is imported, before
+    # --lang is read, so `docgen --lang en --version` would still answer in Vietnamese.
+    if value and not ctx.resilient_parsing:
+        click.echo(_("%(prog)s, version %(version)s") % {"prog": "docgen", "version": __version__})
+        ctx.exit()
+
+
 @click.group(
     cls=DocgenGroup, help=GROUP_HELP, context_settings={"help_option_names": ["-h", "--help"]}
 )
@@ -352,7 +368,14 @@ class DocgenGroup(click.Group):
     callback=_choose_language,
     help=LANG_HELP,
 )
-@click.version_option(__version__, prog_name="docgen", help=VERSION_HELP)
+@click.option(
+    "--version",
+    is_flag=True,
+    is_eager=True,
+    expose_value=False,
+    callback=_show_version,
+    help=VERSION_HELP,
+)
 @click.option("--debug", is_flag=True, help=DEBUG_HELP)
 def main(debug: bool) -> None:
     pass

@@ -15,7 +15,8 @@ from docgen.pdf import ENGINES as PDF_ENGINES
 
 @click.command(
     help=_(
-        "Make the minutes, the conclusion notice, and a decision and a list per award group.\n"
+        "Make the meeting's documents: minutes, conclusion notice, award decisions and "
+        "lists, invitation, programme, award proposals, news report, certificates.\n"
         "\n"
         "All files are written, or none: a broken template or a bad field stops the build "
         "before anything changes on disk."
@@ -31,9 +32,10 @@ from docgen.pdf import ENGINES as PDF_ENGINES
 @click.option(
     "--only",
     metavar=_("LIST"),
-    help=_("Comma-separated documents to make: {documents} (default: all).").format(
-        documents=",".join(DOCUMENTS)
-    ),
+    help=_(
+        "Documents to make, separated by commas without spaces (for example minutes,notice); "
+        "any of: {documents}. Default: all."
+    ).format(documents=", ".join(DOCUMENTS)),
 )
 @click.option(
     "--format",
