@@ -498,18 +498,40 @@ def test_pdf_format_uses_the_pdf_engine(tmp_path) -> None:
     ]
 
 
-def test_a_pdf_engine_failure_is_a_located_error_and_writes_nothing(tmp_path, monkeypatch) -> None:
-    import docgen.pipeline as pipeline
+def test_a_fault_in_the_pdf_engine_is_an_internal_error_with_a_log(tmp_path, monkeypatch) -> None:
+    import tempfile
 
-    def broken(data, **_):
-        raise RuntimeError("Flowable too large for the frame")
+    from docgen.pdf.layout import Builder
 
-    monkeypatch.setattr(pipeline, "docx_bytes_to_pdf", broken)
-    result = CliRunner().invoke(main, ["build", str(SAMPLE), "-o", str(tmp_path / "out")])
-    assert result.exit_code == 2
-    assert "01-bien-ban.pdf could not be made" in result.output
-    assert "--format docx" in result.output and "Traceback" not in result.output
-    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").glob("*.docx"))
+    def broken(self, *args, **kwargs):  # a bug deep in the engine, not in the clerk's files
+        raise KeyError("w:tblGrid")
+
+    monkeypatch.setattr(Builder, "blocks", broken)
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["build", str(SAMPLE), "-o", str(out), "--only", "minutes"])
+    assert result.exit_code == 3, result.output  # docgen's fault, not bad input (2)
+    assert "Traceback" not in result.output and "KeyError" in result.output
+    logs = list(tmp_path.glob("docgen-error-*.log"))
+    assert len(logs) == 1 and str(logs[0]) in result.output
+    details = logs[0].read_text(encoding="utf-8")
+    assert "while converting 01-bien-ban.docx to PDF" in details and "w:tblGrid" in details
+    assert not out.exists() or not any(out.iterdir())  # nothing half-written
+
+
+def test_a_damaged_docx_stays_a_located_bad_input_error(tmp_path) -> None:
+    from docgen.build import pdf_converter
+
+    build(SAMPLE, output=tmp_path, formats="docx", only="minutes", certificates=None)
+    docx = (tmp_path / "01-bien-ban.docx").read_bytes()
+    with pytest.raises(DocgenError) as caught:
+        pdf_converter("builtin")([("01-bien-ban", docx[: len(docx) // 2])])
+    assert "01-bien-ban.docx" in str(caught.value)  # which document, for exit status 2
+    half = tmp_path / "half.docx"
+    half.write_bytes(docx[: len(docx) // 2])
+    result = CliRunner().invoke(main, ["pdf", str(half), "-o", str(tmp_path / "pdf")])
+    assert result.exit_code == 2 and "half.docx" in result.output
+    assert "Traceback" not in result.output and not (tmp_path / "pdf" / "half.pdf").exists()
 
 
 def test_build_includes_every_recipients_certificate(tmp_path) -> None:

@@ -159,6 +159,30 @@ def test_each_change_is_noted_with_its_own_line(tmp_path: Path) -> None:
     ]
 
 
+def test_build_shows_the_notes_once_before_its_summary(tmp_path: Path) -> None:
+    # A clerk who only ever builds must see them too, not only one who validates.
+    text = SAMPLE_TEXT.replace(VENUE, "  venue: Hội\x0btrường Tỉnh ủy", 1).replace(
+        "  place: Lạng Sơn", "  place: Lạng\u00a0Sơn", 1
+    )
+    path = tmp_path / "hop.yaml"
+    path.write_text(text, encoding="utf-8")
+    out = tmp_path / "out"
+    args = ["build", str(path), "-o", str(out), "--only", "minutes", "--format", "docx"]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    venue, place = line_of(text, "  venue: "), line_of(text, "  place: Lạng")
+    notes = [n for n in result.stderr.splitlines() if n.startswith("note: ")]
+    assert [n.split(": ", 2)[1] for n in notes] == [
+        f"{path}, line {venue}, column 13",
+        f"{path}, line {place}, column 14",
+    ]
+    assert "meeting.venue — the vertical tab (Word's line break), U+000B, was read" in notes[0]
+    lines = result.output.splitlines()
+    summary = next(i for i, line in enumerate(lines) if line.startswith("Wrote "))
+    assert all(lines.index(note) < summary for note in notes)
+    assert (out / "01-bien-ban.docx").is_file()
+
+
 # One or two of every class that is still refused: C0, DEL, C1, invisible formatting, bidi
 # controls, the byte order mark, soft hyphen.
 REFUSED = ["\x00", "\x07", "\x1b", "\x1f", "\x7f", "\x80", "\x9f", "\u200b", "\u200e", "\u202e",

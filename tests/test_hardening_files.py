@@ -145,7 +145,7 @@ def test_a_link_at_a_temporary_name_is_not_followed(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # The temporary's name is random; fix it to plant a link exactly there.
-    monkeypatch.setattr(outputs.secrets, "token_hex", lambda n: "abcd1234")
+    monkeypatch.setattr(outputs.files.secrets, "token_hex", lambda n: "abcd1234")
     victim = tmp_path / "victim.txt"
     victim.write_bytes(b"precious")
     out = tmp_path / "out"
@@ -223,9 +223,7 @@ def test_a_filesystem_root_or_the_home_folder_is_refused(
 
 
 @pytest.mark.parametrize(("umask", "mode"), [(0o022, 0o644), (0o027, 0o640), (0o077, 0o600)])
-def test_every_file_docgen_creates_follows_the_umask(
-    tmp_path: Path, umask: int, mode: int
-) -> None:
+def test_every_file_docgen_creates_follows_the_umask(tmp_path: Path, umask: int, mode: int) -> None:
     old = os.umask(umask)
     try:
         out = tmp_path / "out"
@@ -299,7 +297,7 @@ def test_templates_init_into_a_read_only_folder(tmp_path: Path, read_only) -> No
 
 def _fail_manifest_write(monkeypatch: pytest.MonkeyPatch, which: int) -> list[int]:
     """Make the ``which``-th manifest write of the next commit hit a full disk."""
-    real = outputs._replace_file
+    real = outputs.manifest._replace_file
     calls = [0]
 
     def replace_file(path: Path, data: bytes) -> None:
@@ -310,7 +308,7 @@ def _fail_manifest_write(monkeypatch: pytest.MonkeyPatch, which: int) -> list[in
                 raise OSError(errno.ENOSPC, "No space left on device", str(path))
         real(path, data)
 
-    monkeypatch.setattr(outputs, "_replace_file", replace_file)
+    monkeypatch.setattr(outputs.manifest, "_replace_file", replace_file)
     return calls
 
 
@@ -471,7 +469,9 @@ def test_per_recipient_rerun_keeps_a_hand_edited_certificate_of_a_removed_recipi
     folder = out / "certificates-bcd35-giay-khen-overlay"
     last = sorted(folder.iterdir())[-1]  # Bế Thị Mai, the last of the list
     last.write_bytes(b"%PDF retouched")
-    removed = "      - {name: Bế Thị Mai, position: Chuyên viên, unit: Sở Thông tin và Truyền thông}\n"
+    removed = (
+        "      - {name: Bế Thị Mai, position: Chuyên viên, unit: Sở Thông tin và Truyền thông}\n"
+    )
     meeting.write_text(text.replace(removed, ""), "utf-8")
     result = run(*args)
     assert_clean_failure(result, last.name)
@@ -550,6 +550,21 @@ def test_a_hand_typed_number_out_of_range_is_refused(tmp_path: Path, number: str
     # the series goes on as before
     result = register(book, "assign", "UBND", "QĐ", "--profile", "state")
     assert result.exit_code == 0 and "02/QĐ-UBND" in result.output
+
+
+@pytest.mark.parametrize("number", ["1000000", "9223372036854775807", "99999999999999999999"])
+def test_a_number_out_of_range_in_the_meeting_file_is_located(tmp_path: Path, number: str) -> None:
+    # The meeting file is an entry point too: its numbers are printed and may reach a register.
+    text = SAMPLE.read_text(encoding="utf-8")
+    assert "      number: 2156\n" in text
+    meeting = tmp_path / "hop.yaml"
+    meeting.write_text(text.replace("      number: 2156\n", f"      number: {number}\n"), "utf-8")
+    line = text[: text.index("      number: 2156\n")].count("\n") + 1
+    result = run("validate", meeting)
+    assert_clean_failure(result, f"line {line}", "awards[1].decision.number", "999999")
+    out = tmp_path / "out"
+    assert_clean_failure(run("build", meeting, "-o", out, "--format", "docx"), f"line {line}")
+    assert not out.exists()
 
 
 @pytest.mark.parametrize("number", [0, -1, 10**6, 2**63 - 1, 10**20, True, 2.0])

@@ -422,6 +422,35 @@ def test_a_table_row_taller_than_a_page_fails_cleanly_in_the_pdf(tmp_path: Path)
         assert squeeze(name) in squeeze("".join(pdf_text(p) for p in out.glob("*.pdf")))
 
 
+#: What a clerk may type that looks like markup: each must reach the DOCX and the PDF as typed,
+#: never decoded (a character reference is not "A"), whichever escaping layer it passes.
+ENTITY_LIKE = "&#x41; &#65; &amp; &lt;b&gt; &quot; &nbsp; &#x0; &#xZZ; &x"
+
+
+@pytest.mark.skipif(not HAVE_PDF, reason="pdftotext (poppler-utils) is not installed")
+def test_character_references_typed_by_a_clerk_are_printed_exactly(tmp_path: Path) -> None:
+    reason = ("awards", 0, "reason")
+    name = ("awards", 0, "individuals", 0, "name")
+    meeting = write_meeting(tmp_path, {reason: ENTITY_LIKE + " X", name: ENTITY_LIKE})
+    out = tmp_path / "out"
+    args = ["build", str(meeting), "-o", str(out), "--only", "decision,list,proposal"]
+    result = CliRunner().invoke(main, [*args, "--certificates", "full"])
+    assert result.exit_code == 0, result.output
+    docx = "\n".join(docx_text(p) for p in sorted(out.glob("*ubnd-bang-khen.docx")))
+    pdf = "".join(pdf_text(p) for p in sorted(out.glob("*ubnd-bang-khen.pdf")))
+    certificates = pdf_text(out / "05-bang-khen-giay-khen-full.pdf")
+    # The decision, the list and the tờ trình print both fields; a certificate prints the
+    # reason with its first letter capitalised.
+    for where, text, typed_reason, typed_name in (
+        ("docx", docx, ENTITY_LIKE, ENTITY_LIKE),
+        ("pdf", pdf, ENTITY_LIKE, ENTITY_LIKE),
+        ("certificates", certificates, ENTITY_LIKE.replace("x", "X", 1), ENTITY_LIKE),
+    ):
+        assert squeeze(typed_reason + " X") in squeeze(text), where
+        assert squeeze(typed_name) in squeeze(text), where
+        assert "A &#65;" not in text and "A A" not in text, where  # nothing decoded
+
+
 HOSTILE_EXAMPLES = {
     ("awards", 0, "individuals", 0, "name"): 'Nguye\u0302\u0303n <Thị> & "Ánh" {{ x }} {_{ 🎉',
     ("meeting", "venue"): "Hội trường ]]> {% raw %} '" + "dài " * 300,

@@ -114,3 +114,66 @@ def test_user_errors_still_exit_2(tmp_path: Path) -> None:
     missing = tmp_path / "none.yaml"
     result = CliRunner().invoke(main, ["validate", str(missing)])
     assert result.exit_code == 2 and "Traceback" not in result.output
+
+
+def _run_into_closed_pipe(tmp_path: Path, args: list[str], *, probe: str = "") -> tuple[int, str]:
+    """Run docgen with stdout a pipe whose reader is already gone (``docgen … | head``)."""
+    import os
+
+    env_tmp = tmp_path / "tmp"
+    env_tmp.mkdir(exist_ok=True)
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    code = probe + "import sys\nfrom docgen.cli import main\nmain(sys.argv[1:])\n"
+    try:
+        done = subprocess.run(
+            [sys.executable, "-c", code, *args],
+            stdout=write_end,
+            stderr=subprocess.PIPE,
+            text=True,
+            env={**os.environ, "TMPDIR": str(env_tmp)},
+        )
+    finally:
+        os.close(write_end)
+    assert not list(env_tmp.glob("docgen-error-*.log"))  # no log file: nothing went wrong
+    return done.returncode, done.stderr
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["validate", "{sample}"], ["templates", "list"], ["--lang", "en", "validate", "{sample}"]],
+)
+def test_a_closed_output_pipe_ends_quietly_as_unix_tools_do(
+    tmp_path: Path, sample_path, args
+) -> None:
+    from docgen.cli import CLOSED_PIPE
+
+    args = [arg.format(sample=sample_path) for arg in args]
+    status, stderr = _run_into_closed_pipe(tmp_path, args)
+    assert status == CLOSED_PIPE == 141  # what the shell shows for `yes | head`
+    assert stderr == ""  # no "internal error", no "Exception ignored", no traceback
+
+
+def test_a_broken_pipe_of_docgen_s_own_is_still_an_internal_error(
+    tmp_path: Path, sample_path
+) -> None:
+    import os
+
+    probe = (
+        "import docgen.cli.meeting as m\n"
+        "def broken(record):\n"
+        "    raise BrokenPipeError(32, 'Broken pipe')\n"
+        "m.summary = broken\n"
+    )
+    env_tmp = tmp_path / "tmp"
+    env_tmp.mkdir()
+    code = probe + "import sys\nfrom docgen.cli import main\nmain(sys.argv[1:])\n"
+    done = subprocess.run(
+        [sys.executable, "-c", code, "validate", str(sample_path)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "TMPDIR": str(env_tmp)},
+    )
+    assert done.returncode == INTERNAL_ERROR
+    assert "BrokenPipeError" in done.stderr
+    assert len(list(env_tmp.glob("docgen-error-*.log"))) == 1

@@ -149,7 +149,7 @@ def test_a_failure_while_writing_temporaries_changes_nothing(
 ) -> None:
     build(tmp_path, {"a.docx": b"a1", "b.docx": b"b1", "c.docx": b"c1"})
     before = manifest(tmp_path)
-    real = outputs._write_temp
+    real = outputs.commit._write_temp
     calls = []
 
     def disk_full(path: Path, data: bytes, *args) -> Path:
@@ -158,7 +158,7 @@ def test_a_failure_while_writing_temporaries_changes_nothing(
             raise OSError(28, "No space left on device")
         return real(path, data, *args)
 
-    monkeypatch.setattr(outputs, "_write_temp", disk_full)
+    monkeypatch.setattr(outputs.commit, "_write_temp", disk_full)
     with pytest.raises(DocgenError, match="No space left on device.*nothing was changed"):
         build(tmp_path, {"a.docx": b"a2", "b.docx": b"b2", "c.docx": b"c2"})
     assert [(tmp_path / n).read_bytes() for n in ("a.docx", "b.docx", "c.docx")] == [

@@ -407,7 +407,7 @@ def test_font_report_names_files():
         "regular",
         "bold",
         "italic",
-        "bolditalic",
+        "bold italic",
     ]
     assert all(line.endswith(".ttf") for line in lines[1:5])
 

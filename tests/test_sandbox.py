@@ -327,3 +327,30 @@ def test_docxtpl_given_the_environment_directly_gets_the_same_limits() -> None:
     )
     with pytest.raises(Exception, match="repeats too much work"):
         template.render({}, jinja_env=make_environment(limits=SMALL))
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        # each value within max_value, but a loop keeps them all: gigabytes without a total
+        "{% set ns = namespace(l=[]) %}{% for i in range(1000) %}"
+        "{% set ns.l = ns.l + [('x' * 4000000) ~ i] %}{% endfor %}{{ ns.l|length }}",
+        "{% set ns = namespace(l=[]) %}{% for i in range(1000) %}"
+        "{% set ns.l = ns.l + [range(4000000)|list] %}{% endfor %}{{ ns.l|length }}",
+        "{% set ns = namespace(s='') %}{% for i in range(5000) %}"
+        "{% set ns.s = ns.s ~ ('y' ~ i)|center(9000) %}{% endfor %}{{ ns.s|length }}",
+    ],
+)
+def test_what_a_render_makes_in_all_is_bounded(source: str) -> None:
+    limits = Limits(max_range=10**7)
+    message = refused(source, limits=limits)
+    assert "MB of texts and lists in all" in message
+
+
+def test_a_long_list_built_in_a_loop_stays_within_what_a_render_may_make() -> None:
+    # 3,000 rows of 60 characters kept in a namespace: a big award list, well within the bound.
+    source = (
+        "{% set ns = namespace(s='') %}{% for i in range(3000) %}"
+        "{% set ns.s = ns.s ~ ('Nguyễn Văn ' ~ i)|center(60) %}{% endfor %}{{ ns.s|length }}"
+    )
+    assert render_text(source, {}, what="t") == "180000"

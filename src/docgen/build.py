@@ -66,6 +66,9 @@ class BuildResult:
     written: list[Path] = field(default_factory=list)
     backups: list[Path] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    # What was read differently from how it was typed (a tab or no-break space in a name …):
+    # `validate` shows these, and so must build, for a clerk who only ever builds.
+    notes: list[str] = field(default_factory=list)
 
 
 def default_output(meeting: Path, cwd: Path | None = None) -> Path:
@@ -117,7 +120,8 @@ def build(
     pre-printed stock, ``full`` for plain paper, ``None`` for none).
     """
     meeting = Path(meeting)
-    record = load_meeting(meeting)
+    notes: list[str] = []
+    record = load_meeting(meeting, notes)
     documents = choose(only, DOCUMENTS, "--only:")
     chosen_formats = choose(formats, FORMATS, "--format:")
     if number not in (None, "auto"):
@@ -156,7 +160,9 @@ def build(
         certificates=certificates if with_certificates else None,
     )
 
-    result = BuildResult(folder, source, made.jobs, chosen_formats, warnings=made.warnings)
+    result = BuildResult(
+        folder, source, made.jobs, chosen_formats, warnings=made.warnings, notes=notes
+    )
     with transaction(folder, force=force, owner=meeting_key(meeting)) as out:
         for name, data in made.files.items():
             out.add(name, data)

@@ -315,8 +315,24 @@ _JINJA: list[tuple[re.Pattern[str], str]] = [
             N_("access to attribute '{name}' of '{owner}' object is unsafe"),
         ),
         (r"^(?P<name>.+) is not safely callable$", N_("{name} is not safely callable")),
+        (r"^Expected an expression, got '(?P<got>[^']+)'$", N_("expected an expression, got '{got}'")),
+        (
+            r"^unexpected char (?P<char>.+) at (?P<position>\d+)$",
+            N_("unexpected character {char} at position {position}"),
+        ),
+        (r"^tag name expected$", N_("a tag name is expected after {{%")),
+        (r"^expected name or number$", N_("a name or a number is expected")),
     ]
 ]
+
+# Jinja's names for the tokens it expected or found, inside the messages above.
+_JINJA_TOKENS = {
+    "end of statement block": N_("the end of the tag, %}}"),
+    "end of print statement": N_("the end of the field, }}}}"),
+    "end of template": N_("the end of the template"),
+    "begin of statement block": N_("the start of a tag, {{%"),
+    "begin of print statement": N_("the start of a field, {{{{"),
+}
 
 
 def jinja_words(text: str) -> str:
@@ -325,8 +341,79 @@ def jinja_words(text: str) -> str:
     for pattern, message in _JINJA:
         found = pattern.match(first)
         if found:
-            return _(message).format(**found.groupdict())
+            values = {
+                key: _(_JINJA_TOKENS[value]).format() if value in _JINJA_TOKENS else value
+                for key, value in found.groupdict().items()
+            }
+            return _(message).format(**values)
     return text
+
+
+# --- the operating system's refusals --------------------------------------------------------
+
+# The system's sentence ("No such file or directory") comes from the C library in English
+# whatever --lang says; the common ones are said in the reader's language.
+_OS_WORDS = {
+    "ENOENT": N_("no such file or folder"),
+    "EACCES": N_("permission denied"),
+    "EPERM": N_("permission denied"),
+    "ENOSPC": N_("the disk is full"),
+    "EDQUOT": N_("the disk quota is used up"),
+    "EROFS": N_("the disk is read-only"),
+    "EEXIST": N_("it already exists"),
+    "ENOTDIR": N_("a part of the path is not a folder"),
+    "EISDIR": N_("it is a folder"),
+    "ENAMETOOLONG": N_("the name is too long"),
+    "EBUSY": N_("it is in use by another program"),
+    "ETXTBSY": N_("it is in use by another program"),
+    "EIO": N_("the disk could not be read or written"),
+    "ELOOP": N_("it is a link, or a chain of links too long"),
+}
+
+
+def os_reason(exc: OSError) -> str:
+    """Why the operating system refused, for the parentheses of a message."""
+    import errno
+
+    text = exc.strerror or str(exc) or type(exc).__name__
+    if language() == "en":
+        return text
+    code = errno.errorcode.get(exc.errno or 0, "")
+    if code in _OS_WORDS:
+        return _(_OS_WORDS[code])
+    return _("the system refused it ({code})").format(code=code or type(exc).__name__)
+
+
+# --- Python's own errors inside a template ----------------------------------------------------
+
+# A template's expression can fail as Python does ("can only concatenate str (not 'int') to
+# str", "division by zero"). Python has no catalogue, and its words (str, int, operand) mean
+# nothing to a clerk: in another language the kind of mistake is said instead.
+_PYTHON_KINDS: list[tuple[type[BaseException], str]] = [
+    (ZeroDivisionError, N_("a division by zero")),
+    (OverflowError, N_("a number too large to compute")),
+    (
+        TypeError,
+        N_("values of different kinds were combined or compared (text, a number, a list)"),
+    ),
+    (ValueError, N_("a value could not be converted (for example text where a number is needed)")),
+    (LookupError, N_("an item or a key that is not there was looked up")),
+    (AttributeError, N_("a value has no such attribute")),
+]
+
+
+def python_reason(exc: BaseException) -> str:
+    """A Python error raised while a template ran, for a message: Python's own English sentence
+    in English; in another language what kind of mistake it is, and the error's name."""
+    detail = jinja_words(str(exc)).rstrip(".")
+    if language() == "en":
+        return f"{type(exc).__name__}: {detail}"
+    for kind, sentence in _PYTHON_KINDS:
+        if isinstance(exc, kind):
+            return f"{_(sentence)} ({type(exc).__name__})"
+    if detail != str(exc).rstrip("."):  # a Jinja message the catalogue knows
+        return detail
+    return _("an operation of the template failed ({kind})").format(kind=type(exc).__name__)
 
 
 # --- places in a Word document ---------------------------------------------------------------

@@ -32,7 +32,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from docgen.errors import DocgenError
-from docgen.explain import pydantic_message, yaml_message
+from docgen.explain import os_reason, pydantic_message, yaml_message
 from docgen.i18n import _, ngettext
 from docgen.model import MeetingRecord, count_problems, reference_problems
 from docgen.vietnamese import SPACE_LIKE
@@ -373,7 +373,7 @@ def read_text_file(path: Path, what: str) -> str:
         ) from None
     except OSError as exc:
         raise DocgenError(
-            _("{file}: cannot be read ({reason}).").format(file=source, reason=exc.strerror)
+            _("{file}: cannot be read ({reason}).").format(file=source, reason=os_reason(exc))
         ) from None
     if len(raw) > MAX_YAML_BYTES:
         raise DocgenError(_too_big(path.stat().st_size, source))
@@ -589,7 +589,9 @@ def validation_problems(
     root: type[BaseModel],
 ) -> list[str]:
     """One located paragraph per schema error of ``root`` (also used for certificate layouts)."""
-    return [paragraph for _, paragraph in located_validation_problems(exc, values, keys, source, root)]
+    return [
+        paragraph for _, paragraph in located_validation_problems(exc, values, keys, source, root)
+    ]
 
 
 def located_validation_problems(

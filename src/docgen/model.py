@@ -23,7 +23,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
 from docgen.i18n import N_, _
-from docgen.vietnamese import check_code, clean_text
+from docgen.vietnamese import MAX_DOCUMENT_NUMBER, check_code, clean_text
 
 
 def choice(*options: str) -> Any:
@@ -272,7 +272,12 @@ class DocumentSettings(Record):
     """Number, date, signer and recipients of one issued document."""
 
     issuer: Key
-    number: int | None = Field(None, ge=1, description="Left blank for hand numbering when absent.")
+    number: int | None = Field(
+        None,
+        ge=1,
+        le=MAX_DOCUMENT_NUMBER,
+        description="Left blank for hand numbering when absent.",
+    )
     date: Date | None = None
     signer: Signer | None = None
     recipients: list[Text] = Field(default_factory=list, description="Nơi nhận, without '- '.")

@@ -92,17 +92,12 @@ def _builtin(items: list[tuple[str, bytes]]) -> list[tuple[bytes, list[str]]]:
         try:
             pdf, warnings = docx_bytes_to_pdf(docx, name=f"{stem}.docx")
         except DocgenError:
+            raise  # the document itself is at fault: the engine's message says where
+        except Exception as exc:
+            # Anything else is a fault in the engine, not in the clerk's files: it ends as an
+            # internal error (exit 3, with a log file), and the log says which document.
+            exc.add_note(f"while converting {stem}.docx to PDF with the builtin engine")
             raise
-        except Exception as exc:  # noqa: BLE001 - a layout failure must not lose the build
-            # The DOCX is fine; only its PDF could not be laid out. Say which document, and
-            # how to get the DOCX meanwhile, rather than a traceback.
-            raise DocgenError(
-                _(
-                    "{name} could not be made by the PDF engine ({reason}). "
-                    "Nothing was written. Build with --format docx to get the Word files, or "
-                    "--pdf-engine libreoffice if LibreOffice is installed."
-                ).format(name=name, reason=f"{type(exc).__name__}: {exc}")
-            ) from None
         mine = []
         for warning in warnings:
             if not isinstance(warning, FontWarning):

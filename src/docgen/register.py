@@ -45,7 +45,7 @@ from docgen import documents as document_types
 from docgen import formats
 from docgen.errors import DocgenError
 from docgen.i18n import _, language
-from docgen.vietnamese import nfc, number_reference
+from docgen.vietnamese import MAX_DOCUMENT_NUMBER, nfc, number_reference
 
 if TYPE_CHECKING:
     from docgen.model import DocumentSettings, MeetingRecord
@@ -58,9 +58,7 @@ SCHEMA_VERSION = 1
 #: SQLite's ``application_id`` of a docgen register ("DGRG"): set on creation, checked on
 #: opening, so a database of another program given as ``--register`` is refused untouched.
 APPLICATION_ID = 0x44475247
-#: The highest document number: no office issues a million documents of one type in a year
-#: or term, and every number stays far inside SQLite's 64-bit integers.
-MAX_NUMBER = 999_999
+MAX_NUMBER = MAX_DOCUMENT_NUMBER
 _TABLES = {"series", "entries"}
 #: Seconds a process waits for another one holding the register's write lock.
 DEFAULT_BUSY_TIMEOUT = 30.0

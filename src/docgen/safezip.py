@@ -37,7 +37,7 @@ from pathlib import Path, PurePosixPath
 from lxml import etree
 
 from docgen.errors import DocgenError
-from docgen.explain import library_reason
+from docgen.explain import library_reason, os_reason
 from docgen.i18n import _
 from docgen.outputs import safe_filename
 
@@ -108,7 +108,7 @@ def _file_size(path: Path, what: str) -> int:
         raise DocgenError(_("{file}: no such file.").format(file=what)) from None
     except OSError as exc:
         raise DocgenError(
-            _("{file}: cannot be read ({reason}).").format(file=what, reason=exc.strerror)
+            _("{file}: cannot be read ({reason}).").format(file=what, reason=os_reason(exc))
         ) from None
 
 
@@ -127,7 +127,7 @@ def read_untrusted(path: str | Path, *, what: str, max_bytes: int) -> bytes:
         raise DocgenError(_("{file}: this is a folder, not a file.").format(file=what)) from None
     except OSError as exc:
         raise DocgenError(
-            _("{file}: cannot be read ({reason}).").format(file=what, reason=exc.strerror)
+            _("{file}: cannot be read ({reason}).").format(file=what, reason=os_reason(exc))
         ) from None
     with os.fdopen(fd, "rb") as handle:
         info = os.fstat(fd)
@@ -389,13 +389,13 @@ def _open_office(
                         ),
                     )
                 part = _read_member(archive, info, limits.max_xml_part_bytes, what)
-                parse_xml(part, what=f"{what}, part {info.filename}")
+                parse_xml(part, what=_("{file}, part {part}").format(file=what, part=info.filename))
     except (zipfile.BadZipFile, zlib.error, EOFError) as exc:  # bad CRC or deflate data
         raise DocgenError(
             _(
                 "{file}: the file is damaged ({reason}). Open it in {program} and save it "
                 "again, or take a good copy."
-            ).format(file=what, reason=exc, program=kind)
+            ).format(file=what, reason=library_reason(exc), program=kind)
         ) from None
     return data
 

@@ -180,14 +180,22 @@ def check_code(value: str, what: str = "code") -> str:
     return value
 
 
+#: The highest document number: no office issues a million documents of one type in a year
+#: or term, and every number stays far inside SQLite's 64-bit integers. The meeting file, the
+#: register and the command line all hold numbers to it.
+MAX_DOCUMENT_NUMBER = 999_999
+
+
 def _number_digits(number: int | None, form: NumberForm) -> str:
     if number is None:
         return NUMBER_BLANK
     # bool is an int subclass; True would otherwise print as "01".
     if isinstance(number, bool) or not isinstance(number, int):
         raise TypeError(f"the document number must be an int or None, got {number!r}")
-    if number < 1:
-        raise ValueError(f"the document number must be 1 or more, got {number}")
+    if not 1 <= number <= MAX_DOCUMENT_NUMBER:
+        raise ValueError(
+            f"the document number must be from 1 to {MAX_DOCUMENT_NUMBER}, got {number}"
+        )
     return form.digits(number)
 
 

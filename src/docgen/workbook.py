@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from docgen.errors import DocgenError
-from docgen.explain import library_reason
+from docgen.explain import library_reason, os_reason
 from docgen.i18n import _
 from docgen.safezip import ZipLimits, open_xlsx_safely, parse_xml, read_untrusted, refuse_ole
 
@@ -74,7 +74,7 @@ def check_size(path: Path, display: str) -> None:
         raise DocgenError(_("{file}: no such file.").format(file=display)) from None
     except OSError as exc:
         raise DocgenError(
-            _("{file}: cannot be read ({reason}).").format(file=display, reason=exc.strerror)
+            _("{file}: cannot be read ({reason}).").format(file=display, reason=os_reason(exc))
         ) from None
     if path.is_dir():
         raise DocgenError(
@@ -196,7 +196,7 @@ def _damaged_cell(exc: BaseException) -> tuple[str | None, str | None]:
 def _damage_problem(exc: BaseException, where: Where, last_row: int) -> str:
     cell, row = _damaged_cell(exc)
     place: Where | str = Where(where.file, where.sheet, last_row + 1)
-    ref = cell or (f"row {row}" if row else None)
+    ref = cell or (_("row {number}").format(number=row) if row else None)
     match = re.fullmatch(r"([A-Z]{1,3})([0-9]{1,7})", cell or "")
     if match:
         from openpyxl.utils import column_index_from_string
@@ -206,9 +206,11 @@ def _damage_problem(exc: BaseException, where: Where, last_row: int) -> str:
         )
         ref = None
     elif ref is not None:
-        place = f"{Where(where.file, where.sheet)}, after row {last_row}"
+        place = _("{where}, after row {row}").format(
+            where=Where(where.file, where.sheet), row=last_row
+        )
     detail = (
-        str(exc)
+        library_reason(exc)
         if not isinstance(exc, IndexError)
         else _("it refers to a text that is not in the file")
     )

@@ -33,6 +33,9 @@ from docgen.errors import DocgenError
 from docgen.i18n import LANGUAGES, N_, _, ngettext, retranslate, set_language
 
 INTERNAL_ERROR = 3
+# What a shell reports for a tool that SIGPIPE ended (128 + 13): `docgen … | head` stops as
+# `yes | head` does. Python ignores SIGPIPE and raises BrokenPipeError instead.
+CLOSED_PIPE = 141
 
 # Command name → the module defining it (as an attribute of that name), and the first
 # paragraph of its help, which `docgen --help` lists. Modules are imported only when their
@@ -231,6 +234,40 @@ def internal_error_message(exc: BaseException, argv: list[str]) -> str:
     )
 
 
+def _output_closed() -> bool:
+    """Whether whoever read our stdout or stderr went away (``docgen … | head``).
+
+    Only then is a BrokenPipeError the reader's doing; one from a pipe docgen opened itself is a
+    fault like any other. Where poll() is missing (Windows) it can only be the output.
+    """
+    import select
+
+    if not hasattr(select, "poll"):
+        return True
+    for stream in (sys.__stdout__, sys.__stderr__):
+        try:
+            fd = stream.fileno()
+        except (AttributeError, OSError, ValueError):
+            continue
+        poller = select.poll()
+        poller.register(fd, 0)  # POLLERR is always reported: the read end is closed
+        if any(event & select.POLLERR for _fd, event in poller.poll(0)):
+            return True
+    return False
+
+
+def _quit_on_closed_output() -> None:
+    """End quietly, as Unix tools do, when the reader of the output closed the pipe."""
+    # Python would complain on exit about the unflushed rest of the buffer; send it nowhere.
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    for stream in (sys.__stdout__, sys.__stderr__):
+        try:
+            os.dup2(devnull, stream.fileno())
+        except (AttributeError, OSError, ValueError):
+            pass
+    sys.exit(CLOSED_PIPE)
+
+
 class DocgenGroup(click.Group):
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted(COMMAND_MODULES)
@@ -276,18 +313,28 @@ class DocgenGroup(click.Group):
 
     def invoke(self, ctx: click.Context):  # type: ignore[override]
         try:
-            return super().invoke(ctx)
-        except DocgenError as exc:
-            click.echo(f"docgen: {exc}", err=True)
-            sys.exit(2)
+            try:
+                result = super().invoke(ctx)
+                sys.stdout.flush()  # a closed pipe shows now, not in Python's exit handler
+                return result
+            except DocgenError as exc:
+                click.echo(f"docgen: {exc}", err=True)
+                sys.exit(2)
         except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
             raise
+        except BrokenPipeError as exc:
+            if _output_closed():
+                _quit_on_closed_output()
+            self._internal_error(ctx, exc)
         except Exception as exc:
-            if ctx.params.get("debug"):
-                raise
-            argv = list(ctx.meta.get("docgen.argv", sys.argv[1:]))
-            click.echo(f"docgen: {internal_error_message(exc, argv)}", err=True)
-            sys.exit(INTERNAL_ERROR)
+            self._internal_error(ctx, exc)
+
+    def _internal_error(self, ctx: click.Context, exc: Exception) -> None:
+        if ctx.params.get("debug"):
+            raise exc
+        argv = list(ctx.meta.get("docgen.argv", sys.argv[1:]))
+        click.echo(f"docgen: {internal_error_message(exc, argv)}", err=True)
+        sys.exit(INTERNAL_ERROR)
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         ctx.meta["docgen.argv"] = list(args)

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from docgen.certificates import MODES as CERTIFICATE_MODES
-from docgen.cli.options import OutputPath, echo_backups, echo_warning, force_option
+from docgen.cli.options import OutputPath, echo_backups, echo_notes, echo_warning, force_option
 from docgen.documents import DOCUMENTS
 from docgen.i18n import _, ngettext
 from docgen.pdf import ENGINES as PDF_ENGINES
@@ -117,6 +117,7 @@ def build(
     echo_backups(result.backups)
     for warning in result.warnings:
         echo_warning(warning)
+    echo_notes(result.notes)
     click.echo(
         ngettext(
             "Wrote {count} file to {folder}:",

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from docgen.cli.options import echo_notes
 from docgen.documents import TYPE_CODES
 from docgen.errors import DocgenError
 from docgen.i18n import N_, _, ngettext
@@ -169,8 +170,7 @@ def validate(meeting: Path) -> None:
     notes: list[str] = []
     record = load_meeting(meeting, notes)
     click.echo(summary(record))
-    for note in notes:
-        click.echo(_("note: {message}").format(message=note), err=True)
+    echo_notes(notes)
     click.echo("\n" + _("{file}: valid.").format(file=meeting))
 
 

@@ -40,3 +40,9 @@ def echo_backups(backups: Iterable[Path]) -> None:
 def echo_warning(message: str) -> None:
     """A warning on stderr, so that stdout keeps only what was written."""
     click.echo(_("warning: {message}").format(message=message), err=True)
+
+
+def echo_notes(notes: list[str]) -> None:
+    """What was read differently from how it was typed, one located note each, on stderr."""
+    for note in notes:
+        click.echo(_("note: {message}").format(message=note), err=True)

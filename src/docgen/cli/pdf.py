@@ -176,7 +176,7 @@ def doctor(font_dirs: tuple[Path, ...]) -> None:
     from docgen.pdf.fonts import font_report
 
     _check_font_dirs(font_dirs)
-    click.echo("Fonts (DOCX family → font file):")
+    click.echo(_("Fonts (DOCX family → font file):"))
     for line in font_report(("Times New Roman", "Arial", "Courier New"), font_dirs):
         click.echo("  " + line)
     soffice = find_soffice()

@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 
 from docgen.errors import DocgenError
+from docgen.explain import os_reason
 from docgen.i18n import _
 
 LOOPBACK = ("127.0.0.1", "localhost")
@@ -22,7 +23,7 @@ def read_password(path: Path) -> str:
     except OSError as exc:
         raise DocgenError(
             _("--password-file {file}: the file cannot be read ({reason}).").format(
-                file=path, reason=exc.strerror
+                file=path, reason=os_reason(exc)
             )
         ) from None
     lines = text.strip().splitlines()
@@ -95,7 +96,7 @@ def serve(folder: Path, port: int, host: str, password_file: Path | None, no_bro
     except OSError as exc:
         raise DocgenError(
             _("Cannot listen on {host}:{port} ({reason}); choose another --port.").format(
-                host=host, port=port, reason=exc.strerror
+                host=host, port=port, reason=os_reason(exc)
             )
         ) from None
     url = f"http://{'127.0.0.1' if host == '0.0.0.0' else host}:{server.server_port}/"

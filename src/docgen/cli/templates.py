@@ -8,6 +8,7 @@ import click
 
 from docgen import documents
 from docgen.errors import DocgenError
+from docgen.explain import os_reason
 from docgen.i18n import _, ngettext
 from docgen.templates_dir import (
     DESCRIPTIONS,
@@ -85,7 +86,7 @@ def init(folder: Path) -> None:
             raise
         raise DocgenError(
             _("{path}: cannot create the folder ({reason}); no template was copied.").format(
-                path=exc.filename or folder, reason=exc.strerror or exc
+                path=exc.filename or folder, reason=os_reason(exc)
             )
         ) from None
     click.echo(

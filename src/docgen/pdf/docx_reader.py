@@ -369,7 +369,9 @@ class DocxPackage:
             data = self.part(name)
             if data is None:
                 return None
-            self._xml_cache[name] = parse_xml(data, what=f"{self.path}, part {name}")
+            self._xml_cache[name] = parse_xml(
+                data, what=_("{file}, part {part}").format(file=self.path, part=name)
+            )
         return self._xml_cache[name]
 
     def _rels(self, part: str) -> dict[str, tuple[str, str, str]]:

@@ -319,6 +319,12 @@ def font_report(
     """Human-readable lines: each DOCX family → the file used and where it comes from."""
     from docgen.i18n import _
 
+    names = {
+        "regular": _("regular"),
+        "bold": _("bold"),
+        "italic": _("italic"),
+        "bolditalic": _("bold italic"),
+    }
     lines = []
     for fam in families:
         try:
@@ -339,11 +345,13 @@ def font_report(
             )
         lines.append(f"{fam}: {how}")
         for style in STYLES:
-            lines.append(f"  {style}: {faces.files[style]}")
+            lines.append(f"  {names[style]}: {faces.files[style]}")
         same = [s for s in STYLES if s != "regular" and faces.files[s] == faces.files["regular"]]
         if same:
             lines.append(
                 "  "
-                + _("missing faces {faces}: the regular face is used").format(faces=", ".join(same))
+                + _("missing faces {faces}: the regular face is used").format(
+                    faces=", ".join(names[s] for s in same)
+                )
             )
     return lines

@@ -11,7 +11,7 @@ from __future__ import annotations
 import io
 import warnings
 
-from docgen.i18n import _
+from docgen.i18n import _, language
 
 #: An A3 scan at 300 dpi is 17.5 million pixels; a picture in a Word document far fewer.
 MAX_PIXELS = 40_000_000
@@ -52,6 +52,9 @@ def check_image(data: bytes, *, max_pixels: int = MAX_PIXELS) -> tuple[int, int]
         if isinstance(exc, BadImage):
             raise
         raise BadImage(
-            _("the picture is damaged or cut off ({reason})").format(reason=exc)
+            # Pillow's sentence is English only: in another language, the kind of failure.
+            _("the picture is damaged or cut off ({reason})").format(
+                reason=exc if language() == "en" else type(exc).__name__
+            )
         ) from None
     return width, height

@@ -425,8 +425,10 @@ class Builder:
         largest = max(4.0, self.frame_height / 4)
         if size > largest:
             self.warn(
-                f"a font size of {size:g} pt does not fit on the page; set at {largest:.0f} pt "
-                f"({self.where})"
+                _(
+                    "a font size of {size} pt does not fit on the page; set at {largest} pt "
+                    "({place})"
+                ).format(size=f"{size:g}", largest=f"{largest:.0f}", place=word_place(self.where))
             )
             size = largest
         if rp.get("smallCaps") and not rp.get("caps"):
@@ -670,8 +672,14 @@ class Builder:
         scale = min(1.0, self.frame_width / wpt, self.frame_height * 0.95 / hpt)
         if scale < 1.0:
             self.warn(
-                f"a picture of {wpt / 72 * 25.4:,.0f} × {hpt / 72 * 25.4:,.0f} mm is larger than "
-                f"the page; scaled down to fit ({where})"
+                _(
+                    "a picture of {width} × {height} mm is larger than the page; scaled down to "
+                    "fit ({place})"
+                ).format(
+                    width=f"{wpt / 72 * 25.4:,.0f}",
+                    height=f"{hpt / 72 * 25.4:,.0f}",
+                    place=word_place(where),
+                )
             )
             wpt, hpt = wpt * scale, hpt * scale
         self._img_n += 1
@@ -913,14 +921,20 @@ class Builder:
             for r, cells in zip(rows, specs, strict=True)
             for c, o in zip(cells, r.cells(), strict=True)
         ):
-            self.warn(f"a cell spans more columns than the table has; it is narrowed ({where})")
+            self.warn(
+                _("a cell spans more columns than the table has; it is narrowed ({place})").format(
+                    place=word_place(where)
+                )
+            )
         needed = max((c.col + c.span for cells in specs for c in cells), default=len(grid))
         if needed > len(grid):
             # More cells in a row than the grid has columns: Word widens the grid; here the
             # extra columns share the table's width with the others.
             self.warn(
-                f"a row has cells beyond the table's {len(grid)} columns; the table is laid out "
-                f"with {needed} ({where})"
+                _(
+                    "a row has cells beyond the table's {columns} columns; the table is laid out "
+                    "with {needed} ({place})"
+                ).format(columns=len(grid), needed=needed, place=word_place(where))
             )
             total = sum(grid)
             grid = [g * len(grid) / needed for g in grid] + [total / needed] * (needed - len(grid))
@@ -1144,8 +1158,9 @@ class Builder:
         children = list(self._block_children(tc, where))
         if depth >= MAX_TABLE_DEPTH and any(etree.QName(c).localname == "tbl" for c in children):
             self.warn(
-                f"tables nested more than {MAX_TABLE_DEPTH} deep are set as plain paragraphs "
-                f"({where})"
+                _(
+                    "tables nested more than {depth} deep are set as plain paragraphs ({place})"
+                ).format(depth=MAX_TABLE_DEPTH, place=word_place(where))
             )
             children = [
                 p

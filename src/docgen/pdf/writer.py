@@ -59,16 +59,17 @@ def usable_section(sec: Section, number: int, warn: Callable[[str], None]) -> Se
         )
         width, height = (841.9, 595.3) if landscape else (595.3, 841.9)
         warn(
-            f"section {number}: a page of {_mm(sec.page_width)} × {_mm(sec.page_height)} mm is "
-            f"not a paper size; A4 is used"
+            _(
+                "section {number}: a page of {width} × {height} mm is not a paper size; A4 is used"
+            ).format(number=number, width=_mm(sec.page_width), height=_mm(sec.page_height))
         )
         sec.page_width, sec.page_height = width, height
     for side in ("left", "right", "header", "footer"):
         if getattr(sec, side) < 0:
             setattr(sec, side, 0.0)
     for first, second, extent, label in (
-        ("top", "bottom", sec.page_height, "top and bottom"),
-        ("left", "right", sec.page_width, "left and right"),
+        ("top", "bottom", sec.page_height, _("the top and bottom margins")),
+        ("left", "right", sec.page_width, _("the left and right margins")),
     ):
         a, b = getattr(sec, first), getattr(sec, second)
         room = extent - a - b
@@ -78,9 +79,18 @@ def usable_section(sec: Section, number: int, warn: Callable[[str], None]) -> Se
             setattr(sec, first, a * scale)
             setattr(sec, second, b * scale)
             warn(
-                f"section {number}: the {label} margins ({_mm(a)} + {_mm(b)} mm) leave no room "
-                f"on a page {_mm(extent)} mm across; they are narrowed to {_mm(a * scale)} + "
-                f"{_mm(b * scale)} mm"
+                _(
+                    "section {number}: {margins} ({first} + {second} mm) leave no room on a page "
+                    "{extent} mm across; they are narrowed to {new_first} + {new_second} mm"
+                ).format(
+                    number=number,
+                    margins=label,
+                    first=_mm(a),
+                    second=_mm(b),
+                    extent=_mm(extent),
+                    new_first=_mm(a * scale),
+                    new_second=_mm(b * scale),
+                )
             )
     sec.header = min(sec.header, sec.page_height / 2)
     sec.footer = min(sec.footer, sec.page_height / 2)
