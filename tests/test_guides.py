@@ -17,6 +17,7 @@ import pytest
 
 from docgen import documents
 from docgen.certificates.context import sample_contexts
+from docgen.loader import load_meeting
 
 ROOT = Path(__file__).resolve().parents[1]
 TEMPLATE_GUIDE = ROOT / "templates" / "README.md"
@@ -65,6 +66,21 @@ def test_template_guide_lists_every_variable_of_every_document(doc) -> None:
     # And nothing stale: a name listed for this document must be one the code provides.
     stale = own - set(doc.variables)
     assert not stale, f"{doc.template}: templates/README.md lists unknown {sorted(stale)}"
+
+
+@pytest.mark.parametrize("doc", documents.TYPES, ids=lambda d: d.key)
+def test_template_guide_names_the_fields_of_every_list_row(doc) -> None:
+    # {{ item.name }}, {{ report.heard }}: the fields of a list's rows, read from the sample.
+    record = load_meeting(ROOT / "seeds" / "lang-son-2022.yaml")
+    made, item = documents.sample_item(record, doc.key)
+    assert made, f"the sample makes no {doc.key}"
+    context = documents.context_for(record, doc.key, item)
+    found = [b for h, b in _guide_sections().items() if f"`{doc.template}`" in h]
+    text = "".join(found)
+    for name, value in context.items():
+        rows = [row for row in value if isinstance(row, dict)] if isinstance(value, list) else []
+        for field in {key for row in rows for key in row}:
+            assert f"`.{field}`" in text, f"{doc.template}: {name}'s .{field} is not described"
 
 
 def test_common_variables_are_those_of_every_formal_document() -> None:

@@ -710,3 +710,13 @@ def test_a_moved_award_group_takes_its_comments_and_quotes_along(client, folder:
     second = after.index("  - key: ubnd-bang-khen")
     comment = next(i for i, t in enumerate(after) if "# collectives: 4" in t)
     assert first < comment < second
+
+
+def test_a_proposal_count_that_disagrees_with_the_list_is_shown_beside_the_count(client) -> None:
+    reply = post_form(client, MEETING, {"awards.0.proposal.collectives": "99"})
+    html = reply.get_data(as_text=True)
+    beside = re.search(
+        r'<div class="field[^"]*" id="f-awards\.0\.proposal\.collectives">.*?</div>', html, re.S
+    )
+    assert beside and 'class="problem"' in beside.group(0) and "99" in beside.group(0)
+    assert html.count('class="problem"') == 1

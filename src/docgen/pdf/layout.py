@@ -8,6 +8,10 @@ turns tables into :class:`~docgen.pdf.flowables.DocTable`.
 Why the markup route: reportlab's ``Paragraph`` already does justified line breaking with the
 last line left-aligned, and splits across pages; what it lacks (Writer's line height, borders,
 widow rule, tab stops) is added around it rather than rewriting a line breaker.
+
+Reading a paragraph's runs into tokens lives in :mod:`docgen.pdf.runs`, a table's geometry in
+:mod:`docgen.pdf.tables`; both are mixed into :class:`Builder`, which sets paragraphs, blocks,
+headers and footers.
 """
 
 from __future__ import annotations
@@ -17,15 +21,13 @@ import math
 import tempfile
 import unicodedata
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from lxml import etree
 from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.platypus import Flowable, Image, PageBreak, Spacer
+from reportlab.platypus import Flowable, Image, PageBreak
 
 from docgen.explain import word_place
 from docgen.i18n import _
@@ -33,32 +35,26 @@ from docgen.pdf import FontWarning
 from docgen.pdf.bidi import has_rtl
 from docgen.pdf.docx_reader import (
     NS,
-    WP,
-    CellSpec,
     DocxPackage,
-    R,
     Section,
-    Table,
-    TableRow,
     integer,
-    number,
     on_off,
     twips,
     w,
     wval,
 )
-from docgen.pdf.flowables import CellLayout, DocPara, DocTable, KeepNext, TableModel
+from docgen.pdf.flowables import DocPara, KeepNext
 from docgen.pdf.fonts import FontFaces, has_glyph, resolve_family
-from docgen.pdf.images import BadImage, check_image
+from docgen.pdf.runs import SILENT_ELEMENTS, RunFmt, RunReader, Token
 from docgen.pdf.styles import (
     Border,
     Numbering,
     Props,
     apply_ppr,
     apply_rpr,
-    parse_border,
     stylesheet,
 )
+from docgen.pdf.tables import TableLayout
 
 # One fully transparent pixel: what fills the gap to a tab stop (see _tab and _blank).
 _BLANK_PNG = base64.b64decode(
@@ -78,106 +74,9 @@ def escape(text: str) -> str:
 
 
 _TA = {"left": TA_LEFT, "center": TA_CENTER, "right": TA_RIGHT, "justify": TA_JUSTIFY}
-_HIGHLIGHT = {
-    "yellow": "FFFF00",
-    "green": "00FF00",
-    "cyan": "00FFFF",
-    "magenta": "FF00FF",
-    "blue": "0000FF",
-    "red": "FF0000",
-    "darkBlue": "000080",
-    "darkCyan": "008080",
-    "darkGreen": "008000",
-    "darkMagenta": "800080",
-    "darkRed": "800000",
-    "darkYellow": "808000",
-    "darkGray": "808080",
-    "lightGray": "C0C0C0",
-    "black": "000000",
-    "white": "FFFFFF",
-}
-EMU_PER_PT = 12700
-#: Tables inside tables beyond this depth are set as plain paragraphs: each level takes its
-#: cell margins from the width, and 80 levels leave no width at all.
-MAX_TABLE_DEPTH = 12
-DEFAULT_CELL_MARGIN = 108 / 20  # 0.19 cm, Word's and Writer's default left/right cell margin
-
-# Elements that carry nothing visible in a PDF; skipping them is not a loss worth a warning.
-_SILENT = {
-    "pPr",
-    "rPr",
-    "bookmarkStart",
-    "bookmarkEnd",
-    "proofErr",
-    "permStart",
-    "permEnd",
-    "commentRangeStart",
-    "commentRangeEnd",
-    "commentReference",
-    "lastRenderedPageBreak",
-    "annotationRef",
-    "del",
-    "moveFrom",
-    "moveFromRangeStart",
-    "moveFromRangeEnd",
-    "moveToRangeStart",
-    "moveToRangeEnd",
-    "customXmlInsRangeStart",
-    "customXmlInsRangeEnd",
-    "customXmlDelRangeStart",
-    "customXmlDelRangeEnd",
-    "tblPr",
-    "tblGrid",
-    "trPr",
-    "tcPr",
-    "tblPrEx",
-    "sectPr",
-    "noBreakHyphen",
-    "softHyphen",
-    "delText",
-    "delInstrText",
-    "footnoteRef",
-    "endnoteRef",
-    "separator",
-    "continuationSeparator",
-}
-# Containers whose children are rendered as if they stood in the parent.
-_TRANSPARENT = {"hyperlink", "ins", "moveTo", "smartTag", "customXml", "sdtContent", "dir", "bdo"}
 
 
-@dataclass(frozen=True)
-class RunFmt:
-    face: str
-    size: float
-    color: str | None
-    u: bool
-    strike: bool
-    vert: str | None
-    highlight: str | None
-    faces: FontFaces
-
-
-@dataclass
-class Token:
-    kind: str  # text | tab | br | page | img | field
-    text: str = ""
-    fmt: RunFmt | None = None
-    img: tuple[str, float, float] | None = None
-
-
-def _fit_spans(cells: list[CellSpec], n_cols: int) -> list[CellSpec]:
-    """A row's cells with each ``gridSpan`` cut so that the cells after it still fit the grid."""
-    out = []
-    col = cells[0].col if cells else 0
-    for index, cell in enumerate(cells):
-        after = len(cells) - index - 1
-        span = min(cell.span, max(1, n_cols - col - after))
-        out.append(CellSpec(cell.el, col, span, cell.vmerge))
-        col += span
-    return out
-
-
-class Builder:
+class Builder(RunReader, TableLayout):
     """Converts one package; collects warnings through ``warn``."""
 
     def __init__(
@@ -304,7 +203,7 @@ class Builder:
                 fb = child.find("mc:Fallback", NS)
                 if fb is not None:
                     yield from self._block_children(fb, where)
-            elif tag not in _SILENT:
+            elif tag not in SILENT_ELEMENTS:
                 self.warn(
                     _("unsupported element {element} in {place}; skipped").format(
                         element=f"{child.prefix}:{tag}", place=word_place(where)
@@ -417,275 +316,6 @@ class Builder:
                 )
             )
         return out
-
-    def _fmt(self, rp: Props) -> RunFmt:
-        faces = self.faces(rp.get("font") or "Times New Roman")
-        size = float(rp.get("size") or 10.0)
-        # A line must fit on a page (Word allows 1,638 pt, a glyph taller than A4).
-        largest = max(4.0, self.frame_height / 4)
-        if size > largest:
-            self.warn(
-                _(
-                    "a font size of {size} pt does not fit on the page; set at {largest} pt "
-                    "({place})"
-                ).format(size=f"{size:g}", largest=f"{largest:.0f}", place=word_place(self.where))
-            )
-            size = largest
-        if rp.get("smallCaps") and not rp.get("caps"):
-            size *= 0.8  # approximate: Writer draws small caps at ~80 % of the size
-        hl = rp.get("highlight")
-        return RunFmt(
-            face=faces.face(bool(rp.get("b")), bool(rp.get("i"))),
-            size=size,
-            color=rp.get("color"),
-            u=bool(rp.get("u")),
-            strike=bool(rp.get("strike") or rp.get("dstrike")),
-            vert=rp.get("vert") if rp.get("vert") in ("superscript", "subscript") else None,
-            highlight=_HIGHLIGHT.get(hl or "") or rp.get("shd"),
-            faces=faces,
-        )
-
-    def _runs(self, p: etree._Element, para_rpr: Props, where: str) -> list[Token]:
-        tokens: list[Token] = []
-        state: dict[str, Any] = {"fld": []}  # stack of [instr, phase] for complex fields
-        self._walk_inline(p, para_rpr, tokens, state, where)
-        return tokens
-
-    def _walk_inline(
-        self,
-        parent: etree._Element,
-        para_rpr: Props,
-        tokens: list[Token],
-        state: dict[str, Any],
-        where: str,
-    ) -> None:
-        for child in parent:
-            if not isinstance(child.tag, str):
-                continue
-            tag = etree.QName(child).localname
-            if tag == "r":
-                self._run(child, para_rpr, tokens, state, where)
-            elif tag in _TRANSPARENT:
-                self._walk_inline(child, para_rpr, tokens, state, where)
-            elif tag == "sdt":
-                c = child.find(w("sdtContent"))
-                if c is not None:
-                    self._walk_inline(c, para_rpr, tokens, state, where)
-            elif tag == "fldSimple":
-                instr = (child.get(w("instr")) or "").strip().split()
-                name = instr[0].upper() if instr else ""
-                if name in ("PAGE", "NUMPAGES", "SECTIONPAGES"):
-                    first_r = child.find(w("r"))
-                    rp = self._run_props(first_r, para_rpr) if first_r is not None else para_rpr
-                    tokens.append(Token("field", name, self._fmt(rp)))
-                    self.uses_numpages |= name != "PAGE"
-                else:
-                    self._walk_inline(child, para_rpr, tokens, state, where)
-            elif tag == "AlternateContent":
-                fb = child.find("mc:Fallback", NS)
-                if fb is not None:
-                    self._walk_inline(fb, para_rpr, tokens, state, where)
-            elif tag in ("oMath", "oMathPara"):
-                self.warn(
-                    _("unsupported element {element} (equation) in {place}; skipped").format(
-                        element=f"m:{tag}", place=word_place(where)
-                    )
-                )
-            elif tag not in _SILENT:
-                self.warn(
-                    _("unsupported element {element} in {place}; skipped").format(
-                        element=f"{child.prefix}:{tag}", place=word_place(where)
-                    )
-                )
-
-    def _run_props(self, r: etree._Element, para_rpr: Props) -> Props:
-        rpr_el = r.find(w("rPr"))
-        rp = dict(para_rpr)
-        if rpr_el is not None:
-            rs = rpr_el.find(w("rStyle"))
-            if rs is not None:
-                rp.update(self.styles.char_style(wval(rs)))
-            apply_rpr(rp, rpr_el, self.styles.theme)
-        return rp
-
-    def _run(
-        self,
-        r: etree._Element,
-        para_rpr: Props,
-        tokens: list[Token],
-        state: dict[str, Any],
-        where: str,
-    ) -> None:
-        rp = self._run_props(r, para_rpr)
-        if rp.get("vanish"):
-            return
-        fmt: RunFmt | None = None
-        fld: list[list[str]] = state["fld"]
-        for child in r:
-            if not isinstance(child.tag, str):
-                continue
-            tag = etree.QName(child).localname
-            if tag == "fldChar":
-                kind = child.get(w("fldCharType"))
-                if kind == "begin":
-                    fld.append(["", "instr"])
-                elif kind == "separate" and fld:
-                    fld[-1][1] = "result"
-                    self._field_token(fld[-1], rp, tokens)
-                elif kind == "end" and fld:
-                    if fld[-1][1] == "instr":  # no result part: emit now
-                        self._field_token(fld[-1], rp, tokens)
-                    fld.pop()
-                continue
-            if tag == "instrText":
-                if fld and fld[-1][1] == "instr":
-                    fld[-1][0] += child.text or ""
-                continue
-            if fld and (fld[-1][1] == "instr" or fld[-1][1] == "skip"):
-                continue  # inside field code, or the cached result of a live field
-            if fmt is None:
-                fmt = self._fmt(rp)
-            if tag == "t":
-                text = child.text or ""
-                if text:
-                    if rp.get("caps") or rp.get("smallCaps"):
-                        text = text.upper()
-                    tokens.append(Token("text", text, fmt))
-            elif tag == "tab":
-                tokens.append(Token("tab", fmt=fmt))
-            elif tag in ("br", "cr"):
-                typ = child.get(w("type")) or "textWrapping"
-                if typ == "page":
-                    tokens.append(Token("page"))
-                elif typ == "column":
-                    self.warn(
-                        _("column break treated as a line break in {place}").format(
-                            place=word_place(where)
-                        )
-                    )
-                    tokens.append(Token("br", fmt=fmt))
-                else:
-                    tokens.append(Token("br", fmt=fmt))
-            elif tag == "sym":
-                ch = child.get(w("char")) or ""
-                try:
-                    code = int(ch, 16)
-                    if code >= 0xF000:
-                        code -= 0xF000
-                    tokens.append(Token("text", chr(code), fmt))
-                except ValueError:
-                    pass
-            elif tag == "noBreakHyphen":
-                tokens.append(Token("text", "\u2011", fmt))
-            elif tag == "drawing":
-                self._drawing(child, tokens, where)
-            elif tag in ("footnoteReference", "endnoteReference"):
-                self.warn(
-                    _(
-                        "unsupported element {element} (footnotes are not rendered) in {place}"
-                    ).format(element=f"w:{tag}", place=word_place(where))
-                )
-            elif tag in ("pict", "object"):
-                self.warn(
-                    _("unsupported element {element} (VML/OLE object) in {place}; skipped").format(
-                        element=f"w:{tag}", place=word_place(where)
-                    )
-                )
-            elif tag == "AlternateContent":
-                fb = child.find("mc:Fallback", NS)
-                ch = child.find("mc:Choice", NS)
-                src = ch if ch is not None and ch.find(".//w:drawing", NS) is not None else fb
-                for d in src.iterfind(".//w:drawing", NS) if src is not None else []:
-                    self._drawing(d, tokens, where)
-            elif tag not in _SILENT:
-                self.warn(
-                    _("unsupported element {element} in {place}; skipped").format(
-                        element=f"{child.prefix}:{tag}", place=word_place(where)
-                    )
-                )
-
-    def _field_token(self, fld: list[str], rp: Props, tokens: list[Token]) -> None:
-        instr = fld[0].strip().split()
-        name = instr[0].upper() if instr else ""
-        if name in ("PAGE", "NUMPAGES", "SECTIONPAGES"):
-            tokens.append(Token("field", name, self._fmt(rp)))
-            self.uses_numpages |= name != "PAGE"
-            fld[1] = "skip"  # drop the cached result; the live value is drawn instead
-
-    def _drawing(self, d: etree._Element, tokens: list[Token], where: str) -> None:
-        container = d.find(f"{{{WP}}}inline")
-        if container is None:
-            container = d.find(f"{{{WP}}}anchor")
-            if container is not None:
-                self.warn(
-                    _("floating image placed inline in {place}").format(place=word_place(where))
-                )
-        if container is None:
-            return
-        ext = container.find(f"{{{WP}}}extent")
-        blip = container.find(".//a:blip", NS)
-        if ext is None or blip is None:
-            self.warn(
-                _("unsupported drawing (shape or chart, not a picture) in {place}").format(
-                    place=word_place(where)
-                )
-            )
-            return
-        rid = blip.get(f"{{{R}}}embed") or ""
-        data = self.pkg.image_bytes(rid, self._part_rels)
-        if data is None:
-            self.warn(
-                _("image {image} not found in the package ({place})").format(
-                    image=rid, place=word_place(where)
-                )
-            )
-            return
-        kind = (
-            "png"
-            if data[:8] == b"\x89PNG\r\n\x1a\n"
-            else ("jpg" if data[:2] == b"\xff\xd8" else None)
-        )
-        if kind is None:
-            self.warn(
-                _("unsupported image format (not PNG/JPEG) in {place}; skipped").format(
-                    place=word_place(where)
-                )
-            )
-            return
-        try:
-            check_image(data)
-        except BadImage as exc:
-            self.warn(
-                _("a picture is left out ({place}): {reason}").format(
-                    place=word_place(where), reason=exc
-                )
-            )
-            return
-        wpt = (number(ext.get("cx")) or 0.0) / EMU_PER_PT
-        hpt = (number(ext.get("cy")) or 0.0) / EMU_PER_PT
-        if wpt <= 0 or hpt <= 0:
-            self.warn(
-                _("a picture without a size is left out ({place})").format(place=word_place(where))
-            )
-            return
-        # A picture never exceeds the page's text area: scaled down, its proportions kept.
-        scale = min(1.0, self.frame_width / wpt, self.frame_height * 0.95 / hpt)
-        if scale < 1.0:
-            self.warn(
-                _(
-                    "a picture of {width} × {height} mm is larger than the page; scaled down to "
-                    "fit ({place})"
-                ).format(
-                    width=f"{wpt / 72 * 25.4:,.0f}",
-                    height=f"{hpt / 72 * 25.4:,.0f}",
-                    place=word_place(where),
-                )
-            )
-            wpt, hpt = wpt * scale, hpt * scale
-        self._img_n += 1
-        path = self.tmpdir / f"img{self._img_n}.{kind}"
-        path.write_bytes(data)
-        tokens.append(Token("img", img=(str(path), wpt, hpt)))
 
     _part_rels: dict | None = None
 
@@ -892,301 +522,6 @@ class Builder:
                         place=word_place(self.where),
                     )
                 )
-
-    # ------------------------------------------------------------------ tables
-    def table(
-        self, tbl: etree._Element, avail_width: float, where: str, depth: int = 0
-    ) -> list[Flowable]:
-        t = Table(tbl)
-        tblpr = t.tblpr
-        style_ppr, style_rpr, style_tblpr = self.styles.table_style(t.style_id)
-
-        # effective tblPr: table style's, then direct
-        def tprop(tag: str) -> etree._Element | None:
-            el = tblpr.find(w(tag)) if tblpr is not None else None
-            if el is None and style_tblpr is not None:
-                el = style_tblpr.find(w(tag))
-            return el
-
-        grid = t.grid()
-        rows = t.rows()
-        if not rows:
-            return []
-        if not grid or sum(grid) <= 0:
-            n = max(sum(c.span for c in r.cells()) for r in rows)
-            grid = [avail_width / max(n, 1)] * max(n, 1)
-        specs = [_fit_spans(r.cells(), len(grid)) for r in rows]
-        if any(
-            c.span != o.span
-            for r, cells in zip(rows, specs, strict=True)
-            for c, o in zip(cells, r.cells(), strict=True)
-        ):
-            self.warn(
-                _("a cell spans more columns than the table has; it is narrowed ({place})").format(
-                    place=word_place(where)
-                )
-            )
-        needed = max((c.col + c.span for cells in specs for c in cells), default=len(grid))
-        if needed > len(grid):
-            # More cells in a row than the grid has columns: Word widens the grid; here the
-            # extra columns share the table's width with the others.
-            self.warn(
-                _(
-                    "a row has cells beyond the table's {columns} columns; the table is laid out "
-                    "with {needed} ({place})"
-                ).format(columns=len(grid), needed=needed, place=word_place(where))
-            )
-            total = sum(grid)
-            grid = [g * len(grid) / needed for g in grid] + [total / needed] * (needed - len(grid))
-        # cell margins: table style, table, then per-cell tcMar
-        mar = {"top": 0.0, "bottom": 0.0, "left": DEFAULT_CELL_MARGIN, "right": DEFAULT_CELL_MARGIN}
-        for src in (style_tblpr, tblpr):
-            cm = src.find(w("tblCellMar")) if src is not None else None
-            if cm is not None:
-                for side, alias in (
-                    ("top", "top"),
-                    ("bottom", "bottom"),
-                    ("left", "start"),
-                    ("right", "end"),
-                ):
-                    el = cm.find(w(side))
-                    if el is None:
-                        el = cm.find(w(alias))
-                    if el is not None and (el.get(w("type")) in (None, "dxa")):
-                        mar[side] = twips(el.get(w("w")), mar[side]) or 0.0
-        # table-level borders (style then direct, per side)
-        tb: dict[str, Border | None] = {}
-        for src in (style_tblpr, tblpr):
-            bd = src.find(w("tblBorders")) if src is not None else None
-            if bd is not None:
-                for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
-                    el = bd.find(w(side))
-                    if el is None and side in ("left", "right"):
-                        el = bd.find(w("start" if side == "left" else "end"))
-                    if el is not None:
-                        tb[side] = parse_border(el)
-        jc_el = tprop("jc")
-        jc = wval(jc_el) or "left"
-        ind_el = tprop("tblInd")
-        ind = (
-            twips(ind_el.get(w("w")), 0.0)
-            if ind_el is not None and ind_el.get(w("type")) in (None, "dxa")
-            else 0.0
-        )
-        ind = ind or 0.0
-        if self.compat_mode < 15:
-            ind -= mar["left"]  # Word <2013 (and Writer) measure tblInd to the text, not border
-        width = sum(grid)
-
-        def x_offset(aw: float, width=width, ind=ind, jc=jc) -> float:
-            if jc in ("center",):
-                return (aw - width) / 2
-            if jc in ("right", "end"):
-                return aw - width
-            return ind
-
-        n_rows = len(rows)
-        header_count = 0
-        for r in rows:
-            if r.is_header:
-                header_count += 1
-            else:
-                break
-        if header_count == n_rows:
-            header_count = 0  # a table of only header rows repeats nothing
-        # vertical merges: rowspans and the row groups a page must not cut
-        rowspan: dict[tuple[int, int], int] = {}
-        group_end = list(range(1, n_rows + 1))
-        for ri, cells in enumerate(specs):
-            for c in cells:
-                if c.vmerge == "restart":
-                    rs = 1
-                    while ri + rs < n_rows and any(
-                        o.col == c.col and o.vmerge == "continue" for o in specs[ri + rs]
-                    ):
-                        rs += 1
-                    rowspan[(ri, c.col)] = rs
-                    group_end[ri] = max(group_end[ri], ri + rs)
-        # Rows never split inside in this engine (w:cantSplit is its only behaviour); a row
-        # taller than a page is clipped with a warning.
-        groups: list[tuple[int, int]] = []
-        ri = header_count
-        while ri < n_rows:
-            end = group_end[ri]
-            k = ri
-            while k < end:
-                end = max(end, group_end[k])
-                k += 1
-            groups.append((ri, end))
-            ri = end
-        n_cols = len(grid)
-        part_rels = self._part_rels
-
-        def build_row(i: int) -> tuple[list[CellLayout], float | None, str, bool]:
-            saved_rels = self._part_rels
-            self._part_rels = part_rels
-            try:
-                return self._build_row(
-                    rows[i],
-                    specs[i],
-                    i,
-                    n_rows,
-                    n_cols,
-                    grid,
-                    rowspan,
-                    mar,
-                    tb,
-                    style_ppr,
-                    style_rpr,
-                    where,
-                    depth,
-                )
-            finally:
-                self._part_rels = saved_rels
-
-        model = TableModel(
-            grid, x_offset, header_count, groups, build_row, self.frame_height, self.warn, where
-        )
-        if n_rows <= 200 or tbl.find(".//w:numPr", NS) is not None:
-            # build eagerly: keeps numbering counters in document order
-            model.header_rows()
-            for g in range(len(groups)):
-                model.group_height(g)
-        return [DocTable(model)]
-
-    def _build_row(
-        self,
-        row: TableRow,
-        cells,
-        ri: int,
-        n_rows: int,
-        n_cols: int,
-        grid: list[float],
-        rowspan: dict[tuple[int, int], int],
-        mar: dict,
-        tb: dict[str, Border | None],
-        style_ppr: Props,
-        style_rpr: Props,
-        where: str,
-        depth: int = 0,
-    ) -> tuple[list[CellLayout], float | None, str, bool]:
-        out: list[CellLayout] = []
-        for c in cells:
-            if c.vmerge == "continue":
-                continue
-            rs = rowspan.get((ri, c.col), 1)
-            tcpr = c.el.find(w("tcPr"))
-            m = dict(mar)
-            borders: dict[str, Border | None] = {
-                "top": tb.get("top") if ri == 0 else tb.get("insideH"),
-                "bottom": tb.get("bottom") if ri + rs >= n_rows else tb.get("insideH"),
-                "left": tb.get("left") if c.col == 0 else tb.get("insideV"),
-                "right": tb.get("right") if c.col + c.span >= n_cols else tb.get("insideV"),
-            }
-            shade = None
-            valign = "top"
-            if tcpr is not None:
-                tm = tcpr.find(w("tcMar"))
-                if tm is not None:
-                    for side, alias in (
-                        ("top", "top"),
-                        ("bottom", "bottom"),
-                        ("left", "start"),
-                        ("right", "end"),
-                    ):
-                        el = tm.find(w(side))
-                        if el is None:
-                            el = tm.find(w(alias))
-                        if el is not None:
-                            m[side] = twips(el.get(w("w")), m[side]) or 0.0
-                tcb = tcpr.find(w("tcBorders"))
-                if tcb is not None:
-                    for side, alias in (
-                        ("top", "top"),
-                        ("bottom", "bottom"),
-                        ("left", "start"),
-                        ("right", "end"),
-                    ):
-                        el = tcb.find(w(side))
-                        if el is None:
-                            el = tcb.find(w(alias))
-                        if el is not None:
-                            borders[side] = parse_border(el)
-                shd = tcpr.find(w("shd"))
-                if shd is not None:
-                    fill = shd.get(w("fill"))
-                    shade = None if not fill or fill == "auto" else fill
-                va = tcpr.find(w("vAlign"))
-                if va is not None:
-                    valign = {"center": "center", "bottom": "bottom"}.get(wval(va) or "", "top")
-            # Writer reserves the (collapsed) border's width inside the row: the top line of
-            # every row, plus the bottom line under the last row.
-            if borders["top"]:
-                m["top"] += borders["top"].width
-            if borders["bottom"] and ri + rs >= n_rows:
-                m["bottom"] += borders["bottom"].width
-            cw = sum(grid[c.col : c.col + c.span]) - m["left"] - m["right"]
-            content = self._cell_blocks(
-                c.el, cw, f"{where} row {ri + 1}", style_ppr, style_rpr, depth
-            )
-            out.append(
-                CellLayout(
-                    c.col,
-                    c.span,
-                    rs,
-                    content,
-                    (m["top"], m["right"], m["bottom"], m["left"]),
-                    borders,
-                    shade,
-                    valign,
-                )
-            )
-        h, rule = row.height
-        return out, h, rule, row.is_header
-
-    def _cell_blocks(
-        self,
-        tc: etree._Element,
-        width: float,
-        where: str,
-        style_ppr: Props,
-        style_rpr: Props,
-        depth: int = 0,
-    ) -> list[Flowable]:
-        out: list[Flowable] = []
-        n = 0
-        children = list(self._block_children(tc, where))
-        if depth >= MAX_TABLE_DEPTH and any(etree.QName(c).localname == "tbl" for c in children):
-            self.warn(
-                _(
-                    "tables nested more than {depth} deep are set as plain paragraphs ({place})"
-                ).format(depth=MAX_TABLE_DEPTH, place=word_place(where))
-            )
-            children = [
-                p
-                for child in children
-                for p in (child.iter(w("p")) if etree.QName(child).localname == "tbl" else [child])
-            ]
-        for child in children:
-            tag = etree.QName(child).localname
-            if tag == "p":
-                n += 1
-                self.where = f"{where} paragraph {n}"
-                out.extend(
-                    f
-                    for f in self.paragraph(
-                        child,
-                        width,
-                        self.where,
-                        in_cell=True,
-                        table_ppr=style_ppr,
-                        table_rpr=style_rpr,
-                    )
-                    if not isinstance(f, PageBreak)
-                )
-            elif tag == "tbl":
-                out.extend(self.table(child, width, f"{where} nested table", depth + 1))
-        return out or [Spacer(1, 0)]
 
     # ------------------------------------------------------------------ headers/footers
     def header_footer(
