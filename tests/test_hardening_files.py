@@ -719,6 +719,9 @@ def test_a_last_number_lowered_by_hand_is_a_clear_message(tmp_path: Path) -> Non
     result = register(book, *args)
     assert_clean_failure(result, str(book), "QĐ/UBND", "3")
     assert "UNIQUE" not in result.output
+    # `next` says the same, rather than showing 02 as the next number assign would refuse
+    peek = register(book, "next", "UBND", "QĐ", "--profile", "state")
+    assert_clean_failure(peek, str(book), "QĐ/UBND", "3")
     with sqlite3.connect(book) as db:
         assert db.execute("SELECT count(*) FROM entries").fetchone()[0] == 3
     db.close()

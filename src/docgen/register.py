@@ -428,7 +428,11 @@ class Register:
         """The next number of the series, only looked at: :meth:`assign` takes it."""
         series = self._series(issuer, type_code, profile, date, term)
         try:
-            return self._last(self._connect(), series) + 1
+            db = self._connect()
+            last = self._last(db, series)
+            # What assign would say: a number it would refuse is not shown as the next one.
+            self._check_free(db, series, last + 1, last)
+            return last + 1
         except sqlite3.Error as exc:
             raise self._error(exc) from None
 
