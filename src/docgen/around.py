@@ -21,8 +21,8 @@ from docgen.context import (
     _paragraphs,
     _person_title,
     _place_date,
-    _rows,
     _strip_end,
+    award_list,
     directive_text,
     proposal_reference,
     recipients,
@@ -35,7 +35,6 @@ from docgen.vietnamese import (
     format_counts,
     format_date,
     lower_first,
-    name_sort_key,
     number_reference,
     upper,
     weekday,
@@ -299,16 +298,13 @@ def proposal_context(
     body = record.body(settings.issuer)
     ctx = _settings_context(record, settings, code)
     ctx["recipients"] = recipients(["Như trên", *settings.recipients], body)
-    collectives, individuals = list(group.collectives), list(group.individuals)
-    if group.sort_individuals:
-        individuals.sort(key=lambda p: name_sort_key(p.name))
+    collectives, individuals = group.collectives, group.individuals
     full = group.authority_full or group.authority
     grounds = [f"{_strip_end(g)};" for g in settings.grounds]
     if grounds:
         grounds[-1] = grounds[-1][:-1] + "."
     reason = _strip_end(" ".join(group.reason.split()))
     achievements = [p for text in settings.achievements for p in _paragraphs(text)]
-    who = [w for w, n in (("TẬP THỂ", collectives), ("CÁ NHÂN", individuals)) if n]
     reference = proposal_reference(record, group, code)
     ctx.update(
         {
@@ -325,15 +321,9 @@ def proposal_context(
             "achievements": achievements,
             "proposal_ref": reference.removeprefix("Tờ trình số ").rsplit(" ngày", 1)[0],
             "proposal_date": format_date(settings.date),
-            "list_who": ", ".join(who),
-            "collectives": _rows(collectives, lambda c: c.unit or ""),
-            "individuals": _rows(
-                individuals, lambda p: ", ".join(x for x in (p.position, p.unit) if x)
-            ),
-            "collectives_numeral": "I",
-            "individuals_numeral": "II" if collectives else "I",
         }
     )
+    ctx.update(award_list(group))
     return ctx
 
 

@@ -413,15 +413,12 @@ def proposal_reference(record: MeetingRecord, group: AwardGroup, type_code: str)
     return f"Tờ trình số {number} {format_date(proposal.date)}"
 
 
-def _grounds(
-    record: MeetingRecord, group: AwardGroup, proposal_code: str
-) -> tuple[list[str], str]:
+def _grounds(record: MeetingRecord, group: AwardGroup, proposal_code: str) -> tuple[list[str], str]:
     grounds = [_strip_end(g) for g in group.decision.grounds]
     if group.proposal is not None:
         # Cited from the tờ trình itself, so its number and date cannot disagree with it.
-        proposal = (
-            f"Xét đề nghị của {proposer_name(record, group)} tại "
-            + proposal_reference(record, group, proposal_code)
+        proposal = f"Xét đề nghị của {proposer_name(record, group)} tại " + proposal_reference(
+            record, group, proposal_code
         )
     else:
         proposal = _strip_end(group.decision.proposal) if group.decision.proposal else ""
@@ -437,6 +434,25 @@ def _rows(people: list[Any], detail: Any) -> list[dict[str, str]]:
     return [
         {"number": str(i), "name": p.name, "detail": detail(p)} for i, p in enumerate(people, 1)
     ]
+
+
+def award_list(group: AwardGroup) -> dict[str, Any]:
+    """The attached list as the decision and the tờ trình both print it: who, rows, numerals."""
+    collectives = list(group.collectives)
+    individuals = list(group.individuals)
+    if group.sort_individuals:
+        individuals.sort(key=lambda p: name_sort_key(p.name))
+    return {
+        "list_who": ", ".join(
+            w for w, n in (("TẬP THỂ", collectives), ("CÁ NHÂN", individuals)) if n
+        ),
+        "collectives": _rows(collectives, lambda c: c.unit or ""),
+        "individuals": _rows(
+            individuals, lambda p: ", ".join(x for x in (p.position, p.unit) if x)
+        ),
+        "collectives_numeral": "I",
+        "individuals_numeral": "II" if collectives else "I",
+    }
 
 
 def award_context(
@@ -480,7 +496,6 @@ def award_context(
     else:
         executors = [proposer, "các cơ quan, đơn vị có liên quan"]
     executors_text = ", ".join(e for e in executors if e)
-    who = [w for w, n in (("TẬP THỂ", collectives), ("CÁ NHÂN", individuals)) if n]
     ctx.update(
         {
             "form": group.form,
@@ -498,13 +513,7 @@ def award_context(
             "decision_ref": decision_reference(settings, body, code),
             "decision_date": format_date(settings.date),
             "decision_issuer": full,
-            "list_who": ", ".join(who),
-            "collectives": _rows(collectives, lambda c: c.unit or ""),
-            "individuals": _rows(
-                individuals, lambda p: ", ".join(x for x in (p.position, p.unit) if x)
-            ),
-            "collectives_numeral": "I",
-            "individuals_numeral": "II" if collectives else "I",
         }
     )
+    ctx.update(award_list(group))
     return ctx

@@ -35,15 +35,6 @@ from docgen.outputs.manifest import (
 )
 from docgen.outputs.names import check_output_name
 
-try:  # POSIX
-    import fcntl
-except ImportError:  # pragma: no cover - Windows
-    fcntl = None  # type: ignore[assignment]
-try:  # Windows
-    import msvcrt  # type: ignore[import-not-found]
-except ImportError:
-    msvcrt = None  # type: ignore[assignment]
-
 
 def _backup_path(path: Path, stamp: str) -> Path:
     candidate = path.with_name(f"{path.stem}.edited-{stamp}{path.suffix}")

@@ -13,16 +13,6 @@ from docgen.errors import DocgenError
 from docgen.explain import os_reason
 from docgen.i18n import _
 
-try:  # POSIX
-    import fcntl
-except ImportError:  # pragma: no cover - Windows
-    fcntl = None  # type: ignore[assignment]
-try:  # Windows
-    import msvcrt  # type: ignore[import-not-found]
-except ImportError:
-    msvcrt = None  # type: ignore[assignment]
-
-
 #: ``O_NOFOLLOW`` makes ``open`` fail on a symbolic link instead of writing to its target.
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 _BINARY = getattr(os, "O_BINARY", 0)

@@ -10,15 +10,6 @@ from docgen.identity import meeting_key
 from docgen.outputs.manifest import Manifest
 from docgen.outputs.names import safe_filename
 
-try:  # POSIX
-    import fcntl
-except ImportError:  # pragma: no cover - Windows
-    fcntl = None  # type: ignore[assignment]
-try:  # Windows
-    import msvcrt  # type: ignore[import-not-found]
-except ImportError:
-    msvcrt = None  # type: ignore[assignment]
-
 
 def check_output_folder(folder: Path) -> Path:
     """Return ``folder`` if docgen may write into it; refuse a filesystem root or the home folder.

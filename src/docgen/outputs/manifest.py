@@ -17,16 +17,6 @@ from docgen.explain import os_reason
 from docgen.i18n import _
 from docgen.outputs.files import _replace_file
 
-try:  # POSIX
-    import fcntl
-except ImportError:  # pragma: no cover - Windows
-    fcntl = None  # type: ignore[assignment]
-try:  # Windows
-    import msvcrt  # type: ignore[import-not-found]
-except ImportError:
-    msvcrt = None  # type: ignore[assignment]
-
-
 MANIFEST = ".docgen-manifest.json"
 MANIFEST_VERSION = 1
 

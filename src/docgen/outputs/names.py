@@ -5,16 +5,6 @@ from __future__ import annotations
 import re
 import unicodedata
 
-try:  # POSIX
-    import fcntl
-except ImportError:  # pragma: no cover - Windows
-    fcntl = None  # type: ignore[assignment]
-try:  # Windows
-    import msvcrt  # type: ignore[import-not-found]
-except ImportError:
-    msvcrt = None  # type: ignore[assignment]
-
-
 #: Device names Windows reserves in every folder, with or without an extension ("CON.docx"
 #: cannot be created either). Superscript digits count on recent Windows versions.
 WINDOWS_RESERVED = frozenset(
