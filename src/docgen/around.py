@@ -22,6 +22,7 @@ from docgen.context import (
     _person_title,
     _place_date,
     _strip_end,
+    award_facts,
     award_list,
     directive_text,
     proposal_reference,
@@ -36,7 +37,6 @@ from docgen.vietnamese import (
     format_date,
     lower_first,
     number_reference,
-    upper,
     weekday,
 )
 
@@ -298,25 +298,16 @@ def proposal_context(
     body = record.body(settings.issuer)
     ctx = _settings_context(record, settings, code)
     ctx["recipients"] = recipients(["Như trên", *settings.recipients], body)
-    collectives, individuals = group.collectives, group.individuals
-    full = group.authority_full or group.authority
+    ctx.update(award_facts(group))
     grounds = [f"{_strip_end(g)};" for g in settings.grounds]
     if grounds:
         grounds[-1] = grounds[-1][:-1] + "."
-    reason = _strip_end(" ".join(group.reason.split()))
     achievements = [p for text in settings.achievements for p in _paragraphs(text)]
     reference = proposal_reference(record, group, code)
     ctx.update(
         {
-            "form": group.form,
-            "form_upper": upper(group.form),
-            "authority": group.authority,
-            "authority_upper": upper(group.authority),
-            "authority_full": full,
-            "to": settings.to or full,
-            "reason": reason,
-            "counts": format_counts(len(collectives), len(individuals), " và "),
-            "counts_words": _counts_words(len(collectives), len(individuals)),
+            "to": settings.to or ctx["authority_full"],
+            "counts_words": _counts_words(len(group.collectives), len(group.individuals)),
             "grounds": grounds,
             "achievements": achievements,
             "proposal_ref": reference.removeprefix("Tờ trình số ").rsplit(" ngày", 1)[0],

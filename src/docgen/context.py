@@ -436,6 +436,27 @@ def _rows(people: list[Any], detail: Any) -> list[dict[str, str]]:
     ]
 
 
+def award_facts(group: AwardGroup) -> dict[str, str]:
+    """What the decision and the tờ trình both say of an award: form, authority, reason, counts."""
+    try:
+        counts = format_counts(len(group.collectives), len(group.individuals), " và ")
+    except ValueError:
+        raise DocgenError(
+            _("Award group {key!r}: there are no collectives and no individuals to award.").format(
+                key=group.key
+            )
+        ) from None
+    return {
+        "form": group.form,
+        "form_upper": upper(group.form),
+        "authority": group.authority,
+        "authority_upper": upper(group.authority),
+        "authority_full": group.authority_full or group.authority,
+        "reason": _strip_end(" ".join(group.reason.split())),
+        "counts": counts,
+    }
+
+
 def award_list(group: AwardGroup) -> dict[str, Any]:
     """The attached list as the decision and the tờ trình both print it: who, rows, numerals."""
     collectives = list(group.collectives)
@@ -469,18 +490,7 @@ def award_context(
     ctx.update(signer_lines(record, settings.signer, body.profile))
     ctx.update(_meeting_common(record))
 
-    collectives = list(group.collectives)
-    individuals = list(group.individuals)
-    if group.sort_individuals:
-        individuals.sort(key=lambda p: name_sort_key(p.name))
-    try:
-        counts = format_counts(len(collectives), len(individuals), " và ")
-    except ValueError:
-        raise DocgenError(
-            _("Award group {key!r}: there are no collectives and no individuals to award.").format(
-                key=group.key
-            )
-        ) from None
+    ctx.update(award_facts(group))
     grounds, proposal = _grounds(record, group, type_codes["proposal"])
     if group.proposal is not None:
         proposer = proposer_name(record, group)
@@ -498,14 +508,7 @@ def award_context(
     executors_text = ", ".join(e for e in executors if e)
     ctx.update(
         {
-            "form": group.form,
-            "form_upper": upper(group.form),
-            "authority": group.authority,
-            "authority_upper": upper(group.authority),
-            "authority_full": full,
             "authority_heading": upper(full),
-            "reason": _strip_end(" ".join(group.reason.split())),
-            "counts": counts,
             "grounds": grounds,
             "proposal": proposal,
             "executors": executors_text,
