@@ -43,6 +43,8 @@ WIDE = {
     "bring",
     "headline",
     "mode",
+    # its choices name the decree or guide in full, which a one-column select would cut off
+    "profile",
 }
 
 
