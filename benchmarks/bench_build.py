@@ -11,8 +11,9 @@
    LibreOffice run converting the same DOCX to PDF. LibreOffice is timed with its user profile
    already made, as on a clerk's machine (made in the uncounted round), and, for reference,
    with a fresh profile per run, as ``--pdf-engine libreoffice`` runs it.
-   Each time is shown with its CPU time (user + system, of every process of the run): on a
-   machine shared with other jobs it moves less than wall time.
+   Each time is shown with its CPU time (user + system, of every process of the run): a build
+   uses a second processor where it has one (docgen.forking), and on a machine shared with
+   other jobs CPU time moves less than wall time.
 2. The warm renderer (:class:`docgen.renderer.Renderer`) in a fresh process: the first render of
    a document (cold: imports, meeting, templates, fonts) beside the median of 20 renders after a
    change of the record: DOCX ≤ 50 ms, DOCX + PDF ≤ 150 ms.

@@ -18,7 +18,7 @@ import pytest
 from docxtpl import DocxTemplate
 
 from conftest import SAMPLE, docx_parts
-from docgen import sandbox
+from docgen import forking, sandbox
 from docgen.build import build
 from docgen.documents import DOCUMENTS, context_for
 from docgen.loader import load_meeting
@@ -112,6 +112,9 @@ def test_each_template_is_read_checked_and_compiled_once_per_build(tmp_path, mon
             compiled[source] += 1
         return real_compile(self, source, *args, **kwargs)
 
+    # Counted in this process: the build's forked copy (docgen.forking) would count its share
+    # in its own. In two processes each template's documents stay on one side (test_forking).
+    monkeypatch.setattr(forking, "available", lambda: False)
     monkeypatch.setattr(templatecheck, "check_template", check)
     monkeypatch.setattr(render, "open_docx_safely", open_safely)
     monkeypatch.setattr(sandbox.DocgenSandbox, "compile", compile_)
