@@ -255,8 +255,6 @@ class TemplateStore:
 
     def problems(self, template: LoadedTemplate, context: dict[str, Any]) -> list[Any]:
         """``templates check``'s problems of ``template`` against ``context`` (memoised)."""
-        from docgen import templatecheck
-
         shape = _shape(context)
         key = (template.path, template.stamp, shape)
         with self._lock:
@@ -271,6 +269,8 @@ class TemplateStore:
             if cache.get("checked", kept) == b"sound":
                 found = []
         if found is None:
+            from docgen import templatecheck
+
             found = templatecheck.check_template(
                 template.path, context, environment=self.environment, data=template.data
             )
