@@ -162,10 +162,7 @@ def _targets(files: tuple[Path, ...], out_dir: Path | None) -> dict[Path, list[t
 
 @click.command(
     "doctor",
-    help=_(
-        "Show which fonts the PDF engine uses, whether LibreOffice is available and where "
-        "docgen remembers the templates it has checked."
-    ),
+    help=_("Show the fonts, the LibreOffice and the cache folder docgen uses."),
 )
 @click.option(
     "--font-dir",
