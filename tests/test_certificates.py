@@ -370,7 +370,7 @@ def test_cli_writes_one_pdf_and_per_recipient_files(tmp_path):
     out = tmp_path / "out"
     result = runner.invoke(main, ["certificates", str(SEED), "-o", str(out), "--mode", "full"])
     assert result.exit_code == 0, result.output
-    assert len(page_texts((out / "certificates-full.pdf").read_bytes())) == 52
+    assert len(page_texts((out / "05-bang-khen-giay-khen-full.pdf").read_bytes())) == 52
     result = runner.invoke(
         main,
         [
@@ -386,9 +386,32 @@ def test_cli_writes_one_pdf_and_per_recipient_files(tmp_path):
         ],
     )
     assert result.exit_code == 0, result.output
-    files = sorted((out / "certificates-bcd-ttdn-giay-khen-overlay").iterdir())
+    files = sorted((out / "05-bang-khen-giay-khen-bcd-ttdn-giay-khen-overlay").iterdir())
     assert [f.name[:4] for f in files] == ["001-", "002-", "003-", "004-", "005-"]
     assert result.stderr == ""  # no progress bar when stderr is not a terminal, no warning
+
+
+def test_build_and_certificates_write_one_file_under_one_name(tmp_path):
+    runner = CliRunner()
+    out = tmp_path / "out"
+    built = runner.invoke(
+        main,
+        ["build", str(SEED), "-o", str(out), "--only", "decision", "--format", "docx"]
+        + ["--certificates", "overlay"],
+    )
+    assert built.exit_code == 0, built.output
+    before = sorted(p.name for p in out.iterdir() if not p.name.startswith("."))
+    assert "05-bang-khen-giay-khen-overlay.pdf" in before
+    printed = runner.invoke(main, ["certificates", str(SEED), "-o", str(out)])
+    assert printed.exit_code == 0, printed.output
+    assert "05-bang-khen-giay-khen-overlay.pdf" in printed.output
+    # Printing again replaces the build's file: no second copy under another name.
+    assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) == before
+    preview = runner.invoke(
+        main, ["certificates", str(SEED), "-o", str(out), "--award", "ubnd-bang-khen", "--preview"]
+    )
+    assert preview.exit_code == 0, preview.output
+    assert (out / "05-bang-khen-giay-khen-ubnd-bang-khen-overlay-preview.pdf").is_file()
 
 
 def test_cli_calibration_and_bad_options(tmp_path):
@@ -404,7 +427,7 @@ def test_cli_calibration_and_bad_options(tmp_path):
     assert "--offset" in result.output and "millimetres" in result.output
     result = runner.invoke(main, ["certificates"])
     assert result.exit_code == 2
-    assert not list(tmp_path.glob("certificates-*"))
+    assert not list(tmp_path.glob("05-bang-khen-giay-khen-*"))
 
 
 def test_pdf_renders_with_poppler(record, tmp_path):

@@ -189,3 +189,30 @@ def test_user_guide_links_both_ways_from_the_readme() -> None:
     quick = readme.split("## Quick start", 1)[1].split("```sh", 1)[1].split("```", 1)[0]
     assert len([line for line in quick.splitlines() if line.strip()]) == 2
     assert USER_GUIDE.is_file()
+
+
+# --- output file names ----------------------------------------------------------------------
+
+# A generated file as the guides name it: a numbered document, or a list of certificates.
+_OUTPUT_NAME = re.compile(
+    r"(?<![\w-])([a-z0-9][a-z0-9-]*?)(?:\.edited-\d{8}-\d{6})?\.(docx|pdf|txt)\b"
+)
+
+
+@pytest.mark.parametrize("path", MARKDOWN, ids=lambda p: str(p.relative_to(ROOT)))
+def test_guides_name_output_files_as_docgen_writes_them(path: Path) -> None:
+    from docgen.certificates import FILE_STEM, MODES
+
+    stems = {doc.stem for doc in documents.TYPES}
+    text = path.read_text(encoding="utf-8")
+    wrong = []
+    for stem, _ext in _OUTPUT_NAME.findall(text):
+        if stem.endswith(tuple(f"-{m}" for m in MODES)) or stem.endswith("-preview"):
+            # Certificates: one name whether `build` or `certificates` writes them.
+            if not stem.startswith(FILE_STEM + "-"):
+                wrong.append(stem)
+        elif re.match(r"\d\d-", stem) and not any(
+            stem == s or stem.startswith(s + "-") for s in stems
+        ):
+            wrong.append(stem)
+    assert not wrong, f"{path.relative_to(ROOT)} names files docgen does not write: {wrong}"

@@ -119,7 +119,7 @@ def test_a_symlinked_sub_folder_is_never_written_through(tmp_path: Path) -> None
     elsewhere.mkdir()
     out = tmp_path / "out"
     out.mkdir()
-    linked = out / "certificates-bcd-ttdn-giay-khen-overlay"
+    linked = out / "05-bang-khen-giay-khen-bcd-ttdn-giay-khen-overlay"
     linked.symlink_to(elsewhere, target_is_directory=True)
     result = run(
         "certificates", SAMPLE, "-o", out, "--per-recipient", "--award", "bcd-ttdn-giay-khen"
@@ -377,7 +377,8 @@ def test_two_meetings_with_one_file_name_get_two_default_folders(tmp_path: Path)
     assert sorted(p.name for p in (work / "output").iterdir()) == ["cuoc-hop", "cuoc-hop-2"]
     # certificates follow the same rule
     assert run("certificates", second, "--award", "bcd-ttdn-giay-khen", cwd=work).exit_code == 0
-    assert (work / "output" / "cuoc-hop-2" / "certificates-bcd-ttdn-giay-khen-overlay.pdf").exists()
+    folder = work / "output" / "cuoc-hop-2"
+    assert (folder / "05-bang-khen-giay-khen-bcd-ttdn-giay-khen-overlay.pdf").exists()
 
 
 def test_another_meeting_into_an_explicit_folder_is_refused(tmp_path: Path) -> None:
@@ -436,7 +437,7 @@ def test_per_recipient_rerun_leaves_exactly_the_current_list(tmp_path: Path) -> 
     out = tmp_path / "out"
     args = ("certificates", meeting, "-o", out, "--per-recipient", "--award", "bcd35-giay-khen")
     assert run(*args).exit_code == 0
-    folder = out / "certificates-bcd35-giay-khen-overlay"
+    folder = out / "05-bang-khen-giay-khen-bcd35-giay-khen-overlay"
     before = sorted(p.name for p in folder.iterdir())
     assert len(before) == 13 and any("tran-thi-thuy" in n for n in before)
     clerks_note = folder / "ghi-chu.txt"
@@ -466,7 +467,7 @@ def test_per_recipient_rerun_keeps_a_hand_edited_certificate_of_a_removed_recipi
     out = tmp_path / "out"
     args = ("certificates", meeting, "-o", out, "--per-recipient", "--award", "bcd35-giay-khen")
     assert run(*args).exit_code == 0
-    folder = out / "certificates-bcd35-giay-khen-overlay"
+    folder = out / "05-bang-khen-giay-khen-bcd35-giay-khen-overlay"
     last = sorted(folder.iterdir())[-1]  # Bế Thị Mai, the last of the list
     last.write_bytes(b"%PDF retouched")
     removed = (

@@ -19,7 +19,9 @@ from pathlib import Path
 from typing import Any
 
 from docgen import documents as document_types
+from docgen.certificates import FILE_STEM as CERTIFICATES_STEM
 from docgen.certificates import MODES as CERTIFICATE_MODES
+from docgen.certificates import certificates_stem
 from docgen.documents import DOCUMENTS
 from docgen.errors import DocgenError
 from docgen.i18n import _
@@ -31,8 +33,6 @@ from docgen.render import TemplateStore, plain_text
 from docgen.templates_dir import TemplateSource
 
 FORMATS = ("docx", "pdf")
-
-CERTIFICATES_STEM = "05-bang-khen-giay-khen"
 
 
 @dataclass(frozen=True)
@@ -267,7 +267,7 @@ def render_jobs(
 
 def certificates_name(mode: str) -> str:
     """The file name of a build's certificates in ``mode``."""
-    return f"{CERTIFICATES_STEM}-{mode}.pdf"
+    return certificates_stem(mode) + ".pdf"
 
 
 def make_certificates(

@@ -33,6 +33,9 @@ if TYPE_CHECKING:
 Mode = Literal["overlay", "full"]
 MODES: tuple[Mode, ...] = ("overlay", "full")
 
+#: The numbered name of the certificates among a meeting's documents (after the award lists).
+FILE_STEM = "05-bang-khen-giay-khen"
+
 #: Which layout file prints which form of award.
 LAYOUT_FOR_FORM = {"Bằng khen": "bang-khen", "Giấy khen": "giay-khen"}
 
@@ -58,6 +61,7 @@ def __getattr__(name: str) -> Any:
 
 
 __all__ = [
+    "FILE_STEM",
     "LAYOUT_FOR_FORM",
     "MODES",
     "LoadedLayout",
@@ -67,6 +71,7 @@ __all__ = [
     "builtin_dir",
     "calibration_sheet",
     "certificate_pages",
+    "certificates_stem",
     "file_slug",
     "fit",
     "layout_path",
@@ -74,6 +79,27 @@ __all__ = [
     "render_certificates",
     "render_per_recipient",
 ]
+
+
+def certificates_stem(mode: str, *, award: str | None = None, preview: bool = False) -> str:
+    """The file name, without ``.pdf``, of a list of certificates, whoever writes it.
+
+    ``docgen build`` and ``docgen certificates`` write the same thing under the same name, so
+    the second replaces the first's file instead of leaving two copies the clerk must tell
+    apart: ``05-bang-khen-giay-khen-overlay``, ``05-bang-khen-giay-khen-<award>-full``, with
+    ``-preview`` when the stock's background is drawn. (``--per-recipient`` makes it a folder.)
+    """
+    # Imported here: the names of this module stay cheap to import.
+    from docgen.outputs import safe_filename
+
+    parts = [FILE_STEM]
+    if award:
+        # As the award group's decision and list are told apart (pipeline.plan).
+        parts.append(safe_filename(award, max_length=60, default="khen-thuong"))
+    parts.append(mode)
+    if preview:
+        parts.append("preview")
+    return "-".join(parts)
 
 
 def certificate_pages(

@@ -13,7 +13,7 @@ import click
 # Only the cheap names at import time: each command below imports what it runs, so
 # `docgen awards check` never loads the certificate drawing code, nor the certificates the
 # spreadsheet reader.
-from docgen.certificates import MODES
+from docgen.certificates import MODES, certificates_stem
 from docgen.cli.options import OutputPath, echo_backups, echo_warning, force_option
 from docgen.errors import DocgenError
 from docgen.i18n import _, ngettext
@@ -133,8 +133,7 @@ def certificates(
         raise DocgenError(_("give the meeting file: docgen certificates MEETING.yaml"))
     record = load_meeting(meeting)
     folder = output if output is not None else default_output_folder(meeting)
-    suffix = f"{mode}-preview" if preview else mode
-    stem = f"certificates-{award}-{suffix}" if award else f"certificates-{suffix}"
+    stem = certificates_stem(mode, award=award, preview=preview and mode == "overlay")
     if preview and mode == "full":
         echo_warning(
             _("--preview draws the stock's background in overlay mode only; it is ignored here.")
