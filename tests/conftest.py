@@ -3,13 +3,19 @@
 The suite reads docgen's messages in English: ``DOCGEN_LANG=en`` is set for this process and
 every ``docgen`` it starts. Vietnamese, docgen's default, is tested on purpose in
 tests/test_i18n.py, which switches the language itself.
+
+The suite keeps docgen's cache (docgen.cache) in a folder of its own, made afresh for each
+run: the tests after the first use of a template run on cached checks and compiled code, as a
+clerk's second build does, and the user's own cache is never touched.
 """
 
 from __future__ import annotations
 
+import atexit
 import os
 import re
 import shutil
+import tempfile
 import zipfile
 from io import BytesIO
 from pathlib import Path
@@ -20,6 +26,8 @@ from docgen.i18n import set_language
 
 os.environ["DOCGEN_LANG"] = "en"
 set_language("en")
+os.environ["DOCGEN_CACHE_DIR"] = tempfile.mkdtemp(prefix="docgen-test-cache-")
+atexit.register(shutil.rmtree, os.environ["DOCGEN_CACHE_DIR"], True)
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "seeds" / "lang-son-2022.yaml"

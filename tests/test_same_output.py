@@ -18,7 +18,7 @@ import pytest
 from docxtpl import DocxTemplate
 
 from conftest import SAMPLE, docx_parts
-from docgen import sandbox
+from docgen import forking, sandbox
 from docgen.build import build
 from docgen.documents import DOCUMENTS, context_for
 from docgen.loader import load_meeting
@@ -112,10 +112,17 @@ def test_each_template_is_read_checked_and_compiled_once_per_build(tmp_path, mon
             compiled[source] += 1
         return real_compile(self, source, *args, **kwargs)
 
+    # Counted in this process: the build's forked copy (docgen.forking) would count its share
+    # in its own. In two processes each template's documents stay on one side (test_forking).
+    monkeypatch.setattr(forking, "available", lambda: False)
+    # An empty cache, as on a clerk's first build (docgen.cache; tests/test_cache.py: the next).
+    monkeypatch.setenv("DOCGEN_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.setattr(templatecheck, "check_template", check)
     monkeypatch.setattr(render, "open_docx_safely", open_safely)
     monkeypatch.setattr(sandbox.DocgenSandbox, "compile", compile_)
-    result = build(SAMPLE, output=tmp_path, formats="docx", certificates=None, cwd=SAMPLE.parent)
+    result = build(
+        SAMPLE, output=tmp_path / "out", formats="docx", certificates=None, cwd=SAMPLE.parent
+    )
 
     templates = {job.template for job in result.jobs}
     # the sample's four decisions and four lists share a template per issuer profile, as do

@@ -158,6 +158,9 @@ def build(
         chosen_formats,
         convert=convert,
         certificates=certificates if with_certificates else None,
+        # Two processes where that is safe (docgen.forking); LibreOffice runs one soffice for
+        # the whole batch, which two copies would start twice.
+        workers=2 if pdf_engine == "builtin" else 1,
     )
 
     result = BuildResult(

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from docgen import documents as document_types
+from docgen import forking
 from docgen.certificates import FILE_STEM as CERTIFICATES_STEM
 from docgen.certificates import MODES as CERTIFICATE_MODES
 from docgen.certificates import certificates_stem
@@ -28,7 +29,13 @@ from docgen.i18n import _
 from docgen.model import MeetingRecord
 from docgen.outputs import safe_filename
 from docgen.pdf import ENGINES as PDF_ENGINES
-from docgen.pdf import FontWarning, docx_bytes_to_pdf, find_soffice, libreoffice_convert
+from docgen.pdf import (
+    FontWarning,
+    docx_bytes_to_pdf,
+    find_soffice,
+    libreoffice_convert,
+    load_engine,
+)
 from docgen.render import TemplateStore, plain_text
 from docgen.templates_dir import TemplateSource
 
@@ -198,6 +205,7 @@ def make(
     convert: Converter | None = None,
     certificates: str | None = None,
     certificate_layouts: dict[Path, Any] | None = None,
+    workers: int = 1,
 ) -> Made:
     """The meeting's ``documents`` in ``formats``, plus the certificates: bytes in memory.
 
@@ -207,6 +215,10 @@ def make(
     every recipient's certificate as one PDF (``overlay`` or ``full``), with
     ``certificate_layouts`` a cache of loaded layouts a warm caller keeps. The templates are
     checked before anything is rendered; a problem raises :class:`DocgenError`.
+
+    ``workers=2`` makes half of the files in a forked copy of this process where that is safe
+    (:mod:`docgen.forking`: Linux, two processors, one thread — the command line, not a
+    server); the files, their order and every error are those of ``workers=1``.
     """
     documents, formats = tuple(documents), tuple(formats)
     unknown = [d for d in documents if d not in DOCUMENTS] + [
@@ -218,15 +230,111 @@ def make(
         raise ValueError(f"certificates={certificates!r}; expected one of {CERTIFICATE_MODES}")
     if templates.source is None:
         raise ValueError("make() needs a TemplateStore bound to a TemplateSource")
-    made = render_jobs(
-        record, templates, plan(record, templates.source, documents), formats, convert=convert
+    jobs = plan(record, templates.source, documents)
+    if workers > 1 and forking.available():
+        return _make_in_two(
+            record, templates, jobs, formats, convert, certificates, certificate_layouts
+        )
+    return _make_in_one(
+        record, templates, jobs, formats, convert, certificates, certificate_layouts
     )
+
+
+def _make_in_one(
+    record: MeetingRecord,
+    templates: TemplateStore,
+    jobs: list[Job],
+    formats: tuple[str, ...],
+    convert: Converter | None,
+    certificates: str | None,
+    layouts: dict[Path, Any] | None,
+    *,
+    check: bool = True,
+) -> Made:
+    made = render_jobs(record, templates, jobs, formats, convert=convert, check=check)
     if certificates is not None and record.awards:
         name, data = make_certificates(
-            record, certificates, warn=made.warnings.append, layouts=certificate_layouts
+            record, certificates, warn=made.warnings.append, layouts=layouts
         )
         made.files[name] = data
     return made
+
+
+def share(jobs: list[Job], with_certificates: bool) -> tuple[list[Job], list[Job]]:
+    """The jobs this process makes and those its forked copy makes, each in issue order.
+
+    A template's documents stay on one side, so each template is compiled once; the largest
+    groups go first, each to the lighter side, the copy's side starting with the certificates'
+    weight (about two documents).
+    """
+    groups: dict[Path, list[int]] = {}
+    for index, job in enumerate(jobs):
+        groups.setdefault(job.template, []).append(index)
+    weight = {"here": 0, "there": 2 if with_certificates else 0}
+    sides: dict[str, list[int]] = {"here": [], "there": []}
+    for indexes in sorted(groups.values(), key=len, reverse=True):
+        side = min(weight, key=lambda k: (weight[k], k != "there"))
+        sides[side].extend(indexes)
+        weight[side] += len(indexes)
+    return [jobs[i] for i in sorted(sides["here"])], [jobs[i] for i in sorted(sides["there"])]
+
+
+def _make_in_two(
+    record: MeetingRecord,
+    templates: TemplateStore,
+    jobs: list[Job],
+    formats: tuple[str, ...],
+    convert: Converter | None,
+    certificates: str | None,
+    layouts: dict[Path, Any] | None,
+) -> Made:
+    """:func:`make` with the work shared by this process and a forked copy of it.
+
+    The templates are checked first, here, as in one process (a problem raises before anything
+    is rendered); the copy then starts with them read and checked, and makes its share of the
+    documents and the certificates while this process makes the rest.
+    """
+    contexts = [document_types.context_for(record, job.document, job.group) for job in jobs]
+    check_templates(jobs, contexts, templates)
+    with_certificates = certificates is not None and bool(record.awards)
+    mine, theirs = share(jobs, with_certificates)
+    if "pdf" in formats and convert in (None, _builtin):
+        load_engine()  # imported once, here, rather than once in each process
+
+    def there() -> tuple[dict[str, bytes], list[str]]:
+        made = render_jobs(record, templates, theirs, formats, convert=convert, check=False)
+        if with_certificates:
+            assert certificates is not None
+            name, data = make_certificates(
+                record, certificates, warn=made.warnings.append, layouts=layouts
+            )
+            made.files[name] = data
+        return made.files, made.warnings
+
+    def here() -> Made:
+        return render_jobs(record, templates, mine, formats, convert=convert, check=False)
+
+    try:
+        (their_files, their_warnings), made = forking.in_two(there, here)
+    except DocgenError:
+        # The error of one process is about the first document, in issue order, that fails;
+        # this process's share need not hold it. Made again in one process, it is that error.
+        return _make_in_one(
+            record, templates, jobs, formats, convert, certificates, layouts, check=False
+        )
+    files = {**made.files, **their_files}
+    # The order of one process: every DOCX, the text copies, every PDF, then the certificates.
+    names = [f"{job.stem}.{ext}" for ext in ("docx", "txt", "pdf") for job in jobs]
+    ordered = {name: files.pop(name) for name in names if name in files}
+    ordered.update(files)
+    warnings: list[str] = []
+    for warning in [*made.warnings, *their_warnings]:
+        # A machine's font warning is said once per build, whichever half found it.
+        if not (isinstance(warning, FontWarning) and warning in warnings):
+            warnings.append(warning)
+    by_file = {f"{job.stem}.pdf: ": index for index, job in enumerate(jobs)}
+    warnings.sort(key=lambda w: next((i for p, i in by_file.items() if w.startswith(p)), len(jobs)))
+    return Made(ordered, list(jobs), warnings)
 
 
 def render_jobs(
@@ -236,15 +344,18 @@ def render_jobs(
     formats: Iterable[str] = FORMATS,
     *,
     convert: Converter | None = None,
+    check: bool = True,
 ) -> Made:
     """The files of planned ``jobs`` in ``formats``: what :func:`make` does for documents.
 
     A warm caller passes one job to re-make one document; its template is checked against
-    the job's context (again only when the shape of the context changed).
+    the job's context (again only when the shape of the context changed). ``check=False``:
+    the caller checks the templates itself, before it keeps anything.
     """
     formats = tuple(formats)
     contexts = [document_types.context_for(record, job.document, job.group) for job in jobs]
-    check_templates(jobs, contexts, templates)
+    if check:
+        check_templates(jobs, contexts, templates)
     made = Made({}, list(jobs))
     rendered = [
         (job.stem, templates.render(templates.load(job.template), context))
@@ -302,4 +413,5 @@ __all__ = [
     "render_jobs",
     "pdf_converter",
     "plan",
+    "share",
 ]

@@ -9,6 +9,7 @@ offending tag.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import threading
 import traceback
@@ -22,7 +23,7 @@ from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docxtpl import DocxTemplate
 from jinja2 import TemplateError
 
-from docgen import sandbox
+from docgen import cache, sandbox
 from docgen.errors import DocgenError
 from docgen.explain import library_reason
 from docgen.i18n import N_, _
@@ -120,7 +121,13 @@ class _Template(DocxTemplate):
             if done is not None:
                 self._patched.move_to_end(src_xml)
                 return done
-        done = super().patch_xml(src_xml)
+        key = src_xml.encode("utf-8", "surrogatepass")
+        kept = cache.get("patched", key)
+        if kept is not None:
+            done = kept.decode("utf-8", "surrogatepass")
+        else:
+            done = super().patch_xml(src_xml)
+            cache.put("patched", key, done.encode("utf-8", "surrogatepass"))
         with self._patched_lock:
             self._patched[src_xml] = done
             while len(self._patched) > _PATCHED_MAX:
@@ -144,23 +151,37 @@ class LoadedTemplate:
     check then says why, in its own words, as it always has.
     """
 
-    __slots__ = ("path", "data", "stamp", "_safe")
+    __slots__ = ("path", "data", "stamp", "_safe", "_digest")
 
     def __init__(self, path: Path, data: bytes | None, stamp: tuple[int, int, int]) -> None:
         self.path = path
         self.data = data
         self.stamp = stamp
         self._safe: bytes | None = None
+        self._digest: bytes | None = None
+
+    @property
+    def digest(self) -> bytes:
+        """A hash of the bytes: what :mod:`docgen.cache` keeps this template's results under."""
+        if self._digest is None:
+            self._digest = hashlib.sha256(self.data or b"").digest()
+        return self._digest
 
     def safe_data(self) -> bytes:
-        """The bytes, checked once (zip bombs, XXE) by :func:`docgen.safezip.open_docx_safely`."""
+        """The bytes, checked once (zip bombs, XXE) by :func:`docgen.safezip.open_docx_safely`.
+
+        Bytes that passed in an earlier process are not checked again (:mod:`docgen.cache`).
+        """
         if self._safe is None:
             what = f"Template {self.path}"
             if self.data is None:
                 # Read again only to get the reader's own message (no such file, too large…).
                 self._safe = open_docx_safely(self.path, what=what)
+            elif cache.get("safe", self.digest) == b"safe":
+                self._safe = self.data
             else:
                 self._safe = open_docx_safely(self.data, what=what)
+                cache.put("safe", self.digest, b"safe")
         return self._safe
 
 
@@ -234,15 +255,27 @@ class TemplateStore:
 
     def problems(self, template: LoadedTemplate, context: dict[str, Any]) -> list[Any]:
         """``templates check``'s problems of ``template`` against ``context`` (memoised)."""
-        from docgen import templatecheck
-
-        key = (template.path, template.stamp, _shape(context))
+        shape = _shape(context)
+        key = (template.path, template.stamp, shape)
         with self._lock:
             found = self._checked.get(key)
+        # A template found sound for this shape of context in an earlier process is sound now
+        # (docgen.cache keys it by the template's bytes and docgen's code); one with problems
+        # is checked again, so that its messages are those of this run.
+        kept = None
+        if found is None and template.data is not None:
+            limits = getattr(self.environment, "limits", None)
+            kept = template.digest + repr((shape, limits)).encode()
+            if cache.get("checked", kept) == b"sound":
+                found = []
         if found is None:
+            from docgen import templatecheck
+
             found = templatecheck.check_template(
                 template.path, context, environment=self.environment, data=template.data
             )
+            if not found and kept is not None:
+                cache.put("checked", kept, b"sound")
             with self._lock:
                 if len(self._checked) >= _CHECKED_MAX:
                     # A long-lived store (the workspace) sees many records; old shapes go.

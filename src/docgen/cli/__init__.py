@@ -28,6 +28,11 @@ from pathlib import Path
 
 import click
 
+# pydantic looks for plugins by reading the metadata of every installed distribution the first
+# time a model is built (importlib.metadata, email, …: about 15 ms of every command that loads
+# a meeting). docgen uses none; a user who does can still set the variable to something else.
+os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+
 from docgen import __version__
 from docgen.errors import DocgenError
 from docgen.i18n import LANGUAGES, N_, _, ngettext, retranslate, set_language

@@ -28,6 +28,7 @@ __all__ = [
     "libreoffice_to_pdf",
     "libreoffice_convert",
     "find_soffice",
+    "load_engine",
 ]
 
 ENGINES = ("builtin", "libreoffice")
@@ -75,6 +76,11 @@ def docx_bytes_to_pdf(
     from docgen.pdf.writer import render_bytes
 
     return render_bytes(data, name, font_dirs=font_dirs, warn=warn)
+
+
+def load_engine() -> None:
+    """Import the builtin engine now: a caller about to fork shares it with its copy."""
+    import docgen.pdf.writer  # noqa: F401
 
 
 def find_soffice() -> str | None:

@@ -149,12 +149,77 @@ class DocgenSandbox(ImmutableSandboxedEnvironment):
             if template is not None:
                 self._compiled.move_to_end(source)
                 return template
-        template = super().from_string(source)
+        template = self.template_class.from_code(
+            self, self._compiled_code(source), self.make_globals(None), None
+        )
         with self._compiled_lock:
             self._compiled[source] = template
             while len(self._compiled) > self.compiled_cache_size:
                 self._compiled.popitem(last=False)
         return template
+
+    def _compiled_code(self, source: str) -> Any:
+        """Jinja's compiled code for ``source``, from docgen's cache when an earlier process
+        compiled the same text with an environment of the same settings (:mod:`docgen.cache`).
+
+        Only code this sandbox generated is ever kept — the parse-time refusals and the loop
+        rewriting are in it — and a failed compile raises as before, keeping nothing.
+        """
+        import marshal
+
+        from docgen import cache
+
+        settings = self._settings_key()
+        if settings is None:
+            return self.compile(source)
+        key = settings + source.encode("utf-8", "surrogatepass")
+        kept = cache.get("jinja", key)
+        if kept is not None:
+            try:
+                return marshal.loads(kept)  # noqa: S302 - our own entry, see docgen.cache
+            except (EOFError, ValueError, TypeError):
+                pass
+        code = self.compile(source)
+        cache.put("jinja", key, marshal.dumps(code))
+        return code
+
+    def _settings_key(self) -> bytes | None:
+        """What, besides the text, decides the code Jinja generates for this environment.
+
+        None when a setting cannot be named the same way in another process (a function as
+        ``autoescape``): such an environment compiles afresh.
+        """
+        key = getattr(self, "_settings_key_bytes", b"")
+        if key == b"":
+            if not isinstance(self.autoescape, bool):
+                self._settings_key_bytes = None
+                return None
+            settings = (
+                type(self).__qualname__,
+                type(self).code_generator_class.__qualname__,
+                self.autoescape,
+                getattr(self.finalize, "__qualname__", None),
+                self.optimized,
+                sorted(self.intercepted_binops),
+                sorted(self.intercepted_unops),
+                self.block_start_string,
+                self.block_end_string,
+                self.variable_start_string,
+                self.variable_end_string,
+                self.comment_start_string,
+                self.comment_end_string,
+                self.line_statement_prefix,
+                self.line_comment_prefix,
+                self.trim_blocks,
+                self.lstrip_blocks,
+                self.newline_sequence,
+                self.keep_trailing_newline,
+                sorted(self.extensions),
+                repr(self.limits),
+            )
+            key = repr(settings).encode() + b"\0"
+            self._settings_key_bytes = key
+        return key
 
     # -- parse time ---------------------------------------------------------------------------
 

@@ -1,0 +1,194 @@
+"""docgen.cache: a template's check and compile kept between builds, and only what is sound.
+
+A second build of the sample must neither check, safety-open nor compile any template again; a
+changed template must be; a template with problems must be checked (and refused) every time;
+entries someone else could have written, or that are damaged, must be ignored; and the
+documents must be the same bytes whether they came from the cache or not.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import zipfile
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from conftest import SAMPLE, docx_parts
+from docgen import cache, forking, sandbox
+from docgen.build import build
+from docgen.errors import DocgenError
+
+
+@pytest.fixture
+def counted(tmp_path, monkeypatch):
+    """Counters of the template checks, safety opens and Jinja compiles of this process."""
+    import docgen.render as render
+    import docgen.templatecheck as templatecheck
+
+    counts = {"checked": Counter(), "opened": Counter(), "compiled": Counter()}
+    real_check, real_open = templatecheck.check_template, render.open_docx_safely
+    real_compile = sandbox.DocgenSandbox.compile
+
+    def check(path, *args, **kwargs):
+        counts["checked"][Path(path).name] += 1
+        return real_check(path, *args, **kwargs)
+
+    def open_safely(source, **kwargs):
+        counts["opened"][kwargs.get("what", "")] += 1
+        return real_open(source, **kwargs)
+
+    def compile_(self, source, *args, **kwargs):
+        if isinstance(source, str) and "<w:" in source:
+            counts["compiled"][source] += 1
+        return real_compile(self, source, *args, **kwargs)
+
+    monkeypatch.setattr(forking, "available", lambda: False)
+    monkeypatch.setenv("DOCGEN_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(templatecheck, "check_template", check)
+    monkeypatch.setattr(render, "open_docx_safely", open_safely)
+    monkeypatch.setattr(sandbox.DocgenSandbox, "compile", compile_)
+    return counts
+
+
+def _build(out: Path, templates: Path | None = None):
+    return build(
+        SAMPLE,
+        output=out,
+        formats="docx",
+        certificates=None,
+        cwd=SAMPLE.parent,
+        templates=templates,
+        force=True,
+    )
+
+
+def _reset(counts) -> None:
+    for counter in counts.values():
+        counter.clear()
+
+
+def _docx(folder: Path) -> dict[str, dict[str, bytes]]:
+    return {p.name: docx_parts(p.read_bytes()) for p in sorted(folder.glob("*.docx"))}
+
+
+def test_a_second_build_checks_opens_and_compiles_nothing(tmp_path, counted) -> None:
+    first = _build(tmp_path / "one")
+    assert counted["checked"] and counted["opened"] and counted["compiled"]
+    _reset(counted)
+
+    second = _build(tmp_path / "two")
+
+    assert not counted["checked"], "a sound template was checked again"
+    assert not counted["opened"], "sound template bytes were safety-checked again"
+    assert not counted["compiled"], "a part's Jinja was compiled again"
+    assert len(second.jobs) == len(first.jobs) == 16
+    # the documents are the same bytes, cached work or not
+    assert _docx(tmp_path / "one") == _docx(tmp_path / "two")
+    kinds = {p.name for p in (tmp_path / "cache").iterdir()}
+    assert kinds == {"checked", "safe", "patched", "jinja"}
+
+
+def test_the_cache_off_keeps_nothing_and_works_each_time(tmp_path, counted, monkeypatch) -> None:
+    monkeypatch.setenv("DOCGEN_CACHE_DIR", "off")
+    _build(tmp_path / "one")
+    _reset(counted)
+    _build(tmp_path / "two")
+    assert counted["checked"] and counted["opened"] and counted["compiled"]
+    assert not (tmp_path / "cache").exists()
+
+
+def _edited_templates(tmp_path: Path, old: str, new: str) -> tuple[Path, str]:
+    """A copy of the bundled templates with ``old`` → ``new`` in the minutes' body."""
+    from docgen.templates_dir import builtin_dir
+
+    folder = tmp_path / "templates"
+    shutil.copytree(builtin_dir(), folder)
+    for minutes in folder.glob("*/minutes.docx"):
+        with zipfile.ZipFile(minutes) as archive:
+            parts = {name: archive.read(name) for name in archive.namelist()}
+        body = parts["word/document.xml"].decode()
+        assert old in body
+        parts["word/document.xml"] = body.replace(old, new, 1).encode()
+        with zipfile.ZipFile(minutes, "w", zipfile.ZIP_DEFLATED) as archive:
+            for name, data in parts.items():
+                archive.writestr(name, data)
+    return folder, "minutes.docx"
+
+
+def test_an_edited_template_is_checked_and_compiled_again(tmp_path, counted) -> None:
+    _build(tmp_path / "one")
+    folder, minutes = _edited_templates(tmp_path, "{{ venue }}", "{{ venue|upper }}")
+    _reset(counted)
+
+    _build(tmp_path / "two", templates=folder)
+
+    # only the edited file is new to the cache; the others are the bundled bytes
+    assert set(counted["checked"]) == {minutes}
+    assert len(counted["opened"]) == 1
+    assert counted["compiled"]
+
+
+def test_a_template_with_a_problem_is_refused_every_time(tmp_path, counted) -> None:
+    folder, minutes = _edited_templates(tmp_path, "{{ venue }}", "{{ venu }}")
+    for attempt in ("one", "two"):
+        _reset(counted)
+        with pytest.raises(DocgenError) as caught:
+            _build(tmp_path / attempt, templates=folder)
+        assert "venu" in str(caught.value) and minutes in str(caught.value)
+        assert counted["checked"][minutes] == 1, attempt
+        assert not (tmp_path / attempt).exists()
+
+
+def test_damaged_entries_are_ignored(tmp_path, counted) -> None:
+    _build(tmp_path / "one")
+    for kind in ("jinja", "patched", "checked", "safe"):
+        for entry in (tmp_path / "cache" / kind).iterdir():
+            data = bytearray(entry.read_bytes())
+            data[-1] ^= 0xFF  # one flipped byte, as a disk error would leave it
+            entry.write_bytes(bytes(data))
+    _reset(counted)
+
+    _build(tmp_path / "two")
+
+    assert counted["checked"] and counted["opened"] and counted["compiled"]
+    assert _docx(tmp_path / "one") == _docx(tmp_path / "two")
+
+
+@pytest.mark.skipif(not hasattr(os, "getuid"), reason="POSIX ownership and modes")
+def test_entries_others_could_write_are_not_trusted(tmp_path, counted) -> None:
+    _build(tmp_path / "one")
+    jinja = tmp_path / "cache" / "jinja"
+    jinja.chmod(0o777)  # a folder anyone can write to: its code is not run
+    _reset(counted)
+    _build(tmp_path / "two")
+    assert counted["compiled"]
+    jinja.chmod(0o700)
+    for entry in (tmp_path / "cache" / "checked").iterdir():
+        entry.chmod(0o666)  # an entry anyone could have rewritten
+    _reset(counted)
+    _build(tmp_path / "three")
+    assert counted["checked"] and not counted["compiled"]
+
+
+def test_the_cache_stays_bounded(tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv("DOCGEN_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(cache, "MAX_ENTRIES", 20)
+    for n in range(60):
+        cache.put("patched", f"part {n}".encode(), b"x")
+    kept = list((tmp_path / "cache" / "patched").iterdir())
+    assert 0 < len(kept) <= 20
+    assert cache.get("patched", b"part 59") == b"x"
+    assert cache.clear() == len(kept)
+    assert cache.get("patched", b"part 59") is None
+
+
+def test_an_unwritable_cache_only_costs_time(tmp_path, monkeypatch) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    monkeypatch.setenv("DOCGEN_CACHE_DIR", str(blocker / "cache"))
+    result = _build(tmp_path / "out")
+    assert len(result.jobs) == 16
+    assert cache.get("patched", b"anything") is None
