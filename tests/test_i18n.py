@@ -152,6 +152,51 @@ def test_every_literal_message_reaches_the_catalogue(extracted) -> None:
     assert not hidden, "never extracted (take the call out of the f-string):\n" + "\n".join(hidden)
 
 
+# Where one sentence ends and the next begins: ". Retype", "? Known", ". {hint}".
+_SENTENCE_BREAK = re.compile(r"[.?!] +[\"'({A-ZÀ-ỸĐ]")
+# A colon ends a paragraph that introduces what follows it (a list of problems).
+_SENTENCE_END = (".", "?", "!", "…", ":")
+# A last sentence that hands over a value to copy — a command, a path — after a colon
+# ("then run: docgen validate {path}"): a stop there would be copied with it.
+_VALUE_AFTER_COLON = re.compile(r": (docgen [^;]*|[^.;:]*\{[a-z_]+\}/?)$")
+# A last sentence given whole by a placeholder (". {hint}", the hint ends itself).
+_WHOLE_SENTENCE_PLACEHOLDER = re.compile(r"[.?!] \{[a-z_]+\}$")
+
+
+def _unterminated_paragraph(text: str) -> bool:
+    """A message of two sentences or more — a paragraph, never a label, a heading, a button or a
+    fragment another message takes in — whose last sentence has no full stop."""
+    text = text.rstrip()
+    if not _SENTENCE_BREAK.search(text) or text.endswith(_SENTENCE_END):
+        return False
+    return not (_VALUE_AFTER_COLON.search(text) or _WHOLE_SENTENCE_PLACEHOLDER.search(text))
+
+
+def test_the_check_for_an_unterminated_paragraph() -> None:
+    assert _unterminated_paragraph("the tag is split; docxtpl keeps one part. Retype it")
+    assert _unterminated_paragraph("thẻ bị tách. Đề nghị gõ lại thẻ")
+    assert not _unterminated_paragraph("the tag is split; docxtpl keeps one part. Retype it.")
+    assert not _unterminated_paragraph("Did you mean '{name}'? Known keys: {keys}?")
+    # Labels, headings, buttons and fragments are one phrase: not judged.
+    assert not _unterminated_paragraph("Overwrite files edited by hand (a backup copy is kept)")
+    assert not _unterminated_paragraph("the tag {tag} cannot be read")
+    assert not _unterminated_paragraph("Wrote {path}. Fill it in, then run: docgen validate {path}")
+    assert not _unterminated_paragraph("a code not in the list starts a new series. {hint}")
+    assert not _unterminated_paragraph("Chưa có tệp. Gõ: docgen certificates MEETING.yaml")
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_a_message_of_several_sentences_ends_with_a_full_stop(language: str) -> None:
+    wrong = []
+    for entry in _catalog(language):
+        if not entry.id or all(path.startswith("click/") for path, _line in entry.locations):
+            continue  # Click's own English is Click's; its translation follows it
+        ids = entry.id if isinstance(entry.id, tuple) else (entry.id,)
+        strings = entry.string if isinstance(entry.string, tuple) else (entry.string,)
+        wrong += [text for text in (*ids, *strings) if text and _unterminated_paragraph(text)]
+    assert not wrong, "a paragraph without its full stop:\n" + "\n".join(map(repr, wrong))
+
+
 def test_vietnamese_catalogue_is_nfc() -> None:
     import unicodedata
 

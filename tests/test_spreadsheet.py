@@ -135,14 +135,14 @@ def test_text_is_nfc_trimmed_and_empty_rows_skipped(tmp_path):
                 [],
                 [1, f"  {decomposed}\u00a0 ", "Ban Tuyên giáo\nHuyện ủy"],
                 [None, None, None],
-                [2.0, "Hoàng Văn Đức", 12345],
+                [2.0, "Hoàng Văn Đức", "Trung đoàn 123"],
             ]
         },
     )
     found = read_recipients(path)
     assert [i.name for i in found.individuals] == ["Nguyễn Thị Ánh", "Hoàng Văn Đức"]
     assert found.individuals[0].unit == "Ban Tuyên giáo Huyện ủy"
-    assert found.individuals[1].unit == "12345"
+    assert found.individuals[1].unit == "Trung đoàn 123"  # a number in it is refused
     assert found.individuals[1].where.row == 5
 
 
@@ -191,6 +191,62 @@ def test_errors_name_file_sheet_row_and_column(tmp_path):
     assert f"{where}, row 8, column B (Họ và tên):" in text and "U+200B" in text
     assert len(err.value.problems) == 5
     assert str(err.value).startswith(f"{path} has 5 problems:")
+
+
+def test_a_number_in_a_name_position_or_unit_cell_is_refused(tmp_path):
+    # A date openpyxl does not know for one reads as Excel's day number: 44927 is 01/01/2023.
+    path = xlsx(
+        tmp_path / "so.xlsx",
+        {
+            "Cá nhân": [
+                ["STT", "Họ và tên", "Chức vụ", "Đơn vị", "Số sổ vàng"],
+                [1, 44927, "Chuyên viên", "Sở Nội vụ", 12],
+                [2, "Lê Văn B", 3.5, "Sở Nội vụ", 13],
+                [3, "Lê Văn C", "Chuyên viên", 250000.0, 14],
+                [4, "Lê Văn D", "Chuyên viên", "Sở Tư pháp", 15],
+            ]
+        },
+    )
+    with pytest.raises(DocgenError) as err:
+        read_recipients(path)
+    where = f'{path}, sheet "Cá nhân"'
+    found = err.value.problems
+    assert len(found) == 3, found
+    assert found[0].startswith(
+        f"{where}, row 2, column B (Họ và tên): the cell holds the number 44927 (how Excel "
+        "stores the date 01/01/2023), but this column needs the name of the collective or the "
+        "person's full name, written as text."
+    )
+    assert "format the cell as Text" in found[0]
+    assert found[1].startswith(
+        f"{where}, row 3, column C (Chức vụ): the cell holds the number 3.5,"
+    )
+    assert "needs a position" in found[1] and "Excel stores the date" not in found[1]
+    assert found[2].startswith(
+        f"{where}, row 4, column D (Đơn vị): the cell holds the number 250000,"
+    )
+    # The golden-book number and STT are numbers by nature.
+    fixed = xlsx(
+        tmp_path / "dung.xlsx",
+        {"Cá nhân": [["STT", "Họ và tên", "Số sổ vàng"], [1, "Lê Văn D", 15]]},
+    )
+    (person,) = read_recipients(fixed).individuals
+    assert (person.name, person.golden_book) == ("Lê Văn D", "15")
+
+
+def test_a_number_for_a_name_stops_the_build_in_vietnamese(tmp_path):
+    xlsx(tmp_path / "thi.xlsx", {"Cá nhân": [["STT", "Họ và tên"], [1, "Lê Văn A"], [2, 44927]]})
+    meeting = _meeting_with(tmp_path, "    recipients_from: {file: thi.xlsx}")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["--lang", "vi", "build", str(meeting), "-o", str(out)])
+    assert result.exit_code == 2, result.output
+    assert (
+        f'{tmp_path / "thi.xlsx"}, trang tính "Cá nhân", hàng 3, cột B (Họ và tên): ô chứa số '
+        "44927 (cách Excel lưu ngày 01/01/2023)"
+    ) in result.output
+    assert "định dạng ô là Text" in result.output
+    assert "Traceback" not in result.output
+    assert not out.exists() or not any(out.iterdir())
 
 
 def test_rows_whose_kind_cannot_be_told(tmp_path):

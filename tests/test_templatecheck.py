@@ -639,3 +639,37 @@ def test_what_only_compiling_finds_is_reported_once_at_its_paragraph(tmp_path):
     problem = only(check_template(make(tmp_path, build), MEETING))
     assert problem.location.paragraph == 3
     assert "'a'" in problem.message and "twice" in problem.message
+
+
+@pytest.mark.parametrize("language", ["en", "vi"])
+def test_every_problem_is_a_sentence_with_its_full_stop(tmp_path, language):
+    """Each problem is a paragraph of its own in `templates check`: it ends as a sentence does,
+    whichever check found it and whether or not a "did you mean" follows."""
+    from docgen import i18n
+
+    def syntax(d):
+        p = d.add_paragraph("Chủ trì: ")
+        p.add_run("{{ meet")
+        p.add_run("ing.name }}").bold = True
+        d.add_paragraph("{%tr for r in rows %}")
+        d.add_paragraph("{% endfor %} }} {% if show %}")
+        d.add_paragraph("Ký: {{ nguoi_ky")
+        d.add_paragraph("}}")
+
+    def names(d):
+        d.add_paragraph("{{ meeting.nam }} {{ nguoi_ki }} {{ zzzz }} {{ meeting.name | uper }}")
+        d.add_paragraph("{{ meeting.name | qqqqq }} {{ range(10 ** 9) | length }}")
+        d.add_paragraph("{% for r in rows %}{{ r.name }}")
+
+    i18n.set_language(language)
+    try:
+        problems = check_template(make(tmp_path, syntax, "a.docx"), MEETING)
+        problems += check_template(make(tmp_path, names, "b.docx"), MEETING)
+        problems += check_template(tmp_path / "missing.docx", MEETING)
+        (tmp_path / "c.docx").write_bytes(b"not a zip")
+        problems += check_template(tmp_path / "c.docx", MEETING)
+    finally:
+        i18n.set_language("en")
+    assert len(problems) >= 12, problems
+    unfinished = [str(p) for p in problems if not p.message.rstrip().endswith((".", "?", "!"))]
+    assert not unfinished, "\n".join(unfinished)

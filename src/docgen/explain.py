@@ -297,7 +297,7 @@ _JINJA: list[tuple[re.Pattern[str], str]] = [
             r"(?P<tags>.+?)\. The innermost block that needs to be closed is '(?P<block>[^']+)'\.?$",
             N_(
                 "Unexpected end of template. Jinja was looking for the following tags: {tags}. "
-                "The innermost block that needs to be closed is '{block}'"
+                "The innermost block that needs to be closed is '{block}'."
             ),
         ),
         (

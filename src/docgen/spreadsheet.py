@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from docgen.errors import DocgenError
-from docgen.i18n import _, ngettext
+from docgen.i18n import N_, _, language, ngettext
 from docgen.vietnamese import clean_text, format_counts
 from docgen.workbook import (
     MAX_ROWS,
@@ -214,6 +214,15 @@ def _header_roles(cells: list[str]) -> tuple[dict[str, int], list[str]] | None:
 
 #: The columns whose cells must hold text: a date or TRUE/FALSE there is a typing slip.
 _TEXT_ROLES = ("name", "position", "unit", "kind")
+#: What a column of words holds, for a message about a number found in it.
+_WORDS_EXPECTED = {
+    "name": N_("the name of the collective or the person's full name"),
+    "position": N_("a position"),
+    "unit": N_("the name of a unit"),
+}
+#: Excel stores a date as the days since 30/12/1899: 1 to 73050 are 1900 to 2099.
+_EXCEL_EPOCH = dt.date(1899, 12, 30)
+_EXCEL_DATES = range(1, 73051)
 
 
 def _not_text(value: Any) -> str | None:
@@ -222,6 +231,35 @@ def _not_text(value: Any) -> str | None:
     if isinstance(value, dt.datetime | dt.date | dt.time):
         return _("a date or time")
     return None
+
+
+def _number_in_words_column(value: Any, role: str, where: Where) -> str | None:
+    """The problem of a number in a name, position or unit cell, or None.
+
+    openpyxl gives a date as a number when the cell's format is not one it knows for a date
+    (44927 for 01/01/2023), and a shifted column puts a number where a name belongs; either
+    read as text would print "44927" as a person's name.
+    """
+    if role not in _WORDS_EXPECTED or isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    from babel.numbers import format_decimal
+
+    expected = _(_WORDS_EXPECTED[role])
+    # As Excel shows it to this reader: 3,5 in Vietnamese; never grouped, as a cell shows it.
+    shown = format_decimal(value, format="0.##########", locale=language())
+    if isinstance(value, int) or value.is_integer():
+        if int(value) in _EXCEL_DATES:
+            date = _EXCEL_EPOCH + dt.timedelta(days=int(value))
+            return _(
+                "{where}: the cell holds the number {value} (how Excel stores the date {date}), "
+                "but this column needs {expected}, written as text. Check that the columns are "
+                "not shifted, format the cell as Text and type {expected} in it again."
+            ).format(where=where, value=shown, date=f"{date:%d/%m/%Y}", expected=expected)
+    return _(
+        "{where}: the cell holds the number {value}, but this column needs {expected}, "
+        "written as text. Check that the columns are not shifted, format the cell as Text and "
+        "type {expected} in it again."
+    ).format(where=where, value=shown, expected=expected)
 
 
 def _read_table(
@@ -274,7 +312,15 @@ def _read_table(
             continue
         for role in _TEXT_ROLES:
             col = roles.get(role)
-            kind_of = _not_text(values[col]) if col is not None and col < len(values) else None
+            if col is None or col >= len(values):
+                continue
+            cell_at = Where(where.file, where.sheet, number, col + 1, report.columns[role])
+            number_problem = _number_in_words_column(values[col], role, cell_at)
+            if number_problem is not None:
+                bad = True
+                out.problems.append(number_problem)
+                continue
+            kind_of = _not_text(values[col])
             if kind_of is not None:
                 bad = True
                 out.problems.append(
@@ -283,7 +329,7 @@ def _read_table(
                         "was typed into another kind of value; format the cell as Text and "
                         "type it again."
                     ).format(
-                        where=Where(where.file, where.sheet, number, col + 1, report.columns[role]),
+                        where=cell_at,
                         kind=kind_of,
                         value=cells[col],
                     )

@@ -288,7 +288,10 @@ class Renderer:
             who = context.get("recipient", {}).get("name", "")
             raise DocgenError(
                 _("{file}: field {field!r} cannot be written for {who!r}: {reason}.").format(
-                    file=layout.source, field=f.spec.name, who=who, reason=jinja_words(str(exc))
+                    file=layout.source,
+                    field=f.spec.name,
+                    who=who,
+                    reason=jinja_words(str(exc)).rstrip("."),
                 )
             ) from None
         # Templates join optional parts; collapse what empty parts leave behind.

@@ -249,7 +249,7 @@ class _Renderer:
                 _(
                     "{file}: page {page} cannot be laid out — a part of the document ({where}) "
                     "is larger than the page and cannot be divided. Make it smaller in Word: "
-                    "a picture, a table row or a font size. ({detail})"
+                    "a picture, a table row or a font size ({detail})."
                 ).format(
                     file=self.pkg.path,
                     page=doc.page,

@@ -25,10 +25,15 @@ def _explain(exc: BaseException) -> str:
     if isinstance(exc, TemplateSyntaxError):
         return jinja_words(str(exc.message)).rstrip(".")
     if isinstance(exc, SecurityError):
-        return _(
-            "{reason}. Templates are data, not code: they may use the fields given to them, "
-            "filters and loops, but not Python's internals"
-        ).format(reason=jinja_words(str(exc)).rstrip("."))
+        # Two sentences, so the message ends with a stop; the sentence it goes into has its own.
+        return (
+            _(
+                "{reason}. Templates are data, not code: they may use the fields given to them, "
+                "filters and loops, but not Python's internals."
+            )
+            .format(reason=jinja_words(str(exc)).rstrip("."))
+            .rstrip(".")
+        )
     if isinstance(exc, UndefinedError):
         return _("{reason} (check the spelling of the field name)").format(
             reason=jinja_words(str(exc.message)).rstrip(".")

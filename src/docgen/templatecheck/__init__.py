@@ -99,7 +99,7 @@ def check_folder(
     """
     folder = Path(folder)
     if not folder.is_dir():
-        return [Problem(folder, None, _("no such folder; expected a folder of .docx templates"))]
+        return [Problem(folder, None, _("no such folder; expected a folder of .docx templates."))]
     templates = sorted(
         p
         for p in folder.rglob("*.docx")
@@ -107,7 +107,7 @@ def check_folder(
         if p.is_file() and not p.name.startswith(("~$", ".~lock", "."))
     )
     if not templates:
-        return [Problem(folder, None, _("no templates here; expected one or more .docx files"))]
+        return [Problem(folder, None, _("no templates here; expected one or more .docx files."))]
     problems: list[Problem] = []
     for template in templates:
         known = known_for(template) if known_for is not None else None

@@ -48,7 +48,7 @@ class _Unreadable(Exception):
 
 
 def _too_large(name: str) -> str:
-    return _("its part {part} is larger than {limit} MB").format(
+    return _("its part {part} is larger than {limit} MB.").format(
         part=name, limit=MAX_PART_BYTES // 2**20
     )
 
@@ -62,7 +62,7 @@ class _Package:
             text = str(exc)
             if text.startswith(what):
                 text = text[len(what) :].lstrip(",: ")
-            return _Unreadable(text.rstrip("."))
+            return _Unreadable(text)
 
         try:
             if data is None:
@@ -76,7 +76,7 @@ class _Package:
             raise _Unreadable(
                 _(
                     "is not a Word document (.docx); expected a file saved by Word or LibreOffice "
-                    "as .docx"
+                    "as .docx."
                 )
             ) from None
         infos = self.zip.infolist()
@@ -107,7 +107,7 @@ class _Package:
                 data = member.read(MAX_PART_BYTES + 1)
         except (zipfile.BadZipFile, OSError, ValueError, EOFError, RuntimeError) as exc:
             raise _Unreadable(
-                _("is damaged: its part {part} cannot be unpacked ({reason})").format(
+                _("is damaged: its part {part} cannot be unpacked ({reason}).").format(
                     part=name, reason=library_reason(exc)
                 )
             ) from None
@@ -116,7 +116,7 @@ class _Package:
         self.read_total += len(data)
         if self.read_total > _LIMITS.max_total_bytes:
             raise _Unreadable(
-                _("unpacks to more than {limit} MB").format(limit=_LIMITS.max_total_bytes // 2**20)
+                _("unpacks to more than {limit} MB.").format(limit=_LIMITS.max_total_bytes // 2**20)
             )
         return data
 
@@ -164,7 +164,7 @@ def _read_docx(
         raise _Unreadable(
             _(
                 "is not a Word document (.docx): it has no document body; expected a file saved "
-                "by Word or LibreOffice as .docx"
+                "by Word or LibreOffice as .docx."
             )
         )
     rels = package.rels(main)

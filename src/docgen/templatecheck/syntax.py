@@ -128,6 +128,8 @@ class _PartChecker:
         # What the sandbox would stop while rendering, where the tree already shows it.
         limits = getattr(self.env, "limits", None)
         for node, needle, message in static_refusals(ast, limits or DEFAULT_LIMITS):
+            # The sandbox's words, which its own messages embed: here each is a paragraph.
+            message = message.rstrip(".") + "."
             names.report(node, needle, message.replace("{", "{{").replace("}", "}}"))
         exc = names.compile_error
         if exc is not None and not self.syntax_trouble and not names.unknown_callables:
@@ -156,7 +158,7 @@ class _PartChecker:
                     para,
                     _(
                         "'{closer}' here closes no tag; the start of the tag is missing or "
-                        "mistyped (expected '{{{{' or '{{%' before it)"
+                        "mistyped (expected '{{{{' or '{{%' before it)."
                     ).format(closer=m.group()),
                     syntax=True,
                 )
@@ -177,7 +179,7 @@ class _PartChecker:
                     _(
                         "the tag {tag} starts in this paragraph and ends in a later one "
                         "({place}); Word broke it with Enter or a line break. Join it back into "
-                        "one paragraph"
+                        "one paragraph."
                     ).format(tag=_show(whole), place=nxt.loc),
                     syntax=True,
                 )
@@ -187,7 +189,7 @@ class _PartChecker:
         self.report(
             para,
             _(
-                "the tag {tag} is never closed; expected '{closer}' after it in the same paragraph"
+                "the tag {tag} is never closed; expected '{closer}' after it in the same paragraph."
             ).format(tag=_show(tail), closer=closer),
             syntax=True,
         )
@@ -220,7 +222,7 @@ class _PartChecker:
                     "the tag {tag} is split across {count} runs with different formatting "
                     "({difference}); docxtpl keeps only the first part's formatting, so it will "
                     "not come out as intended. Retype it in one go (select it, delete, type "
-                    "again) or select it and clear its formatting"
+                    "again) or select it and clear its formatting."
                 ).format(tag=shown, count=len(runs), difference=_fmt_difference(fmts)),
             )
             return
@@ -231,7 +233,7 @@ class _PartChecker:
                 para,
                 _(
                     "the tag {tag} is only partly inside a {what}; docxtpl would break the "
-                    "document there. Retype the tag outside it"
+                    "document there. Retype the tag outside it."
                 ).format(tag=shown, what=" / ".join(what)),
             )
             return
@@ -242,7 +244,7 @@ class _PartChecker:
                 _(
                     "the tag {tag} is broken by {what} inside it; docxtpl would leave it "
                     "damaged. Remove it from inside the tag (or accept all tracked changes) and "
-                    "retype the tag in one go"
+                    "retype the tag in one go."
                 ).format(tag=shown, what=_(" and ").join(inside)),
             )
 
@@ -259,7 +261,7 @@ class _PartChecker:
                         para,
                         _(
                             "{tag} is a table-row tag but this paragraph is not in a table; use "
-                            "{{% … %}} (or {{%p … %}} for a whole paragraph) here"
+                            "{{% … %}} (or {{%p … %}} for a whole paragraph) here."
                         ).format(tag=_show(tag.raw)),
                         syntax=True,
                     )
@@ -269,7 +271,7 @@ class _PartChecker:
                         para,
                         _(
                             "{tag} is a table-cell tag but this paragraph is not in a table; use "
-                            "{{% … %}} (or {{%p … %}} for a whole paragraph) here"
+                            "{{% … %}} (or {{%p … %}} for a whole paragraph) here."
                         ).format(tag=_show(tag.raw)),
                         syntax=True,
                     )
@@ -294,7 +296,7 @@ class _PartChecker:
                     para,
                     _(
                         "docxtpl replaces the whole {unit} holding {tag} by the tag, so the "
-                        'other text in it is lost: "{lost}". Put the tag in a {unit} of its own'
+                        'other text in it is lost: "{lost}". Put the tag in a {unit} of its own.'
                     ).format(unit=unit, tag=_show(tag.raw), lost=lost),
                     syntax=any(_scan(t) for t in leftover),
                 )
@@ -388,7 +390,7 @@ class _PartChecker:
                         blocks = _(" or ").join("{% " + b + " %}" for b in sorted(_MIDDLES[name]))
                         self.report(
                             line.para,
-                            _("{tag} is outside any {blocks} block").format(
+                            _("{tag} is outside any {blocks} block.").format(
                                 tag=_show(tag.raw), blocks=blocks
                             ),
                             syntax=True,
@@ -404,7 +406,7 @@ class _PartChecker:
                             line.para,
                             _(
                                 "{tag} closes a {{% {opened} %}} block that was never opened (or "
-                                "was already closed)"
+                                "was already closed)."
                             ).format(tag=_show(tag.raw), opened=opened),
                             syntax=True,
                         )
@@ -419,7 +421,7 @@ class _PartChecker:
                             inner_line.para,
                             _(
                                 "the {tag} opened here is never closed; expected {closer} before "
-                                "the {other} {where}"
+                                "the {other} {where}."
                             ).format(
                                 tag=_show(inner_tag.raw),
                                 closer=_expected_closer(inner_name, inner_line, inner_tag),
@@ -436,7 +438,7 @@ class _PartChecker:
         for name, line, tag in stack:
             self.report(
                 line.para,
-                _("the {tag} opened here is never closed with {closer}").format(
+                _("the {tag} opened here is never closed with {closer}.").format(
                     tag=_show(tag.raw), closer=_expected_closer(name, line, tag)
                 ),
                 syntax=True,
@@ -463,7 +465,7 @@ class _PartChecker:
             open_line.para,
             _(
                 "the {tag} opened here is continued or closed by {problem}; docxtpl would "
-                "produce a damaged document. Use {{%{prefix} {word} %}} in {place}"
+                "produce a damaged document. Use {{%{prefix} {word} %}} in {place}."
             ).format(
                 tag=_show(open_tag.raw),
                 problem=problem,

@@ -107,6 +107,7 @@ def _dotted(node: nodes.Node) -> str:
 
 
 def _suggest(word: str, candidates: Collection[str]) -> str:
+    # The hint ends the sentence; a caller with no hint ends it with a full stop.
     close = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.6)
     return _("; did you mean '{name}'?").format(name=close[0]) if close else ""
 
@@ -303,7 +304,7 @@ class _NameChecker:
         hint = _suggest(node.name, candidates)
         if not hint and candidates:
             listed = sorted(candidates)
-            hint = _("; this document provides {names}").format(
+            hint = _("; this document provides {names}.").format(
                 names=", ".join(listed[:12]) + (", …" if len(listed) > 12 else "")
             )
         self.report(
@@ -311,7 +312,7 @@ class _NameChecker:
             node.name,
             _(
                 "{tag} uses the variable '{name}', which this document does not provide{hint}"
-            ).format(tag="{tag}", name=node.name, hint=hint),
+            ).format(tag="{tag}", name=node.name, hint=hint or "."),
         )
         return _UNKNOWN
 
@@ -326,7 +327,7 @@ class _NameChecker:
             node,
             str(key),
             _("{tag} asks for {key!r}, which {owner} does not have{hint}").format(
-                tag="{tag}", key=key, owner=_dotted(owner), hint=hint
+                tag="{tag}", key=key, owner=_dotted(owner), hint=hint or "."
             ),
         )
         return _UNKNOWN
@@ -356,7 +357,9 @@ class _NameChecker:
                 else _("{tag} uses the unknown test '{name}'{hint}")
             )
             hint = _suggest(node.name, table)
-            self.report(node, node.name, message.format(tag="{tag}", name=node.name, hint=hint))
+            self.report(
+                node, node.name, message.format(tag="{tag}", name=node.name, hint=hint or ".")
+            )
         return base
 
     def visit_Filter(self, node: nodes.Filter, scope: _Scope) -> Any:
