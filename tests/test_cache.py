@@ -192,3 +192,17 @@ def test_an_unwritable_cache_only_costs_time(tmp_path, monkeypatch) -> None:
     result = _build(tmp_path / "out")
     assert len(result.jobs) == 16
     assert cache.get("patched", b"anything") is None
+
+
+def test_doctor_says_where_the_cache_is_or_that_it_is_off(tmp_path, monkeypatch) -> None:
+    from click.testing import CliRunner
+
+    from docgen.cli import main
+
+    monkeypatch.setenv("DOCGEN_CACHE_DIR", str(tmp_path / "kept"))
+    result = CliRunner().invoke(main, ["--lang", "vi", "doctor"])
+    assert result.exit_code == 0
+    assert f"Các mẫu đã kiểm tra được ghi nhớ tại: {tmp_path / 'kept'}" in result.output
+    monkeypatch.setenv("DOCGEN_CACHE_DIR", "off")
+    result = CliRunner().invoke(main, ["--lang", "vi", "doctor"])
+    assert "Không ghi nhớ các mẫu đã kiểm tra (DOCGEN_CACHE_DIR=off)." in result.output

@@ -152,11 +152,11 @@ def test_a_failure_while_writing_temporaries_changes_nothing(
     real = outputs.commit._write_temp
     calls = []
 
-    def disk_full(path: Path, data: bytes, *args) -> Path:
+    def disk_full(path: Path, data: bytes, *args, **kwargs) -> Path:
         calls.append(path)
         if len(calls) == 3:
             raise OSError(28, "No space left on device")
-        return real(path, data, *args)
+        return real(path, data, *args, **kwargs)
 
     monkeypatch.setattr(outputs.commit, "_write_temp", disk_full)
     with pytest.raises(DocgenError, match="No space left on device.*nothing was changed"):
@@ -168,6 +168,47 @@ def test_a_failure_while_writing_temporaries_changes_nothing(
     ]
     assert manifest(tmp_path) == before
     assert not [p for p in tmp_path.iterdir() if is_temp_name(p.name)]
+
+
+def test_a_failure_to_flush_the_new_files_changes_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    build(tmp_path, {"a.docx": b"a1", "b.docx": b"b1"})
+    before = manifest(tmp_path)
+    flushed: list[list[Path]] = []
+
+    def disk_error(paths: list[Path]) -> None:
+        flushed.append(list(paths))
+        raise OSError(5, "Input/output error")
+
+    monkeypatch.setattr(outputs.commit, "_sync_files", disk_error)
+    with pytest.raises(DocgenError, match="Input/output error.*nothing was changed"):
+        build(tmp_path, {"a.docx": b"a2", "b.docx": b"b2"})
+    # every new file was to be flushed before the first rename: none was renamed
+    assert len(flushed) == 1 and len(flushed[0]) == 2
+    assert [(tmp_path / n).read_bytes() for n in ("a.docx", "b.docx")] == [b"a1", b"b1"]
+    assert manifest(tmp_path) == before
+    assert not [p for p in tmp_path.iterdir() if is_temp_name(p.name)]
+
+
+def test_a_file_already_as_it_would_be_written_is_not_written_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    build(tmp_path, {"a.docx": b"same", "b.docx": b"b1"})
+    inode = (tmp_path / "a.docx").stat().st_ino
+    real = outputs.commit._write_temp
+    written: list[str] = []
+
+    def counted(path: Path, data: bytes, *args, **kwargs) -> Path:
+        written.append(path.name)
+        return real(path, data, *args, **kwargs)
+
+    monkeypatch.setattr(outputs.commit, "_write_temp", counted)
+    out = build(tmp_path, {"a.docx": b"same", "b.docx": b"b2"})
+    assert written == ["b.docx"]
+    assert out.unchanged == [tmp_path / "a.docx"] and out.written == [tmp_path / "b.docx"]
+    assert (tmp_path / "a.docx").stat().st_ino == inode
+    assert (tmp_path / "b.docx").read_bytes() == b"b2"
 
 
 def test_a_journal_left_by_a_killed_build_is_settled(tmp_path: Path) -> None:

@@ -67,7 +67,7 @@ COMMANDS = {
     "pdf": ("docgen.cli.pdf", N_("Convert DOCX FILES to PDF.")),
     "doctor": (
         "docgen.cli.pdf",
-        N_("Show which fonts the PDF engine uses and whether LibreOffice is available."),
+        N_("Show the fonts, the LibreOffice and the cache folder docgen uses."),
     ),
     "certificates": (
         "docgen.cli.certificates",

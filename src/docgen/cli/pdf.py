@@ -162,7 +162,7 @@ def _targets(files: tuple[Path, ...], out_dir: Path | None) -> dict[Path, list[t
 
 @click.command(
     "doctor",
-    help=_("Show which fonts the PDF engine uses and whether LibreOffice is available."),
+    help=_("Show the fonts, the LibreOffice and the cache folder docgen uses."),
 )
 @click.option(
     "--font-dir",
@@ -184,4 +184,12 @@ def doctor(font_dirs: tuple[Path, ...]) -> None:
         _("LibreOffice: {path}").format(path=soffice)
         if soffice
         else _("LibreOffice: not found (only --pdf-engine builtin is available)")
+    )
+    from docgen import cache
+
+    kept = cache.folder()
+    click.echo(
+        _("Templates already checked are remembered in: {folder}").format(folder=kept)
+        if kept is not None
+        else _("Templates already checked are not remembered (DOCGEN_CACHE_DIR=off).")
     )

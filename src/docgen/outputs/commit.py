@@ -20,6 +20,7 @@ from docgen.outputs.files import (
     _fsync_dir,
     _os_message,
     _real_folder,
+    _sync_files,
     _temp_name,
     _write_temp,
 )
@@ -266,11 +267,19 @@ class OutputSet:
 
         # Phase 1: every new file on disk beside its target. Nothing visible has changed.
         made: dict[str, Path] = {}
+        same: list[Path] = []
         try:
             for name, data in self.staged.items():
                 target = self.folder / name
                 _real_folder(target.parent, self.folder)
-                made[name] = _write_temp(target, data, temps[name])
+                if _is_plain_file(target) and _file_hash(target) == hashes[name]:
+                    # Already on disk exactly as it would be written (a rebuild that changed
+                    # nothing in it): no copy to write, flush, compare and remove again.
+                    same.append(target)
+                    continue
+                made[name] = _write_temp(target, data, temps[name], sync=False)
+            # On disk, every one, before the first rename makes any of them visible.
+            _sync_files(list(made.values()))
         except BaseException as exc:
             for tmp in made.values():
                 tmp.unlink(missing_ok=True)
@@ -282,6 +291,7 @@ class OutputSet:
             raise
 
         # Phase 2: backups of edited files, then one atomic rename per file.
+        self.unchanged.extend(same)
         stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
         try:
             for path in edited:
