@@ -27,6 +27,10 @@ from docgen.vietnamese import SPACE_LIKE
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "seeds" / "lang-son-2022.yaml"
 SAMPLE_TEXT = SAMPLE.read_text(encoding="utf-8")
+# Fields as the (English) messages name them: the form's words, the key last.
+VENUE_FIELD = "The meeting › Venue (venue)"
+UBND_CODE = "Issuing bodies › ubnd › Code in document numbers (code)"
+GROUP_KEY = "Award groups, item 1 › Identifier of the group (key)"
 BASE = yaml.safe_load(SAMPLE_TEXT)
 LAYOUT = ROOT / "templates" / "certificates" / "bang-khen.yaml"
 
@@ -100,7 +104,8 @@ def test_a_choice_that_is_not_one_still_lists_the_choices(tmp_path: Path) -> Non
     assert result.exit_code == 2
     line = line_of(text, "session: trưa")
     assert (
-        f"{path}, line {line}, column 12: meeting.session — 'trưa' is not allowed" in result.stderr
+        f"{path}, line {line}, column 12: The meeting › Session (session) — 'trưa' is not allowed"
+        in result.stderr
     )
     assert "'sáng'" in result.stderr
 
@@ -139,7 +144,7 @@ def test_space_like_characters_become_one_space_and_are_noted(
     assert len(notes) == 1, result.stderr
     assert f"{path}, line {line}, column " in notes[0]
     assert (
-        f"meeting.venue — the {SPACE_LIKE[char]}, U+{ord(char):04X}, was read as a space"
+        f"{VENUE_FIELD} — the {SPACE_LIKE[char]}, U+{ord(char):04X}, was read as a space"
         in notes[0]
     )
 
@@ -176,7 +181,7 @@ def test_build_shows_the_notes_once_before_its_summary(tmp_path: Path) -> None:
         f"{path}, line {venue}, column 13",
         f"{path}, line {place}, column 14",
     ]
-    assert "meeting.venue — the vertical tab (Word's line break), U+000B, was read" in notes[0]
+    assert f"{VENUE_FIELD} — the vertical tab (Word's line break), U+000B, was read" in notes[0]
     lines = result.output.splitlines()
     summary = next(i for i, line in enumerate(lines) if line.startswith("Wrote "))
     assert all(lines.index(note) < summary for note in notes)
@@ -203,7 +208,7 @@ def test_other_control_characters_are_refused_with_line_and_field(
     assert result.exit_code == 2, result.stdout
     line = line_of(text, "  venue: ")
     assert f"{path}, line {line}, column " in result.stderr
-    assert "meeting.venue" in result.stderr and f"U+{ord(char):04X}" in result.stderr
+    assert VENUE_FIELD in result.stderr and f"U+{ord(char):04X}" in result.stderr
     assert "Traceback" not in result.stderr
 
 
@@ -211,7 +216,7 @@ def test_a_line_break_in_a_single_line_field_is_still_refused(tmp_path: Path) ->
     text = SAMPLE_TEXT.replace(VENUE, '  venue: "Hội\\ntrường"', 1)
     result, path = validate(tmp_path, text)
     assert result.exit_code == 2
-    assert "meeting.venue" in result.stderr and "single line" in result.stderr
+    assert VENUE_FIELD in result.stderr and "single line" in result.stderr
 
 
 # --- keys and codes --------------------------------------------------------------------------
@@ -220,13 +225,18 @@ def test_a_line_break_in_a_single_line_field_is_still_refused(tmp_path: Path) ->
 @pytest.mark.parametrize(
     ("old", "new", "field", "allowed"),
     [
-        ("code: UBND", "code: ../../x", "bodies.ubnd.code", "letters and digits"),
-        ("code: UBND", "code: 'UB ND'", "bodies.ubnd.code", "letters and digits"),
-        ("code: UBND", "code: UBND\\x", "bodies.ubnd.code", "letters and digits"),
-        ("code: UBND", f"code: {'U' * 31}", "bodies.ubnd.code", "at most 30 characters"),
-        ("key: ubnd-bang-khen", "key: ../x", "awards[1].key", "lower-case ASCII"),
-        ("key: ubnd-bang-khen", f"key: {'k' * 61}", "awards[1].key", "at most 60"),
-        ("secretary: thu-ky", "secretary: Thu-ky", "roles.secretary", "lower-case ASCII"),
+        ("code: UBND", "code: ../../x", UBND_CODE, "letters and digits"),
+        ("code: UBND", "code: 'UB ND'", UBND_CODE, "letters and digits"),
+        ("code: UBND", "code: UBND\\x", UBND_CODE, "letters and digits"),
+        ("code: UBND", f"code: {'U' * 31}", UBND_CODE, "at most 30 characters"),
+        ("key: ubnd-bang-khen", "key: ../x", GROUP_KEY, "lower-case ASCII"),
+        ("key: ubnd-bang-khen", f"key: {'k' * 61}", GROUP_KEY, "at most 60"),
+        (
+            "secretary: thu-ky",
+            "secretary: Thu-ky",
+            "Roles › Secretary (secretary)",
+            "lower-case ASCII",
+        ),
     ],
 )
 def test_keys_and_codes_are_checked_in_the_model_with_what_is_allowed(
@@ -251,7 +261,7 @@ def test_a_bad_code_never_reaches_the_renderer(tmp_path: Path) -> None:
         text=True,
     )
     assert done.returncode == 2, done.stderr
-    assert "bodies.ubnd.code" in done.stderr and "Traceback" not in done.stderr
+    assert UBND_CODE in done.stderr and "Traceback" not in done.stderr
     assert not out.exists()
 
 
@@ -339,7 +349,7 @@ def test_bad_codes_in_a_real_process_exit_2_without_traceback(tmp_path: Path, te
         [sys.executable, "-m", "docgen", "validate", str(path)], capture_output=True, text=True
     )
     assert done.returncode == 2
-    assert f"{path}, line " in done.stderr and "bodies.ubnd.code" in done.stderr
+    assert f"{path}, line " in done.stderr and UBND_CODE in done.stderr
     assert "Traceback" not in done.stderr
 
 

@@ -14,10 +14,12 @@ import unicodedata
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 from docgen import documents
 from docgen.certificates.context import sample_contexts
-from docgen.loader import load_meeting
+from docgen.cli import main
+from docgen.loader import load_meeting, skeleton_text
 
 ROOT = Path(__file__).resolve().parents[1]
 TEMPLATE_GUIDE = ROOT / "templates" / "README.md"
@@ -111,6 +113,26 @@ def test_template_guide_is_vietnamese_nfc() -> None:
     assert "Mẫu văn bản" in text and "Variables" not in text
 
 
+def test_the_user_guides_wrong_file_is_answered_as_the_guide_shows(tmp_path, monkeypatch) -> None:
+    # Section 2 shows docgen validate on the skeleton with a wrong date and "venu": the clerk
+    # must read on screen what the guide says they will, field names included.
+    shown = re.search(
+        r"```\n\$ docgen validate cuoc-hop\.yaml\n(docgen: Tệp cuoc-hop\.yaml có 2 lỗi:.*?)```",
+        USER_GUIDE.read_text(encoding="utf-8"),
+        re.DOTALL,
+    )
+    assert shown, "the guide no longer shows a file with two mistakes"
+    text = skeleton_text()
+    for old, new in (("\n  date: 2023-03-15", "\n  date: 2023-13-45"), ("\n  venue:", "\n  venu:")):
+        assert old in text
+        text = text.replace(old, new, 1)  # the meeting's, the first of the file
+    (tmp_path / "cuoc-hop.yaml").write_text(text, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["--lang", "vi", "validate", "cuoc-hop.yaml"])
+    assert result.exit_code == 2
+    assert result.output.strip() == shown.group(1).strip()
+
+
 # --- links ----------------------------------------------------------------------------------
 
 _LINK = re.compile(r"!?\[[^\]]*\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
@@ -138,7 +160,9 @@ def _links(path: Path) -> list[str]:
 
 def test_slug_follows_github() -> None:
     assert _slug("1. Cài đặt") == "1-cài-đặt"
-    assert _slug("5.8 Bằng khen, giấy khen (`certificates/`)") == "58-bằng-khen-giấy-khen-certificates"
+    assert (
+        _slug("5.8 Bằng khen, giấy khen (`certificates/`)") == "58-bằng-khen-giấy-khen-certificates"
+    )
 
 
 @pytest.mark.parametrize("path", MARKDOWN, ids=lambda p: str(p.relative_to(ROOT)))

@@ -562,7 +562,9 @@ def test_a_number_out_of_range_in_the_meeting_file_is_located(tmp_path: Path, nu
     meeting.write_text(text.replace("      number: 2156\n", f"      number: {number}\n"), "utf-8")
     line = text[: text.index("      number: 2156\n")].count("\n") + 1
     result = run("validate", meeting)
-    assert_clean_failure(result, f"line {line}", "awards[1].decision.number", "999999")
+    assert_clean_failure(
+        result, f"line {line}", "Award groups, item 1 › Decision › Number (number)", "999999"
+    )
     out = tmp_path / "out"
     assert_clean_failure(run("build", meeting, "-o", out, "--format", "docx"), f"line {line}")
     assert not out.exists()

@@ -498,7 +498,8 @@ def test_a_tag_the_value_does_not_fit_is_a_located_error(tmp_path) -> None:
     vi = _invoke("vi", "validate", str(bad))
     assert vi.exit_code == 2
     assert (
-        f"{bad}, dòng 1, cột 10: meeting — giá trị 'x' không đọc được theo kiểu !!int" in vi.output
+        f"{bad}, dòng 1, cột 10: Cuộc họp (meeting) — giá trị 'x' không đọc được theo kiểu !!int"
+        in vi.output
     )
     en = _invoke("en", "validate", str(bad))
     assert en.exit_code == 2 and "cannot be read as !!int" in en.output

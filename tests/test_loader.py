@@ -99,7 +99,7 @@ def test_wrong_type_names_line_and_field(sample_text: str) -> None:
     bad = _replace(sample_text, "    number: 7\n", "    number: bảy\n")
     message = _fail(bad)
     assert f"line {_line_of(bad, 'number: bảy')}, column 13" in message
-    assert "documents.minutes.number" in message
+    assert "Documents › Minutes › Number (number)" in message
     assert "whole number" in message
 
 
@@ -107,7 +107,11 @@ def test_impossible_date_names_line_and_field(sample_text: str) -> None:
     bad = _replace(sample_text, "  date: 2022-12-12\n", "  date: 2022-13-45\n")
     message = _fail(bad)
     assert f"line {_line_of(bad, '2022-13-45')}" in message
-    assert "meeting.date" in message and "2022-13-45" in message and "not a real date" in message
+    assert (
+        "The meeting › Date of the meeting (date)" in message
+        and "2022-13-45" in message
+        and "not a real date" in message
+    )
 
 
 def test_unknown_key_suggests_the_near_miss(sample_text: str) -> None:
@@ -122,7 +126,7 @@ def test_all_problems_of_a_file_are_reported_at_once(sample_text: str) -> None:
     bad = _replace(bad, "    number: 7\n", "    number: bảy\n")
     message = _fail(bad)
     assert "2 problems" in message
-    assert "venu" in message and "documents.minutes.number" in message
+    assert "venu" in message and "Documents › Minutes › Number (number)" in message
 
 
 def test_empty_file_is_explained() -> None:
@@ -138,7 +142,7 @@ def test_list_at_the_top_is_explained() -> None:
 def test_missing_field_points_at_its_block(sample_text: str) -> None:
     bad = _replace(sample_text, "  venue: Hội trường Tỉnh ủy Lạng Sơn   # illustrative\n", "")
     message = _fail(bad)
-    assert "meeting.venue — this field is required" in message
+    assert "The meeting › Venue (venue) — this field is required" in message
     assert f"line {_line_of(bad, 'name: Hội nghị tổng kết')}" in message
 
 
@@ -146,7 +150,7 @@ def test_dangling_reference_is_located_with_a_suggestion(sample_text: str) -> No
     bad = _replace(sample_text, "  chairs: [nghiem]", "  chairs: [nghiem2]")
     message = _fail(bad)
     assert f"line {_line_of(bad, 'nghiem2')}" in message
-    assert "roles.chairs[1]" in message and 'Did you mean "nghiem"?' in message
+    assert "Roles › Chair (chairs), item 1" in message and 'Did you mean "nghiem"?' in message
 
 
 def test_duplicate_key_is_an_error(sample_text: str) -> None:
@@ -158,7 +162,7 @@ def test_duplicate_key_is_an_error(sample_text: str) -> None:
 def test_control_character_is_rejected_with_its_code(sample_text: str) -> None:
     bad = _replace(sample_text, "venue: Hội trường", "venue: Hội\x07 trường")
     message = _fail(bad)
-    assert "meeting.venue" in message and "U+0007" in message
+    assert "The meeting › Venue (venue)" in message and "U+0007" in message
 
 
 def test_text_is_nfc_and_trimmed(sample_text: str) -> None:

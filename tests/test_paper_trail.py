@@ -338,32 +338,56 @@ def _refused(tmp_path: Path, data: dict, *where: str, source: Path | None = None
 def test_agenda_out_of_order_is_refused(tmp_path) -> None:
     data = sample_data()
     data["agenda"][3]["time"] = "08:15"
-    _refused(tmp_path, data, "agenda[4].time", "08:15", "08:20")
+    _refused(tmp_path, data, "Programme items, item 4 › Time (time)", "08:15", "08:20")
 
 
 def test_agenda_outside_the_meeting_is_refused(tmp_path) -> None:
     data = sample_data()
     data["agenda"][0]["time"] = "07:30"
     data["agenda"][-1]["end"] = "12:00"
-    _refused(tmp_path, data, "agenda[1].time", "07:30", "agenda[8].end", "12:00", "11:30")
+    _refused(
+        tmp_path,
+        data,
+        "Programme items, item 1 › Time (time)",
+        "07:30",
+        "Programme items, item 8 › End time (end)",
+        "12:00",
+        "11:30",
+    )
 
 
 def test_a_proposal_from_an_undeclared_body_is_refused(tmp_path) -> None:
     data = sample_data()
     data["awards"][0]["proposal"]["issuer"] = "so-noi-vu"
-    _refused(tmp_path, data, "awards[1].proposal.issuer", "so-noi-vu")
+    _refused(
+        tmp_path,
+        data,
+        "Award groups, item 1 › Proposal (tờ trình) › Issuing body (issuer)",
+        "so-noi-vu",
+    )
 
 
 def test_an_empty_invitee_list_with_theo_danh_sach_is_refused(tmp_path) -> None:
     data = sample_data()
     data["invitees"] = []
-    _refused(tmp_path, data, "documents.invitation.mode", "theo danh sách")
+    _refused(
+        tmp_path,
+        data,
+        "Documents › Invitation › How the invitation is sent (mode)",
+        "theo danh sách",
+    )
 
 
 def test_proposal_counts_that_differ_from_the_list_are_refused(tmp_path) -> None:
     data = sample_data()
     data["awards"][1]["proposal"]["individuals"] = 2
-    _refused(tmp_path, data, "awards[2].proposal.individuals", "2", "1")
+    _refused(
+        tmp_path,
+        data,
+        "Award groups, item 2 › Proposal (tờ trình) › Number of individuals proposed (individuals)",
+        "2",
+        "1",
+    )
 
 
 def test_proposal_counts_are_checked_against_a_spreadsheet_list_too(tmp_path) -> None:
@@ -375,13 +399,22 @@ def test_proposal_counts_are_checked_against_a_spreadsheet_list_too(tmp_path) ->
     (folder / "lang-son-2022-awards.xlsx").write_bytes(
         (SAMPLE.parent / "lang-son-2022-awards.xlsx").read_bytes()
     )
-    _refused(tmp_path, data, "awards[2].proposal.collectives", "5", "4", source=folder)
+    _refused(
+        tmp_path,
+        data,
+        "Award groups, item 2 › Proposal (tờ trình) › Number of collectives proposed (collectives)",
+        "5",
+        "4",
+        source=folder,
+    )
 
 
 def test_a_free_text_proposal_line_beside_a_tờ_trình_is_refused(tmp_path) -> None:
     data = sample_data()
     data["awards"][0]["decision"]["proposal"] = "Xét đề nghị của Giám đốc Sở Nội vụ"
-    _refused(tmp_path, data, "awards[1].decision.proposal")
+    _refused(
+        tmp_path, data, "Award groups, item 1 › Decision › Proposal line (Xét đề nghị) (proposal)"
+    )
 
 
 def test_only_a_document_the_record_cannot_make_says_what_it_needs(tmp_path) -> None:

@@ -361,7 +361,10 @@ def test_recipients_both_inline_and_from_a_file_is_a_located_error(tmp_path):
     )
     with pytest.raises(DocgenError) as err:
         load_meeting(path)
-    assert "awards[4].recipients_from — give the recipients either here" in str(err.value)
+    assert (
+        "Award groups, item 4 › Recipients from a spreadsheet (recipients_from) — give the recipients either here"
+        in str(err.value)
+    )
 
 
 def test_awards_check_cli(tmp_path):

@@ -5,12 +5,14 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from html import unescape
 from pathlib import Path
 
 import pytest
 from PIL import Image
 from pypdf import PdfReader
 
+from docgen.i18n import set_language
 from docgen.loader import load_meeting, skeleton_text
 from docgen.templates_dir import builtin_dir
 from docgen.web import create_app
@@ -154,6 +156,42 @@ def test_an_impossible_date_is_shown_beside_its_field_in_validates_words(client,
     assert str(exc.value).count("2022-13-45") >= 1
 
 
+def test_problems_beside_their_fields_name_them_in_the_clerks_words(client, folder) -> None:
+    # The text beside a field names it as the form does; the raw path only places it.
+    set_language("vi")
+    reply = post_form(
+        client,
+        MEETING,
+        {"agenda.2.time": "25:20", "documents.notice.date": "2022-02-30", "people.3.name": ""},
+    )
+    html = reply.get_data(as_text=True)
+    lines = (folder / MEETING).read_text("utf-8").splitlines()
+
+    def line_of(needle: str) -> int:
+        return next(i for i, text in enumerate(lines, 1) if needle in text)
+
+    expected = {  # field: (its name beside it, the line it is on in the saved file)
+        "agenda.2.time": ("Nội dung chương trình, mục 3 › Thời gian (time)", line_of('"25:20"')),
+        "documents.notice.date": (
+            "Văn bản › Thông báo kết luận › Ngày ban hành (date)",
+            line_of("date: '2022-02-30'"),
+        ),
+        # a missing name: at the row's first line
+        "people.3.name": (
+            "Nhân sự có tên trong tệp › thu-ky › Họ và tên (name)",
+            line_of("  thu-ky:") + 1,
+        ),
+    }
+    for name, (words, line) in expected.items():
+        beside = re.search(
+            rf'id="f-{re.escape(name)}">.*?<p class="problem"[^>]*>([^<]*)</p>', html, re.S
+        )
+        assert beside, name
+        text = unescape(beside.group(1))
+        assert f", dòng {line}, cột " in text and f": {words} — " in text, text
+    assert "agenda[" not in html and "documents.notice.date —" not in html
+
+
 def test_problem_in_a_keyed_table_finds_its_row(client) -> None:
     reply = post_form(client, MEETING, {"people.1.name": ""})
     html = reply.get_data(as_text=True)
@@ -291,7 +329,7 @@ def test_paper_trail_parts_are_added_moved_and_saved(client, folder: Path) -> No
     assert record.documents.news.headline == "Tổng kết công tác năm 2022"
     assert record.awards[0].proposal.to == "Chủ tịch Ủy ban nhân dân tỉnh Lạng Sơn"
     text = (folder / MEETING).read_text(encoding="utf-8")
-    assert "# one invitation \"theo danh sách\"" in text  # the comment beside mode stays
+    assert '# one invitation "theo danh sách"' in text  # the comment beside mode stays
 
 
 def test_refresh_offers_a_person_just_typed_in_every_people_select(client, folder) -> None:

@@ -18,8 +18,6 @@ from __future__ import annotations
 
 import re
 import stat
-import types
-import typing
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -33,11 +31,11 @@ from pydantic import BaseModel, ValidationError
 
 from docgen.errors import DocgenError
 from docgen.explain import os_reason, pydantic_message, yaml_message
+from docgen.fieldnames import FieldPath, describe, model_at
 from docgen.i18n import _, ngettext
 from docgen.model import MeetingRecord, count_problems, reference_problems
 from docgen.vietnamese import SPACE_LIKE
 
-FieldPath = tuple[str | int, ...]
 M = TypeVar("M", bound=BaseModel)
 
 
@@ -98,14 +96,18 @@ MAX_ALIAS_VALUES = 100_000
 
 
 def parse_yaml(
-    text: str, source: str, notes: list[str] | None = None
+    text: str,
+    source: str,
+    notes: list[str] | None = None,
+    root: type[BaseModel] = MeetingRecord,
 ) -> tuple[Any, dict[FieldPath, Mark], dict[FieldPath, Mark]]:
     """Parse YAML text; return the data and where each value (and each key) stands.
 
     Every string comes back NFC, so that what looks the same compares the same in every check
     that follows (``sáng`` typed decomposed is ``sáng``). Space-like characters pasted from Word
     or Excel (:data:`~docgen.vietnamese.SPACE_LIKE`) are read as spaces; when ``notes`` is given,
-    one located note per such change is added to it.
+    one located note per such change is added to it. ``root`` is the model the file is for,
+    so that messages name its fields.
     """
     if len(text) > MAX_YAML_BYTES:
         raise DocgenError(_too_big(len(text.encode("utf-8", "replace")), source))
@@ -116,15 +118,15 @@ def parse_yaml(
         text = _SPACE_LIKE_RAW.sub(" ", text)
     bad = [m for m in _NON_PRINTABLE.finditer(text)]
     if bad:
-        raise DocgenError(_control_characters(text, bad, source))
+        raise DocgenError(_control_characters(text, bad, source, root))
     try:
         try:
-            _check_bounds(_FastLoader, text, source)
+            _check_bounds(_FastLoader, text, source, root)
             loader, node = _compose(_FastLoader, text)
         except yaml.YAMLError:
             # libyaml refused it: PyYAML says why in its own words (and checks the bounds again
             # in case libyaml stopped earlier than PyYAML will).
-            _check_bounds(_Loader, text, source)
+            _check_bounds(_Loader, text, source, root)
             loader, node = _compose(_Loader, text)
     except yaml.MarkedYAMLError as exc:
         raise DocgenError(_yaml_error_message(exc, source)) from None
@@ -160,7 +162,7 @@ def parse_yaml(
                             "{first}); keep one."
                         ).format(
                             where=_at(source, at.line, at.column),
-                            field=_dotted((*path, key)),
+                            field=_field((*path, key), root),
                             key=key,
                             first=first.line,
                         )
@@ -184,7 +186,7 @@ def parse_yaml(
                     file=source,
                     line=mark.line,
                     column=mark.column,
-                    field=_dotted(path),
+                    field=_field(path, root),
                     value=n.value,
                     tag=n.tag.replace("tag:yaml.org,2002:", "!!"),
                 )
@@ -195,11 +197,11 @@ def parse_yaml(
             typed = set()  # found in the file as typed, each at its own place
             for match in _SPACE_LIKE_VALUE.finditer(text, n.start_mark.index, n.end_mark.index):
                 line, column = _line_column(text, match.start())
-                changes.append((line, column, _dotted(path), match.group()))
+                changes.append((line, column, _field(path, root), match.group()))
                 typed.add(match.group())
             mark = values[path]
             for char in set(_SPACE_LIKE_VALUE.findall(value)) - typed:  # written as escapes
-                changes.append((mark.line, mark.column, _dotted(path), char))
+                changes.append((mark.line, mark.column, _field(path, root), char))
         return value
 
     if node is None:
@@ -218,7 +220,8 @@ def parse_yaml(
     if notes is not None:
         for match in pasted:
             line, column = _line_column(text, match.start())
-            changes.append((line, column, _field_at(values, line, column), match.group()))
+            field = _field(_path_at(values, line, column), root)
+            changes.append((line, column, field, match.group()))
         notes.extend(
             _(
                 "{file}, line {line}, column {column}: {field} — the {name}, U+{code:04X}, was read as a space."
@@ -239,12 +242,12 @@ def _line_column(text: str, pos: int) -> tuple[int, int]:
     return text.count("\n", 0, pos) + 1, pos - (text.rfind("\n", 0, pos) + 1) + 1
 
 
-def _field_at(values: dict[FieldPath, Mark], line: int, column: int) -> str:
+def _path_at(values: dict[FieldPath, Mark], line: int, column: int) -> FieldPath:
     """The field whose value starts last before (line, column): the one that holds it."""
     before = [
         (m.line, m.column, p) for p, m in values.items() if (m.line, m.column) <= (line, column)
     ]
-    return _dotted(max(before)[2]) if before else _dotted(())
+    return max(before)[2] if before else ()
 
 
 def _compose(loader_class: type, text: str) -> tuple[Any, yaml.Node | None]:
@@ -255,7 +258,9 @@ def _compose(loader_class: type, text: str) -> tuple[Any, yaml.Node | None]:
         loader.dispose()
 
 
-def _check_bounds(loader_class: type, text: str, source: str) -> None:
+def _check_bounds(
+    loader_class: type, text: str, source: str, root: type[BaseModel] = MeetingRecord
+) -> None:
     """Refuse nesting deeper than MAX_DEPTH, aliases that contain themselves or repeat more
     than MAX_ALIAS_VALUES values — from the event stream, before any node is built.
 
@@ -277,9 +282,13 @@ def _check_bounds(loader_class: type, text: str, source: str) -> None:
             else:
                 path.append(seen)
         if len(path) > 8:  # a path 64 levels long helps nobody: its start and its end
-            field = f"{_dotted(tuple(path[:4]))} … {_dotted(tuple(path[-2:]))}"
+            head, tail = tuple(path[:4]), tuple(path[-2:])
+            if root is MeetingRecord:  # the tail named by its keys: no field of the form
+                field = " › ".join([describe(head), "…", *(str(p) for p in tail)])
+            else:
+                field = f"{_dotted(head)} … {_dotted(tail)}"
         else:
-            field = _dotted(tuple(path))
+            field = _field(tuple(path), root)
         return f"{_at(source, mark.line + 1, mark.column + 1)}: {field}"
 
     def add(value: Any, size: int) -> None:
@@ -393,20 +402,22 @@ _SPACE_LIKE_VALUE = re.compile(f"[{''.join(SPACE_LIKE)}]")
 _NON_PRINTABLE = yaml.reader.Reader.NON_PRINTABLE
 
 
-def _control_characters(text: str, found: list[re.Match[str]], source: str) -> str:
+def _control_characters(
+    text: str, found: list[re.Match[str]], source: str, root: type[BaseModel]
+) -> str:
     """Name each control character with its line and the field it sits in.
 
     PyYAML refuses such text outright with a bare offset; parsing a copy with the characters
     blanked out tells which field each one is in.
     """
     try:
-        _data, values, _keys = parse_yaml(_NON_PRINTABLE.sub(" ", text), source)
+        _data, values, _keys = parse_yaml(_NON_PRINTABLE.sub(" ", text), source, root=root)
     except DocgenError:
         values = {}
     problems = []
     for match in found:
         line, column = _line_column(text, match.start())
-        field = f"{_field_at(values, line, column)} — " if values else ""
+        field = f"{_field(_path_at(values, line, column), root)} — " if values else ""
         problems.append(
             _(
                 "{where}: {field}contains the control character {code}, which a document cannot "
@@ -431,6 +442,12 @@ def _at(source: str, line: int, column: int | None = None) -> str:
     return _("{file}, line {line}, column {column}").format(file=source, line=line, column=column)
 
 
+def _field(path: FieldPath, root: type[BaseModel] = MeetingRecord) -> str:
+    """A field as a message names it: in words for a meeting file (see :mod:`docgen.fieldnames`),
+    by its keys (``fields[2].text``) in the other files read here, which have no form."""
+    return describe(path) if root is MeetingRecord else _dotted(path)
+
+
 def _dotted(path: FieldPath) -> str:
     out = ""
     for part in path:
@@ -446,45 +463,8 @@ def _locate(path: FieldPath, marks: dict[FieldPath, Mark]) -> Mark | None:
     return marks.get(path)
 
 
-def _model_at(path: FieldPath, root: type[BaseModel] = MeetingRecord) -> type[BaseModel] | None:
-    """The model class whose field the path ends in, for suggesting near misses."""
-    current: Any = root
-    for part in path:
-        current = _unwrap(current)
-        if isinstance(current, type) and issubclass(current, BaseModel):
-            if not isinstance(part, str) or part not in current.model_fields:
-                return None
-            current = current.model_fields[part].annotation
-        else:
-            origin = typing.get_origin(current)
-            args = typing.get_args(current)
-            if origin in (list, tuple) and args:
-                current = args[0]
-            elif origin is dict and len(args) == 2:
-                current = args[1]
-            else:
-                return None
-    current = _unwrap(current)
-    return current if isinstance(current, type) and issubclass(current, BaseModel) else None
-
-
-def _unwrap(tp: Any) -> Any:
-    # Optional[X], Annotated[X, ...] → X, so the walk follows the real model type.
-    while True:
-        origin = typing.get_origin(tp)
-        if origin is typing.Annotated:
-            tp = typing.get_args(tp)[0]
-        elif origin in (typing.Union, types.UnionType):
-            models = [a for a in typing.get_args(tp) if a is not type(None)]
-            if len(models) != 1:
-                return tp
-            tp = models[0]
-        else:
-            return tp
-
-
 def _near_key(loc: FieldPath, root: type[BaseModel] = MeetingRecord) -> str | None:
-    model = _model_at(loc[:-1], root)
+    model = model_at(loc[:-1], root)
     near = get_close_matches(
         str(loc[-1]), list(model.model_fields) if model else [], n=1, cutoff=0.6
     )
@@ -494,7 +474,7 @@ def _near_key(loc: FieldPath, root: type[BaseModel] = MeetingRecord) -> str | No
 def _message(error: dict[str, Any], root: type[BaseModel] = MeetingRecord) -> str:
     if error["type"] != "extra_forbidden":
         return pydantic_message(error)
-    model = _model_at(tuple(error["loc"][:-1]), root)
+    model = model_at(tuple(error["loc"][:-1]), root)
     allowed = list(model.model_fields) if model else []
     return pydantic_message(error, allowed, _near_key(tuple(error["loc"]), root))
 
@@ -569,14 +549,19 @@ def validate_located(
 
 
 def raise_located(
-    source: str, values: dict[FieldPath, Mark], found: Iterable[tuple[FieldPath, str]]
+    source: str,
+    values: dict[FieldPath, Mark],
+    found: Iterable[tuple[FieldPath, str]],
+    root: type[BaseModel] = MeetingRecord,
 ) -> None:
     """Raise a DocgenError locating each (field path, message) in ``found``, if there is one.
 
     For the checks a schema cannot express (dangling keys, a layout box off the paper).
     """
     found = list(found)
-    problems = [_paragraph(source, _locate(loc, values), loc, message) for loc, message in found]
+    problems = [
+        _paragraph(source, _locate(loc, values), loc, message, root) for loc, message in found
+    ]
     if problems:
         raise DocgenError(_summary(source, problems), problems, [loc for loc, _ in found])
 
@@ -616,13 +601,15 @@ def located_validation_problems(
             continue
         marks = keys if error["type"] == "extra_forbidden" else values
         mark = _locate(loc, marks) or _locate(loc, values)
-        problems.append((loc, _paragraph(source, mark, loc, _message(error, root))))
+        problems.append((loc, _paragraph(source, mark, loc, _message(error, root), root)))
     return problems
 
 
-def _paragraph(source: str, mark: Mark | None, loc: FieldPath, message: str) -> str:
+def _paragraph(
+    source: str, mark: Mark | None, loc: FieldPath, message: str, root: type[BaseModel]
+) -> str:
     where = _at(source, mark.line, mark.column) if mark else source
-    return f"{where}: {_dotted(loc)} — {message}"
+    return f"{where}: {_field(loc, root)} — {message}"
 
 
 def _summary(source: str, problems: list[str]) -> str:

@@ -268,7 +268,7 @@ def load_layout(path: str | Path) -> LoadedLayout:
 
 
 def parse_layout(text: str, source: str = "<layout>", path: Path | None = None) -> LoadedLayout:
-    data, values, keys = parse_yaml(text, source)
+    data, values, keys = parse_yaml(text, source, root=Layout)
     if not isinstance(data, dict):
         raise DocgenError(
             _("{file}, line {line}: a layout is a block of keys: page, font, fields …").format(
@@ -276,9 +276,9 @@ def parse_layout(text: str, source: str = "<layout>", path: Path | None = None) 
             )
         )
     spec = validate_located(Layout, data, values, keys, source)
-    raise_located(source, values, _layout_problems(spec))
+    raise_located(source, values, _layout_problems(spec), root=Layout)
     layout = LoadedLayout(spec, source, path)
-    raise_located(source, values, _trial_render(layout))
+    raise_located(source, values, _trial_render(layout), root=Layout)
     return layout
 
 

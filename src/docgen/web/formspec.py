@@ -24,9 +24,9 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from docgen.fieldnames import KEY
 from docgen.model import MeetingRecord, _check_key, _clean_paragraph
 
-KEY = "_key"
 # The text box beside a "person or name" select: ``agenda.0.by~name``.
 OTHER = "~name"
 # Where a row of a list (an award group, an agenda item) stood in the file when the page was

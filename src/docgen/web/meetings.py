@@ -19,6 +19,7 @@ from werkzeug.datastructures import FileStorage
 
 from docgen.documents import DOCUMENTS
 from docgen.errors import DocgenError
+from docgen.fieldnames import describe
 from docgen.i18n import _, ngettext
 from docgen.loader import skeleton_text
 from docgen.outputs import atomic_write
@@ -160,7 +161,7 @@ def _from_file(ws: Workspace, path: Path) -> Page:
             "{file}: the part {field} is not written the way the form edits it, so the form "
             "cannot show this file without losing it. Correct it in a text editor (docgen "
             "validate says how), then open it here again."
-        ).format(file=path.name, field=".".join(str(p) for p in exc.path) or _("(whole file)"))
+        ).format(file=path.name, field=describe(exc.path) if exc.path else _("(whole file)"))
         return page
     check = ws.check(path)
     page.add_problems(check.problems, check.fields)
