@@ -515,3 +515,30 @@ def test_a_required_option_is_marked_in_the_chosen_language() -> None:
     vi = _invoke("vi", "register", "assign", "--help")
     assert "[bắt buộc]" in vi.output and "required" not in vi.output
     assert "[required]" in _invoke("en", "register", "assign", "--help").output
+
+
+def test_numbers_in_messages_are_grouped_the_readers_way() -> None:
+    """1.000.000.000 for a Vietnamese reader, 1,000,000,000 for an English one: Python's ','
+    grouping is English only, so every translated message formats its numbers itself."""
+    import pytest as _pytest
+
+    from docgen.errors import DocgenError
+    from docgen.i18n import _, set_language
+    from docgen.sandbox import render_text
+
+    said = {}
+    for lang in ("vi", "en"):
+        set_language(lang)
+        with _pytest.raises(DocgenError) as caught:
+            render_text("{% for i in range(1000000000) %}{% endfor %}", {}, what="T")
+        said[lang] = str(caught.value)
+        set_language("en")
+    assert "1.000.000.000" in said["vi"] and "1,000,000,000" not in said["vi"], said["vi"]
+    assert "1,000,000,000" in said["en"], said["en"]
+    set_language("vi")
+    try:
+        text = _("{what} made a value of {size:,} characters or items (the limit is {limit:,})")
+        assert text.format(what="x", size=1234567.5, limit=10000).count(",") == 1  # 1.234.567,5
+        assert "1.234.567,5" in text.format(what="x", size=1234567.5, limit=10000)
+    finally:
+        set_language("en")

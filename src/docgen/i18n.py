@@ -18,7 +18,9 @@ from __future__ import annotations
 import gettext
 import io
 import os
+import string
 from pathlib import Path
+from typing import Any
 
 DOMAIN = "docgen"
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
@@ -104,12 +106,44 @@ def language() -> str:
     return _language
 
 
+class _Numbers(string.Formatter):
+    """``str.format`` that writes ``{n:,}`` the way the reader's language groups digits.
+
+    Python's ``,`` always groups with commas, the English way; a Vietnamese reader writes one
+    million as 1.000.000 and a half as 0,5 (Babel's locale data says which signs).
+    """
+
+    def format_field(self, value: Any, format_spec: str) -> str:
+        text = super().format_field(value, format_spec)
+        if "," not in format_spec or not isinstance(value, int | float) or value is True:
+            return text
+        lang = language()
+        if lang == "en":
+            return text
+        from babel.numbers import get_decimal_symbol, get_group_symbol
+
+        group, decimal = get_group_symbol(lang), get_decimal_symbol(lang)
+        return "".join(group if c == "," else decimal if c == "." else c for c in text)
+
+
+_NUMBERS = _Numbers()
+
+
+class Message(str):
+    """A message in the current language, whose :meth:`format` writes numbers in it too."""
+
+    __slots__ = ()
+
+    def format(self, *args: Any, **kwargs: Any) -> str:  # noqa: A003 - str's own name
+        return _NUMBERS.vformat(self, args, kwargs)
+
+
 def _(message: str) -> str:
     """``message`` in the current language."""
     if _current is None:
         set_language()
     assert _current is not None
-    return _current.gettext(message)
+    return Message(_current.gettext(message))
 
 
 def ngettext(singular: str, plural: str, n: int) -> str:
@@ -117,7 +151,7 @@ def ngettext(singular: str, plural: str, n: int) -> str:
     if _current is None:
         set_language()
     assert _current is not None
-    return _current.ngettext(singular, plural, n)
+    return Message(_current.ngettext(singular, plural, n))
 
 
 _reverse: dict[str, dict[str, str]] = {}
