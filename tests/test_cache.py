@@ -206,3 +206,33 @@ def test_doctor_says_where_the_cache_is_or_that_it_is_off(tmp_path, monkeypatch)
     monkeypatch.setenv("DOCGEN_CACHE_DIR", "off")
     result = CliRunner().invoke(main, ["--lang", "vi", "doctor"])
     assert "Không ghi nhớ các mẫu đã kiểm tra (DOCGEN_CACHE_DIR=off)." in result.output
+
+
+def test_fonts_read_from_the_cache_make_the_same_pdf(tmp_path, monkeypatch) -> None:
+    """A font read back from the cache draws and subsets exactly as one read from its file."""
+    import subprocess
+    import sys
+
+    monkeypatch.setenv("DOCGEN_CACHE_DIR", str(tmp_path / "cache"))
+    docx = tmp_path / "out"
+    _build(docx)
+    probe = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from docgen.pdf import docx_bytes_to_pdf\n"
+        "pdf, _warnings = docx_bytes_to_pdf(Path(sys.argv[1]).read_bytes())\n"
+        "Path(sys.argv[2]).write_bytes(pdf)\n"
+    )
+    minutes = docx / "01-bien-ban.docx"
+    runs = []
+    for n in range(3):  # a fresh process each: the first reads the files, the others the cache
+        pdf = tmp_path / f"{n}.pdf"
+        subprocess.run([sys.executable, "-c", probe, str(minutes), str(pdf)], check=True)
+        runs.append(pdf.read_bytes())
+        if n == 0:
+            kept = list((tmp_path / "cache" / "fonts").iterdir())
+            assert len(kept) >= 4, "the four faces of Times New Roman were not kept"
+        if n == 1:
+            for entry in (tmp_path / "cache" / "fonts").iterdir():
+                entry.write_bytes(entry.read_bytes()[:-100])  # damaged: read the files again
+    assert runs[0] == runs[1] == runs[2]

@@ -5,7 +5,8 @@ a fresh process would otherwise check every template and compile its Jinja each 
 fifth of a build. Those results depend only on the template's bytes and on docgen's own code
 (and the libraries it compiles with), so they are kept under the user's cache folder, each under
 a hash of both: an edited template, an upgraded docgen or a different Python finds nothing and
-does the work again. Nothing a *meeting* produces is kept: every document is made afresh.
+does the work again. Reading the fonts is kept the same way. Nothing a *meeting* produces is
+kept: every document is made afresh.
 
 What is kept, and only when the work succeeded:
 
@@ -13,7 +14,9 @@ What is kept, and only when the work succeeded:
   verdict; a template with problems is checked again, so its messages are always current);
 * ``safe``: that a template's bytes passed the zip and XML safety check;
 * ``patched``: docxtpl's clean-up of a part's XML;
-* ``jinja``: the compiled Python code of a part, made by docgen's sandbox from that text.
+* ``jinja``: the compiled Python code of a part, made by docgen's sandbox from that text;
+* ``fonts``: a TrueType font as reportlab read it (its tables and widths), by the file's path,
+  size and modification time.
 
 The folder is the platform's user cache folder (``~/.cache/docgen`` on Linux), or
 ``DOCGEN_CACHE_DIR``; ``DOCGEN_CACHE_DIR=off`` turns the cache off. Compiled code is run when
@@ -55,22 +58,23 @@ def folder() -> Path | None:
 
 @functools.lru_cache(maxsize=1)
 def _code_stamp() -> bytes:
-    """What makes an entry valid besides its key: docgen's code and the compiling libraries.
+    """What makes every entry valid besides its key: docgen's own code and Python.
 
     The size and modification time of every module and data file of the package (a changed
-    line of the template check or of the sandbox makes every entry stale), the Python version
-    (compiled code is marshalled in its format) and the versions of Jinja and docxtpl.
+    line of the template check or of the sandbox makes every entry stale) and the Python
+    version (compiled code is marshalled in its format). A caller whose entry comes from a
+    library (Jinja, docxtpl, reportlab) puts that library's version in its key.
     """
-    import docxtpl
-    import jinja2
-
-    digest = hashlib.sha256()
-    digest.update(f"{sys.version}|{jinja2.__version__}|{docxtpl.__version__}".encode())
-    package = Path(__file__).resolve().parent
-    for path in sorted(package.rglob("*")):
-        if path.suffix in (".py", ".yaml"):
-            st = path.stat()
-            digest.update(f"{path.relative_to(package)}|{st.st_size}|{st.st_mtime_ns}".encode())
+    digest = hashlib.sha256(sys.version.encode())
+    package = os.path.dirname(os.path.abspath(__file__))
+    stamps = []
+    for folder, subfolders, files in os.walk(package):
+        subfolders[:] = [d for d in subfolders if d != "__pycache__"]
+        for name in files:
+            if name.endswith((".py", ".yaml")):
+                st = os.stat(os.path.join(folder, name))
+                stamps.append(f"{folder[len(package):]}/{name}|{st.st_size}|{st.st_mtime_ns}")
+    digest.update("\n".join(sorted(stamps)).encode())
     return digest.digest()
 
 

@@ -19,9 +19,12 @@ from io import BytesIO
 from pathlib import Path
 from typing import Any
 
+import docxtpl
+import jinja2
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docxtpl import DocxTemplate
 from jinja2 import TemplateError
+from lxml import etree
 
 from docgen import cache, sandbox
 from docgen.errors import DocgenError
@@ -121,7 +124,7 @@ class _Template(DocxTemplate):
             if done is not None:
                 self._patched.move_to_end(src_xml)
                 return done
-        key = src_xml.encode("utf-8", "surrogatepass")
+        key = _LIBRARIES + src_xml.encode("utf-8", "surrogatepass")
         kept = cache.get("patched", key)
         if kept is not None:
             done = kept.decode("utf-8", "surrogatepass")
@@ -139,6 +142,9 @@ class _Template(DocxTemplate):
             return xml  # docxtpl would rewrite nothing: it only replaces these four characters
         return super().resolve_listing(xml)
 
+
+# The libraries whose work docgen.cache keeps for a template (their versions are in every key).
+_LIBRARIES = f"{docxtpl.__version__}|{jinja2.__version__}|{etree.LXML_VERSION}|".encode()
 
 _PATCHED_MAX = 64
 _CHECKED_MAX = 256
@@ -177,11 +183,11 @@ class LoadedTemplate:
             if self.data is None:
                 # Read again only to get the reader's own message (no such file, too large…).
                 self._safe = open_docx_safely(self.path, what=what)
-            elif cache.get("safe", self.digest) == b"safe":
+            elif cache.get("safe", _LIBRARIES + self.digest) == b"safe":
                 self._safe = self.data
             else:
                 self._safe = open_docx_safely(self.data, what=what)
-                cache.put("safe", self.digest, b"safe")
+                cache.put("safe", _LIBRARIES + self.digest, b"safe")
         return self._safe
 
 
@@ -265,7 +271,7 @@ class TemplateStore:
         kept = None
         if found is None and template.data is not None:
             limits = getattr(self.environment, "limits", None)
-            kept = template.digest + repr((shape, limits)).encode()
+            kept = _LIBRARIES + template.digest + repr((shape, limits)).encode()
             if cache.get("checked", kept) == b"sound":
                 found = []
         if found is None:

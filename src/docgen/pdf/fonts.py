@@ -21,12 +21,15 @@ Only a small header of each font file is read while indexing (table directory, `
 from __future__ import annotations
 
 import os
+import pickle
 import struct
 import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from weakref import WeakKeyDictionary
 
+import reportlab
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
@@ -149,15 +152,20 @@ def _probe(path: Path) -> _FontFile | None:
     """Family/style of one TTF from its name and head tables (no full parse)."""
     try:
         with open(path, "rb") as fh:
-            data = fh.read(1 << 20)  # name/head sit in the first MB of any sane font
-        if data[:4] not in (b"\x00\x01\x00\x00", b"true"):
-            return None  # CFF (.otf) and collections: reportlab cannot embed them anyway
-        tables = _read_tables(data)
-        if b"name" not in tables or b"head" not in tables:
-            return None
-        names = _name_strings(data, tables[b"name"][0])
-        hoff = tables[b"head"][0]
-        mac_style = struct.unpack(">H", data[hoff + 44 : hoff + 46])[0]
+            # Only the table directory and the two tables are read (a few kB, not the file):
+            # a machine's fonts are indexed by every PDF command.
+            head = fh.read(12)
+            if head[:4] not in (b"\x00\x01\x00\x00", b"true"):
+                return None  # CFF (.otf) and collections: reportlab cannot embed them anyway
+            count = struct.unpack(">H", head[4:6])[0]
+            tables = _read_tables(head + fh.read(16 * min(count, 256)))
+            if b"name" not in tables or b"head" not in tables:
+                return None
+            name_off, name_len = tables[b"name"]
+            fh.seek(name_off)
+            names = _name_strings(fh.read(min(name_len, 1 << 20)), 0)
+            fh.seek(tables[b"head"][0] + 44)
+            mac_style = struct.unpack(">H", fh.read(2))[0]
     except (OSError, struct.error, IndexError):
         return None
     family = names.get(16) or names.get(1)
@@ -243,9 +251,70 @@ def _register(path: Path) -> str:
             while name in pdfmetrics.getRegisteredFontNames():
                 n += 1
                 name = f"DG-{path.stem}-{n}"
-            pdfmetrics.registerFont(TTFont(name, str(path)))
+            pdfmetrics.registerFont(_read_font(name, path))
             _registered[path] = name
         return _registered[path]
+
+
+def _read_font(name: str, path: Path) -> TTFont:
+    """reportlab's reading of the font at ``path`` as ``name``, from docgen's cache when an
+    earlier process read the same file (:mod:`docgen.cache`).
+
+    Why: reading a TrueType file's tables and widths is about 10 ms a face, and every PDF
+    command reads four faces or more before drawing anything; the pickled result loads in a
+    fraction of that. Keyed by reportlab's version, the name and the file's path, size and
+    modification time; anything that does not come back whole is read from the file again.
+    """
+    from docgen import cache
+
+    try:
+        st = path.stat()
+    except OSError:
+        return TTFont(name, str(path))
+    key = f"{reportlab.Version}|{name}|{path.resolve()}|{st.st_size}|{st.st_mtime_ns}".encode()
+    kept = cache.get("fonts", key)
+    if kept is not None:
+        font = _unpickled_font(kept, name)
+        if font is not None:
+            return font
+    font = TTFont(name, str(path))
+    data = _pickled_font(font)
+    if data is not None:
+        cache.put("fonts", key, data)
+    return font
+
+
+def _pickled_font(font: TTFont) -> bytes | None:
+    # Two things pickle cannot store are made again when the font is read back: reportlab's
+    # unit scaling (a lambda, from the font's units per em) and the per-document subsetting
+    # state (a weak dictionary, empty for a font just read).
+    face = font.face
+    scale = face.__dict__.pop("_pdfScale", None)
+    state = font.__dict__.pop("state", None)
+    try:
+        if state:
+            return None
+        return pickle.dumps(font, protocol=pickle.HIGHEST_PROTOCOL)
+    except (pickle.PicklingError, TypeError, AttributeError):
+        return None
+    finally:
+        if scale is not None:
+            face._pdfScale = scale
+        if state is not None:
+            font.state = state
+
+
+def _unpickled_font(data: bytes, name: str) -> TTFont | None:
+    try:
+        font = pickle.loads(data)  # noqa: S301 - our own entry, see docgen.cache
+        units = font.face.unitsPerEm
+    except Exception:  # noqa: BLE001 - any damage means: read the file instead
+        return None
+    if not isinstance(font, TTFont) or font.fontName != name or "state" in vars(font):
+        return None
+    font.face._pdfScale = (lambda x: x) if units == 1000 else (lambda x, m=1000 / units: x * m)
+    font.state = WeakKeyDictionary()
+    return font
 
 
 def candidates(name: str) -> tuple[str, ...]:

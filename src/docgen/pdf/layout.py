@@ -7,7 +7,10 @@ turns tables into :class:`~docgen.pdf.flowables.DocTable`.
 
 Why the markup route: reportlab's ``Paragraph`` already does justified line breaking with the
 last line left-aligned, and splits across pages; what it lacks (Writer's line height, borders,
-widow rule, tab stops) is added around it rather than rewriting a line breaker.
+widow rule, tab stops) is added around it rather than rewriting a line breaker. The markup is
+built as reportlab's own tuple tree (:data:`Node`) and handed to its parser as such: the same
+fragments as the markup's text would give, without tokenising a string that was just made
+(that was a sixth of a PDF's time).
 
 Reading a paragraph's runs into tokens lives in :mod:`docgen.pdf.runs`, a table's geometry in
 :mod:`docgen.pdf.tables`; both are mixed into :class:`Builder`, which sets paragraphs, blocks,
@@ -18,16 +21,20 @@ from __future__ import annotations
 
 import base64
 import math
+import re
 import tempfile
 import unicodedata
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from lxml import etree
 from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, Image, PageBreak
+from reportlab.platypus.paragraph import _wsc, textTransformFrags
+from reportlab.platypus.paraparser import ParaParser
 
 from docgen.explain import word_place
 from docgen.i18n import _
@@ -60,6 +67,53 @@ from docgen.pdf.tables import TableLayout
 _BLANK_PNG = base64.b64decode(
     "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4nGP4//8/AwAI/AL+p5qgoAAAAABJRU5ErkJggg=="
 )
+
+
+#: reportlab's tuple-tree markup: (tag, attributes, children — text or nodes, None).
+Node = tuple[str, dict[str, str], list["Node | str"], None]
+
+
+# The white space reportlab's markup cleaning folds into one space (not the no-break space).
+_WHITE_RUN = re.compile(f"[{re.escape(_wsc)}]+")
+
+
+def _collapse(text: str) -> str:
+    """``text`` as reportlab's cleaning of markup leaves it — each run of white space one
+    space — which its tuple-tree parser does not do itself."""
+    return _WHITE_RUN.sub(" ", text)
+
+
+def _text_node(tag: str, attrs: dict[str, str], text: str) -> Node:
+    text = _collapse(text)
+    return (tag, attrs, [text] if text else [], None)
+
+
+def markup_text(nodes: Sequence[Node | str]) -> str:
+    """The markup string of ``nodes`` (what reportlab keeps as a paragraph's text)."""
+    parts: list[str] = []
+    for node in nodes:
+        if isinstance(node, str):
+            parts.append(escape(node))
+            continue
+        tag, attrs, children, _none = node
+        attributes = "".join(f' {k}="{escape(v)}"' for k, v in attrs.items())
+        if tag in ("br", "img"):
+            parts.append(f"<{tag}{attributes}/>")
+        else:
+            parts.append(f"<{tag}{attributes}>{markup_text(children)}</{tag}>")
+    return "".join(parts)
+
+
+def paragraph_frags(nodes: list[Node], style: ParagraphStyle) -> list[Any]:
+    """reportlab's fragments of the markup ``nodes`` in ``style``, as ``Paragraph`` would parse
+    the markup's text (case-sensitive tags, the text transform of the style applied)."""
+    parser = ParaParser()
+    parser.caseSensitive = 1
+    _style, frags, _bullets = parser.tt_parse(("para", {}, nodes, None), style)
+    if frags is None:
+        raise ValueError(f"reportlab refused the markup: {parser.errors[:1]}")
+    textTransformFrags(frags, style)
+    return frags
 
 
 def escape(text: str) -> str:
@@ -352,7 +406,7 @@ class Builder(RunReader, TableLayout):
             # a picture line is as tall as the picture plus the text's descent
             leading = img_h + (mark.faces.metrics.descent * mark.size)
             ascent = img_h
-        markup = self._markup(tokens, ppr, mark, width)
+        nodes = self._markup(tokens, ppr, mark, width)
         before = ppr.get("before", 0.0) or 0.0
         after = ppr.get("after", 0.0) or 0.0
         if ppr.get("beforeAutospacing"):
@@ -389,12 +443,13 @@ class Builder(RunReader, TableLayout):
         st.dg_widow = bool(ppr.get("widowControl"))
         st.dg_contextual = bool(ppr.get("contextualSpacing"))
         st.dg_frame_h = self.frame_height
-        st.dg_empty = not markup
+        st.dg_empty = not nodes
+        markup = markup_text(nodes)
         st.dg_rtl = has_rtl(markup)  # drawn with its right-to-left runs reordered
-        return DocPara(markup, st)
+        return DocPara(markup, st, frags=paragraph_frags(nodes, st))
 
-    def _markup(self, tokens: list[Token], ppr: Props, mark: RunFmt, width: float) -> str:
-        parts: list[str] = []
+    def _markup(self, tokens: list[Token], ppr: Props, mark: RunFmt, width: float) -> list[Node]:
+        parts: list[Node] = []
         ind_left = ppr.get("ind_left", 0.0) or 0.0
         first_line = ppr.get("first_line", 0.0) or 0.0
         x = ind_left + first_line  # tab stops are measured from the text area's left edge
@@ -403,48 +458,48 @@ class Builder(RunReader, TableLayout):
             if t.kind == "text":
                 text = unicodedata.normalize("NFC", t.text)
                 self._check_glyphs(text, t.fmt)
-                parts.append(self._span(escape(text), t.fmt))
+                parts.append(self._span(text, t.fmt))
                 x += stringWidth(text, t.fmt.face, t.fmt.size)
             elif t.kind == "field":
                 val = self.fields.get(t.text, "1" if t.text == "PAGE" else "1")
-                parts.append(self._span(escape(val), t.fmt))
+                parts.append(self._span(val, t.fmt))
                 x += stringWidth(val, t.fmt.face, t.fmt.size)
             elif t.kind == "br":
-                parts.append("<br/>")
+                parts.append(("br", {}, [], None))
                 x = ind_left
             elif t.kind == "img" and t.img:
                 path, iw, ih = t.img
-                parts.append(
-                    f'<img src="{escape(path)}" width="{iw:.2f}" height="{ih:.2f}" '
-                    'valign="baseline"/>'
-                )
+                attrs = {"src": path, "width": f"{iw:.2f}", "height": f"{ih:.2f}"}
+                parts.append(("img", {**attrs, "valign": "baseline"}, [], None))
                 x += iw
             elif t.kind == "tab":
                 fill, x = self._tab(tokens, i, x, stops, ind_left, first_line, width, ppr)
-                parts.append(fill)
+                if fill is not None:
+                    parts.append(fill)
         # An empty paragraph stays empty markup: DocPara gives it one line's height without
         # drawing a glyph, so no stray space reaches the PDF's text.
-        return "".join(parts)
+        return parts
 
-    def _span(self, text: str, f: RunFmt) -> str:
-        s = f'<font face="{f.face}"'
+    def _span(self, text: str, f: RunFmt) -> Node:
+        # Attribute names in lower case, as an HTML parser hands them over.
+        attrs = {"face": f.face}
         if not f.vert:
-            s += f' size="{f.size:g}"'
+            attrs["size"] = f"{f.size:g}"
         if f.color and f.color.lower() != "000000":
-            s += f' color="#{f.color}"'
+            attrs["color"] = f"#{f.color}"
         if f.highlight:
-            s += f' backColor="#{f.highlight}"'
-        s += f">{text}</font>"
+            attrs["backcolor"] = f"#{f.highlight}"
+        node = _text_node("font", attrs, text)
         if f.u:
-            s = f"<u>{s}</u>"
+            node = ("u", {}, [node], None)
         if f.strike:
-            s = f"<strike>{s}</strike>"
+            node = ("strike", {}, [node], None)
         if f.vert:
             # Writer's defaults: 58 % size, raised 33 % / lowered 8 % of the full size
             tag = "super" if f.vert == "superscript" else "sub"
             rise = f.size * (0.33 if tag == "super" else 0.08)
-            s = f'<{tag} rise="{rise:.2f}" size="{f.size * 0.58:.2f}">{s}</{tag}>'
-        return s
+            node = (tag, {"rise": f"{rise:.2f}", "size": f"{f.size * 0.58:.2f}"}, [node], None)
+        return node
 
     def _tab(
         self,
@@ -456,9 +511,9 @@ class Builder(RunReader, TableLayout):
         first_line: float,
         width: float,
         ppr: Props,
-    ) -> tuple[str, float]:
-        """Fill a tab with non-breaking spaces sized to reach the next stop (approximation:
-        exact on the first line, which is where docgen's and clerks' tabs live)."""
+    ) -> tuple[Node | None, float]:
+        """Fill a tab with a blank sized to reach the next stop (approximation: exact on the
+        first line, which is where docgen's and clerks' tabs live)."""
         fmt = tokens[i].fmt
         assert fmt is not None
         # the following text up to the next tab/break, for right/center stops
@@ -488,13 +543,11 @@ class Builder(RunReader, TableLayout):
         if target > right_edge + 0.01 and not cand:
             gap = min(gap, max(right_edge - x - follow, 0.0))
         if gap <= 0.3:
-            return "", x
+            return None, x
         # A blank inline image of exactly the gap: unlike spaces it is not stretched when the
         # line is justified, and it is no glyph, so text extraction sees only a gap.
-        return (
-            f'<img src="{self._blank()}" width="{gap:.3f}" height="0.01" valign="baseline"/>',
-            x + gap,
-        )
+        blank = {"src": self._blank(), "width": f"{gap:.3f}", "height": "0.01"}
+        return ("img", {**blank, "valign": "baseline"}, [], None), x + gap
 
     def _blank(self) -> str:
         path = self.tmpdir / "blank.png"

@@ -9,6 +9,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
+import jinja2
 from jinja2 import StrictUndefined, Template, nodes
 from jinja2.compiler import CodeGenerator, Frame
 from jinja2.exceptions import (
@@ -195,6 +196,7 @@ class DocgenSandbox(ImmutableSandboxedEnvironment):
                 self._settings_key_bytes = None
                 return None
             settings = (
+                jinja2.__version__,
                 type(self).__qualname__,
                 type(self).code_generator_class.__qualname__,
                 self.autoescape,
