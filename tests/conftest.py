@@ -17,6 +17,7 @@ import re
 import shutil
 import tempfile
 import zipfile
+from collections import Counter
 from io import BytesIO
 from pathlib import Path
 
@@ -67,3 +68,36 @@ def docx_parts(data: bytes) -> dict[str, bytes]:
             else archive.read(name)
             for name in archive.namelist()
         }
+
+
+@pytest.fixture
+def counted(tmp_path, monkeypatch):
+    """Counters of the template checks (by path), safety opens and Jinja compiles (by source)
+    of this process, with an empty cache of its own (docgen.cache) and no forked copy."""
+    import docgen.render as render
+    import docgen.templatecheck as templatecheck
+    from docgen import forking, sandbox
+
+    counts = {"checked": Counter(), "opened": Counter(), "compiled": Counter()}
+    real_check, real_open = templatecheck.check_template, render.open_docx_safely
+    real_compile = sandbox.DocgenSandbox.compile
+
+    def check(path, *args, **kwargs):
+        counts["checked"][Path(path)] += 1
+        return real_check(path, *args, **kwargs)
+
+    def open_safely(source, **kwargs):
+        counts["opened"][kwargs.get("what", "")] += 1
+        return real_open(source, **kwargs)
+
+    def compile_(self, source, *args, **kwargs):
+        if isinstance(source, str) and "<w:" in source:
+            counts["compiled"][source] += 1
+        return real_compile(self, source, *args, **kwargs)
+
+    monkeypatch.setattr(forking, "available", lambda: False)
+    monkeypatch.setenv("DOCGEN_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(templatecheck, "check_template", check)
+    monkeypatch.setattr(render, "open_docx_safely", open_safely)
+    monkeypatch.setattr(sandbox.DocgenSandbox, "compile", compile_)
+    return counts

@@ -9,7 +9,6 @@ fingerprint would go stale with every template edit; this reference follows the 
 
 from __future__ import annotations
 
-from collections import Counter
 from io import BytesIO
 from pathlib import Path
 
@@ -18,7 +17,7 @@ import pytest
 from docxtpl import DocxTemplate
 
 from conftest import SAMPLE, docx_parts
-from docgen import forking, sandbox
+from docgen import sandbox
 from docgen.build import build
 from docgen.documents import DOCUMENTS, context_for
 from docgen.loader import load_meeting
@@ -89,37 +88,11 @@ def test_every_pdf_has_the_reference_pages_and_text(reference, built) -> None:
         assert built[name] == reference[name], name
 
 
-def test_each_template_is_read_checked_and_compiled_once_per_build(tmp_path, monkeypatch) -> None:
-    import docgen.render as render
-    import docgen.templatecheck as templatecheck
-
-    checked: Counter[Path] = Counter()
-    opened: Counter[str] = Counter()
-    compiled: Counter[str] = Counter()
-    real_check, real_open = templatecheck.check_template, render.open_docx_safely
-    real_compile = sandbox.DocgenSandbox.compile
-
-    def check(path, *args, **kwargs):
-        checked[Path(path)] += 1
-        return real_check(path, *args, **kwargs)
-
-    def open_safely(source, **kwargs):
-        opened[kwargs.get("what", "")] += 1
-        return real_open(source, **kwargs)
-
-    def compile_(self, source, *args, **kwargs):
-        if isinstance(source, str) and "<w:" in source:
-            compiled[source] += 1
-        return real_compile(self, source, *args, **kwargs)
-
-    # Counted in this process: the build's forked copy (docgen.forking) would count its share
-    # in its own. In two processes each template's documents stay on one side (test_forking).
-    monkeypatch.setattr(forking, "available", lambda: False)
-    # An empty cache, as on a clerk's first build (docgen.cache; tests/test_cache.py: the next).
-    monkeypatch.setenv("DOCGEN_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.setattr(templatecheck, "check_template", check)
-    monkeypatch.setattr(render, "open_docx_safely", open_safely)
-    monkeypatch.setattr(sandbox.DocgenSandbox, "compile", compile_)
+def test_each_template_is_read_checked_and_compiled_once_per_build(tmp_path, counted) -> None:
+    # Counted in this process, its cache empty as on a clerk's first build (tests/test_cache.py:
+    # the next build). In two processes each template's documents stay on one side
+    # (test_forking).
+    checked, opened, compiled = counted["checked"], counted["opened"], counted["compiled"]
     result = build(
         SAMPLE, output=tmp_path / "out", formats="docx", certificates=None, cwd=SAMPLE.parent
     )
