@@ -56,6 +56,8 @@ FIXABLE = {
     "body-left",
     "body-no-indent",
     "body-12pt",
+    "signer-prefix",
+    "page-number-first",
 }
 
 BODY = [
@@ -482,6 +484,8 @@ PAPER_FIXABLE = {
     "body-left",
     "body-12pt",
     "recipients-14pt",
+    "signer-prefix",
+    "page-number-first",
 }
 
 

@@ -202,3 +202,28 @@ def test_templates_resaved_by_libreoffice_render_the_same_text(tmp_path) -> None
         names = zipfile.ZipFile(io.BytesIO(rendered)).namelist()
         assert len(names) == len(set(names)), (profile, document)
         assert len(expected) > 10
+
+
+def test_the_shipped_templates_are_what_the_generator_makes(tmp_path) -> None:
+    """templates/ is tools/make_templates.py's output, part for part and byte for byte: a change
+    of the generator that is meant to change nothing (a refactoring) changes nothing, and a
+    template edited by hand in the repository instead of through the generator is caught."""
+    import sys
+
+    subprocess.run(
+        [sys.executable, str(ROOT / "tools" / "make_templates.py"), str(tmp_path)],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+    shipped = ROOT / "templates"
+    made = sorted(p.relative_to(tmp_path) for p in tmp_path.glob("*/*.docx"))
+    assert made == sorted(p.relative_to(shipped) for p in shipped.glob("*/*.docx"))
+    differ = []
+    for name in made:
+        with zipfile.ZipFile(tmp_path / name) as new, zipfile.ZipFile(shipped / name) as old:
+            assert sorted(new.namelist()) == sorted(old.namelist()), name
+            differ += [
+                f"{name}: {part}" for part in new.namelist() if new.read(part) != old.read(part)
+            ]
+    assert not differ, differ

@@ -650,18 +650,52 @@ def decision(p: Profile) -> str:
 LIST_WIDTHS = list(_LAYOUT.list_columns_mm)
 
 
+def list_cell(
+    p: Profile, width: float, content: str, *, align: str = "left", b: bool = False
+) -> str:
+    """One bordered cell of a list table, in the profile's list size."""
+    size = p.rules.rules.list_cell_pt
+    return cell(
+        width,
+        para(run(content, size, b=b), pt=size, align=align, before=3, after=3),
+        borders=True,
+    )
+
+
+def list_columns_row(p: Profile, widths: list[float], headings: list[str]) -> str:
+    """The column headings of a list, bold and centred, repeated at the top of every page."""
+    cells = [
+        list_cell(p, w, h, align="center", b=True) for w, h in zip(widths, headings, strict=True)
+    ]
+    return row(cells, header=True)
+
+
+def list_item_rows(p: Profile, widths: list[float], items: str, fields: list[str]) -> list[str]:
+    """One row per ``item`` of ``items`` (docxtpl's ``{%tr for %}``), a field per column: the
+    first (the number, the time) centred, the others aligned left."""
+    n, full = len(widths), sum(widths)
+    cells = [
+        list_cell(p, w, f"{{{{ item.{field} }}}}", align="center" if i == 0 else "left")
+        for i, (w, field) in enumerate(zip(widths, fields, strict=True))
+    ]
+    return [
+        tag_row(f"{{%tr for item in {items} %}}", n, full),
+        row(cells),
+        tag_row("{%tr endfor %}", n, full),
+    ]
+
+
+def list_table(widths: list[float], rows: list[str]) -> str:
+    """A list: bordered, with room inside each cell, as the award list, invitees and programme."""
+    return table(widths, rows, borders=True, cell_margin_mm=1.5)
+
+
 def award_table(p: Profile) -> str:
     """STT | name | position and unit, with the I. TẬP THỂ / II. CÁ NHÂN group rows."""
     n = len(LIST_WIDTHS)
     full = sum(LIST_WIDTHS)
     size = p.rules.rules.list_cell_pt
-
-    def c(width: float, content: str, *, align: str = "left", b: bool = False) -> str:
-        return cell(
-            width,
-            para(run(content, size, b=b), pt=size, align=align, before=3, after=3),
-            borders=True,
-        )
+    fields = ["number", "name", "detail"]
 
     def group_row(label: str) -> str:
         return row(
@@ -675,38 +709,18 @@ def award_table(p: Profile) -> str:
             ]
         )
 
-    def item_rows(var: str) -> list[str]:
-        return [
-            tag_row(f"{{%tr for item in {var} %}}", n, full),
-            row(
-                [
-                    c(LIST_WIDTHS[0], "{{ item.number }}", align="center"),
-                    c(LIST_WIDTHS[1], "{{ item.name }}"),
-                    c(LIST_WIDTHS[2], "{{ item.detail }}"),
-                ]
-            ),
-            tag_row("{%tr endfor %}", n, full),
-        ]
-
     rows = [
-        row(
-            [
-                c(LIST_WIDTHS[0], "STT", align="center", b=True),
-                c(LIST_WIDTHS[1], "Tên tập thể / Họ và tên", align="center", b=True),
-                c(LIST_WIDTHS[2], "Chức vụ, đơn vị", align="center", b=True),
-            ],
-            header=True,
-        ),
+        list_columns_row(p, LIST_WIDTHS, ["STT", "Tên tập thể / Họ và tên", "Chức vụ, đơn vị"]),
         tag_row("{%tr if collectives %}", n, full),
         group_row("{{ collectives_numeral }}. TẬP THỂ"),
-        *item_rows("collectives"),
+        *list_item_rows(p, LIST_WIDTHS, "collectives", fields),
         tag_row("{%tr endif %}", n, full),
         tag_row("{%tr if individuals %}", n, full),
         group_row("{{ individuals_numeral }}. CÁ NHÂN"),
-        *item_rows("individuals"),
+        *list_item_rows(p, LIST_WIDTHS, "individuals", fields),
         tag_row("{%tr endif %}", n, full),
     ]
-    return table(LIST_WIDTHS, rows, borders=True, cell_margin_mm=1.5)
+    return list_table(LIST_WIDTHS, rows)
 
 
 def list_heading(
@@ -757,34 +771,9 @@ def invitation(p: Profile) -> str:
     """Giấy mời: the invitee, the meeting, time, venue, notes; the invitee list attached."""
     end = p.rules.body.ending
     widths = [14, 88, 63]
-    n, full = len(widths), sum(widths)
-    size = p.rules.rules.list_cell_pt
-
-    def c(width: float, content: str, *, align: str = "left", b: bool = False) -> str:
-        return cell(
-            width,
-            para(run(content, size, b=b), pt=size, align=align, before=3, after=3),
-            borders=True,
-        )
-
     rows = [
-        row(
-            [
-                c(widths[0], "STT", align="center", b=True),
-                c(widths[1], "Họ và tên / Thành phần", align="center", b=True),
-                c(widths[2], "Chức vụ, đơn vị", align="center", b=True),
-            ],
-            header=True,
-        ),
-        tag_row("{%tr for item in invitees %}", n, full),
-        row(
-            [
-                c(widths[0], "{{ item.number }}", align="center"),
-                c(widths[1], "{{ item.name }}"),
-                c(widths[2], "{{ item.detail }}"),
-            ]
-        ),
-        tag_row("{%tr endfor %}", n, full),
+        list_columns_row(p, widths, ["STT", "Họ và tên / Thành phần", "Chức vụ, đơn vị"]),
+        *list_item_rows(p, widths, "invitees", ["number", "name", "detail"]),
     ]
     return "".join(
         [
@@ -809,7 +798,7 @@ def invitation(p: Profile) -> str:
                 "của {{ issuer_name }})",
                 page_break=True,
             ),
-            table(widths, rows, borders=True, cell_margin_mm=1.5),
+            list_table(widths, rows),
             blank(p.body_pt),
             tag("{%p endif %}"),
         ]
@@ -826,34 +815,9 @@ def programme(p: Profile) -> str:
     signed; a signature block after the table would also tend to stand alone on a page.
     """
     widths = PROGRAMME_WIDTHS
-    n, full = len(widths), sum(widths)
-    size = p.rules.rules.list_cell_pt
-
-    def c(width: float, content: str, *, align: str = "left", b: bool = False) -> str:
-        return cell(
-            width,
-            para(run(content, size, b=b), pt=size, align=align, before=3, after=3),
-            borders=True,
-        )
-
     rows = [
-        row(
-            [
-                c(widths[0], "Thời gian", align="center", b=True),
-                c(widths[1], "Nội dung", align="center", b=True),
-                c(widths[2], "Người thực hiện", align="center", b=True),
-            ],
-            header=True,
-        ),
-        tag_row("{%tr for item in items %}", n, full),
-        row(
-            [
-                c(widths[0], "{{ item.time }}", align="center"),
-                c(widths[1], "{{ item.content }}"),
-                c(widths[2], "{{ item.by }}"),
-            ]
-        ),
-        tag_row("{%tr endfor %}", n, full),
+        list_columns_row(p, widths, ["Thời gian", "Nội dung", "Người thực hiện"]),
+        *list_item_rows(p, widths, "items", ["time", "content", "by"]),
     ]
     return "".join(
         [
@@ -861,7 +825,7 @@ def programme(p: Profile) -> str:
             title_block(p, "CHƯƠNG TRÌNH", [run("{{ summary }}", p.summary_pt, b=True)]),
             body(p, [text(p, "Thời gian: ", b=True), text(p, "{{ time_text }}.")]),
             body(p, [text(p, "Địa điểm: ", b=True), text(p, "{{ venue }}.")], keep_next=True),
-            table(widths, rows, borders=True, cell_margin_mm=1.5),
+            list_table(widths, rows),
             blank(p.body_pt),
         ]
     )

@@ -560,17 +560,26 @@ class Checker:
                         _("in the footer"),
                         rule.source,
                     )
-                if part.type == "first" or (part.type == "default" and not section.title_page):
-                    if rule.from_page > 1:
-                        self.add(
-                            "page-number-first",
-                            "page_number",
-                            [para.where if part.type == "first" else where_section],
-                            "",
-                            _("no number on page 1"),
-                            _("page 1 numbered"),
-                            rule.source,
-                        )
+                # Page 1 is the first section's first page; a later section's first page is
+                # numbered like any other.
+                on_page_one = part.type == "first" or (
+                    part.type == "default" and not section.title_page
+                )
+                if section.index == 1 and on_page_one and rule.from_page > 1:
+                    self.add(
+                        "page-number-first",
+                        "page_number",
+                        [para.where if part.type == "first" else where_section],
+                        "",
+                        _("no number on page 1"),
+                        _("page 1 numbered"),
+                        rule.source,
+                        fix=partial(
+                            fixes.first_page_unnumbered,
+                            self.doc.docx.sections[0],
+                            where_section,
+                        ),
+                    )
                 if para.props.get("align") != rule.align and para.props.get("align") != {
                     "center": "center"
                 }.get(rule.align):
@@ -601,22 +610,39 @@ class Checker:
     def signer(self) -> None:
         rule = self.rules.signer
         for spot in self.layout.all("signer_prefix"):
-            m = SIGNER_PREFIX.match(spot.clean)
-            if m is not None:
-                found = m.group("prefix")
-                key = re.sub(r"[\s/.]", "", found).upper()
-                expected = rule.prefixes.get(key)  # type: ignore[call-overload]
-                token = spot.clean.split()[0]
-                if expected is not None and token != expected:
-                    self.add(
-                        "signer-prefix",
-                        "signer_prefix",
-                        [spot.para.where],
-                        spot.clean,
-                        expected,
-                        token,
-                        rule.source,
+            lead = len(spot.text) - len(spot.text.lstrip())
+            m = SIGNER_PREFIX.match(spot.text[lead:])
+            if m is None:
+                continue
+            key = re.sub(r"[\s/.]", "", m.group("prefix")).upper()
+            expected = rule.prefixes.get(key)  # type: ignore[call-overload]
+            token = m.group("token")
+            if expected is None or token == expected:
+                continue
+            # Only the authority's letters change ("K/T" → "KT."); the position after it and
+            # every run's formatting stay as typed.
+            op = (spot.start + lead + m.start("token"), spot.start + lead + m.end("token"))
+
+            def fix_prefix(spot=spot, op=op, token=token, expected=expected) -> list[str]:
+                if not self.edits.add(spot.para, [(*op, expected)]):
+                    return []
+                return [
+                    _("{where}: signing authority {old!r} → {new!r}").format(
+                        where=_describe(spot.para.where), old=squeeze(token), new=expected
                     )
+                ]
+
+            self.add(
+                "signer-prefix",
+                "signer_prefix",
+                [spot.para.where],
+                spot.clean,
+                expected,
+                squeeze(token),
+                rule.source,
+                certain=spot.certain,
+                fix=fix_prefix,
+            )
         name = self.layout.first("signer_name")
         if name is not None and re.match(r"^(GS|PGS|TS|ThS|KS|BS|CN)\.", name.clean):
             self.add(

@@ -23,7 +23,12 @@ PLACE_DATE = re.compile(
     r"(?P<month>\d{1,2}|[\s.…_]+)\s*năm\s*(?P<year>\d{4}|[\s.…_]*)",
     re.IGNORECASE,
 )
-SIGNER_PREFIX = re.compile(r"^(?P<prefix>T\s*/\s*M|K\s*/\s*T|T\s*/\s*L|TM|KT|TL|TUQ|Q)\b\.?\s+\S")
+# The authority line, however typed: "KT.", "KT", "K/T", "kt." — the check says which form the
+# profile writes, and --fix makes it so (``token`` is what it replaces).
+SIGNER_PREFIX = re.compile(
+    r"^(?P<token>(?P<prefix>T\s*/\s*M|K\s*/\s*T|T\s*/\s*L|TM|KT|TL|TUQ|Q)\b\.?)\s+\S",
+    re.IGNORECASE,
+)
 RECIPIENTS_HEAD = re.compile(r"^nơi\s+nhận\s*:?", re.IGNORECASE)
 _SQUEEZE = re.compile(r"\s+")
 _NOT_BODY = ("v/v", "kính gửi")

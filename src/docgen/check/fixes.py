@@ -9,6 +9,7 @@ indent — never a word; the number's and the date's characters go through
 
 from __future__ import annotations
 
+from copy import deepcopy
 from typing import Any
 
 from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -151,3 +152,92 @@ def body_size(paras: list[Para], rule: formats.Element) -> list[str]:
             )
         )
     return changes
+
+
+def first_page_unnumbered(section: Any, where: Where) -> list[str]:
+    """Page 1 without its number, the other pages as they were (numbers from page 2).
+
+    Word's "Different First Page": page 1 gets a header of its own. A first-page header the
+    document already holds is the one Word would show when the clerk ticks the box, and keeps
+    what is in it; otherwise page 1's header (and footer) start as copies of the other pages',
+    so nothing the clerk typed there is lost. Only the PAGE field leaves page 1's header.
+    Safe to run twice: a page 1 already unnumbered is left alone.
+    """
+    changed = not section.different_first_page_header_footer
+    section.different_first_page_header_footer = True
+    for other, first in (
+        (section.header, section.first_page_header),
+        (section.footer, section.first_page_footer),
+    ):
+        if first.is_linked_to_previous and not other.is_linked_to_previous:
+            first.is_linked_to_previous = False  # a part of its own, then the other's content
+            element = first._element  # noqa: SLF001 — python-docx has no copy of a header
+            for child in list(element):
+                element.remove(child)
+            for child in other._element:  # noqa: SLF001
+                element.append(deepcopy(child))
+            _carry_relationships(element, other.part, first.part)
+            changed = True
+    if not section.first_page_header.is_linked_to_previous:
+        changed = _drop_page_fields(section.first_page_header._element) or changed  # noqa: SLF001
+    if not changed:
+        return []
+    return [
+        _("{where}: no page number on page 1 (Different First Page); page 2 on keep theirs").format(
+            where=describe(where)
+        )
+    ]
+
+
+_R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+
+
+def _carry_relationships(element: Any, source: Any, target: Any) -> None:
+    """A picture (a logo) or a link in copied header content points at its part's relationships
+    by id: give the copy's part the same targets, under the ids it assigns."""
+    for node in element.iter():
+        for name, value in list(node.attrib.items()):
+            if not name.startswith(f"{{{_R}}}") or value not in source.rels:
+                continue
+            rel = source.rels[value]
+            if rel.is_external:
+                node.set(name, target.relate_to(rel.target_ref, rel.reltype, is_external=True))
+            else:
+                node.set(name, target.relate_to(rel.target_part, rel.reltype))
+
+
+def _field_name(instr: str | None) -> str:
+    words = (instr or "").split()
+    return words[0].upper() if words else ""
+
+
+def _drop_page_fields(root: Any) -> bool:
+    """Take every PAGE field out of ``root`` (simple or complex), keeping all other text."""
+    dropped = False
+    for simple in list(root.iter(w("fldSimple"))):
+        if _field_name(simple.get(w("instr"))) == "PAGE":
+            simple.getparent().remove(simple)
+            dropped = True
+    for para in root.iter(w("p")):
+        runs = list(para.iter(w("r")))
+        # A complex field runs from its 'begin' run to its 'end' run; fields nest.
+        open_fields: list[tuple[int, list[str]]] = []
+        spans: list[tuple[int, int]] = []
+        for i, run in enumerate(runs):
+            for instr in run.iterfind(w("instrText")):
+                if open_fields:
+                    open_fields[-1][1].append(instr.text or "")
+            mark = run.find(w("fldChar"))
+            kind = mark.get(w("fldCharType")) if mark is not None else None
+            if kind == "begin":
+                open_fields.append((i, []))
+            elif kind == "end" and open_fields:
+                start, instr_parts = open_fields.pop()
+                if _field_name("".join(instr_parts)) == "PAGE":
+                    spans.append((start, i))
+        for start, end in spans:
+            for run in runs[start : end + 1]:
+                if run.getparent() is not None:
+                    run.getparent().remove(run)
+                    dropped = True
+    return dropped

@@ -204,6 +204,8 @@ def text_report(result: Result) -> str:
                     len(result.left),
                 ).format(n=len(result.left))
             )
+        else:
+            out.append("  " + _("Nothing is left to correct by hand."))
     return "\n".join(out)
 
 
