@@ -750,6 +750,127 @@ def test_a_moved_award_group_takes_its_comments_and_quotes_along(client, folder:
     assert first < comment < second
 
 
+def test_a_choice_spelt_as_typed_shows_as_the_choice_it_means_and_keeps_its_spelling(
+    client, folder: Path
+) -> None:
+    # The sample writes the party's "K/T"; a clerk may write "Sáng" for the session.
+    path = folder / MEETING
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("session: sáng", "session: Sáng"), "utf-8"
+    )
+    before = path.read_text(encoding="utf-8")
+    assert before.count("prefix: K/T") == 5
+    html = client.get(f"/m/{MEETING}").get_data(as_text=True)
+    select = re.search(
+        r'<select name="documents\.notice\.signer\.prefix".*?</select>', html, re.S
+    ).group(0)
+    options = re.findall(r'<option value="([^"]*)"( selected)?>([^<]*)</option>', select)
+    assert [v for v, _sel, _label in options] == ["", "TM", "KT", "TL", "Q", "TUQ"]
+    assert [v for v, sel, _label in options if sel] == ["KT"]
+    assert "KT. / K/T" in dict((v, label) for v, _sel, label in options)["KT"]
+    assert re.search(r'name="meeting\.session".*?<option value="sáng" selected>', html, re.S)
+    # saved untouched, the file keeps the clerk's spelling
+    post_form(client, MEETING, {})
+    assert path.read_text(encoding="utf-8") == before
+    # another choice is written, and read back
+    post_form(client, MEETING, {"documents.notice.signer.prefix": "TM"})
+    after = path.read_text(encoding="utf-8")
+    assert after.count("prefix: K/T") == 4 and after.count("prefix: TM\n") == 1
+    assert load_meeting(path).documents.notice.signer.prefix == "TM"
+
+
+def _with_comments(folder: Path, *edits: tuple[str, str]) -> list[str]:
+    path = folder / MEETING
+    text = path.read_text(encoding="utf-8")
+    for old, new in edits:
+        assert text.count(old) == 1, old
+        text = text.replace(old, new)
+    path.write_text(text, encoding="utf-8")
+    return text.splitlines()
+
+
+GROUNDS_1 = "        - Căn cứ Luật Tổ chức chính quyền địa phương ngày 19"
+# the second line of the first decision's Căn cứ (the tờ trình has the same line, before another)
+GROUNDS_2 = "năm 2013\n        - Căn cứ Nghị định số 91/2017/NĐ-CP ngày 31 tháng 7 năm 2017 của Chính phủ quy định chi tiết thi hành một số điều của Luật Thi đua, khen thưởng\n      signer:"  # noqa: E501
+
+
+@pytest.mark.parametrize(
+    ("op", "edits", "comments"),
+    [
+        (  # Nơi nhận of the notice: the third line moves up, over the second
+            "up:documents.notice.recipients.2",
+            [
+                ("      - Thành viên hai ban chỉ đạo\n      - Các cơ quan",
+                 "      - Thành viên hai ban chỉ đạo   # cả hai ban\n"
+                 "      # theo danh sách kèm theo\n      - Các cơ quan"),
+                ("      - Các huyện ủy, thành ủy\n", "      - Các huyện ủy, thành ủy   # 11 đơn vị\n"),
+            ],
+            # (comment, the text of the line it is on or above)
+            [("# cả hai ban", "- Thành viên hai ban chỉ đạo"),
+             ("# theo danh sách kèm theo", "- Các cơ quan, đơn vị thành viên"),
+             ("# 11 đơn vị", "- Các huyện ủy, thành ủy")],
+        ),
+        (  # Căn cứ of the first decision: the first line moves down
+            "down:awards.0.decision.grounds.0",
+            [
+                # above the first line: the list's own comment, which stays at its top
+                (GROUNDS_1, "        # theo thứ bậc văn bản\n" + GROUNDS_1),
+                (GROUNDS_2, GROUNDS_2.replace("2013\n", "2013   # luật thi đua\n        # nghị định\n")),
+            ],
+            [("# theo thứ bậc văn bản", "- Căn cứ Luật Thi đua, khen thưởng ngày 26"),
+             ("# luật thi đua", "- Căn cứ Luật Thi đua, khen thưởng ngày 26"),
+             ("# nghị định", "- Căn cứ Nghị định số 91")],
+        ),
+        (  # a programme item (a row of keys written on one line): the comment at its end
+            "up:agenda.7",
+            [("content: Bế mạc hội nghị, by: hoi}\n",
+              "content: Bế mạc hội nghị, by: hoi}   # bế mạc\n")],
+            [("# bế mạc", "content: Bế mạc hội nghị")],
+        ),
+    ],
+)  # fmt: skip
+def test_a_moved_line_of_a_list_takes_its_comments_along(
+    client, folder: Path, op: str, edits, comments
+) -> None:
+    before = _with_comments(folder, *edits)
+    html = post_form(client, MEETING, {}, op=op).get_data(as_text=True)
+    post_form_from(client, html, {}, op="save")
+    after = (folder / MEETING).read_text(encoding="utf-8").splitlines()
+    assert after != before and sorted(after) == sorted(before)  # lines moved, none rewritten
+    for comment, text in comments:
+        (at,) = [i for i, line in enumerate(after) if comment in line]
+        if after[at].lstrip().startswith("#"):  # a comment line: above its line
+            assert text in after[at + 1], (comment, after[at - 1 : at + 2])
+        else:
+            assert text in after[at], (comment, after[at])
+    # the comment that opens the next part stays after the programme
+    assert after.index("# Document numbers and dates below are illustrative.") > max(
+        i for i, t in enumerate(after) if t.startswith("  - {time: ")
+    )
+
+
+def test_moved_lines_of_nơi_nhận_are_saved_in_their_new_order(client, folder: Path) -> None:
+    _with_comments(
+        folder, ("      - Các huyện ủy, thành ủy\n", "      - Các huyện ủy, thành ủy   # 11\n")
+    )
+    html = post_form(client, MEETING, {}, op="up:documents.notice.recipients.3").get_data(
+        as_text=True
+    )
+    html = post_form_from(client, html, {}, op="up:documents.notice.recipients.2")
+    post_form_from(
+        client, html, {"documents.notice.recipients.0": "Thường trực Tỉnh ủy Lạng Sơn"}, op="save"
+    )
+    notice = load_meeting(folder / MEETING).documents.notice
+    assert notice.recipients == [
+        "Thường trực Tỉnh ủy Lạng Sơn",
+        "Các huyện ủy, thành ủy",
+        "Thành viên hai ban chỉ đạo",
+        "Các cơ quan, đơn vị thành viên",
+    ]
+    text = (folder / MEETING).read_text(encoding="utf-8")
+    assert "      - Các huyện ủy, thành ủy   # 11\n      - Thành viên hai ban chỉ đạo\n" in text
+
+
 def test_a_proposal_count_that_disagrees_with_the_list_is_shown_beside_the_count(client) -> None:
     reply = post_form(client, MEETING, {"awards.0.proposal.collectives": "99"})
     html = reply.get_data(as_text=True)

@@ -163,6 +163,8 @@ def test_a_clerk_makes_a_meeting_builds_it_and_downloads_the_zip(browser, server
         page.wait_for_selector("#saved")
         beside = page.locator('[id="f-meeting.date"] .problem')
         assert "2023-02-30" in beside.inner_text()
+        # named as the form names it (the suite reads English), the file's key last
+        assert ": The meeting › Date of the meeting (date) — " in beside.inner_text()
         assert field(page, "meeting.date").get_attribute("aria-invalid") == "true"
         assert page.locator(".problem").count() == 1
         # fixed

@@ -19,10 +19,11 @@ import datetime as dt
 import types
 import typing
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, BeforeValidator
 
 from docgen.fieldnames import KEY
 from docgen.model import MeetingRecord, _check_key, _clean_paragraph
@@ -33,6 +34,23 @@ OTHER = "~name"
 # opened: moving rows moves the file's entries, with their comments, instead of rewriting the
 # values of the entries in place.
 AT = "_at"
+# The same for a line of a plain list (a Nơi nhận line), posted beside it: ``….recipients.0~at``.
+LINE_AT = "~at"
+
+
+class Placed(str):
+    """A line of a plain list with the place it stood in the file when the page was opened.
+
+    Rows move as objects (↑, ↓), so the place moves with the text; saving then moves the file's
+    line with its comments instead of rewriting the lines in place.
+    """
+
+    at: int
+
+    def __new__(cls, text: str, at: int) -> Placed:
+        line = super().__new__(cls, text)
+        line.at = at
+        return line
 
 # Identifiers (fields of type Key) that name a person or a body declared elsewhere in the file:
 # chosen by name. A Text field of the same name (a tờ trình's ``by``) is not a reference.
@@ -65,6 +83,19 @@ class Field:
     fields: list[Field] = field(default_factory=list)  # group / keyed rows / list of groups
     item: Field | None = None  # the element of a list
     default: Any = None
+    # The model's own reading of typed text for a fixed choice ('K/T' → 'KT', 'Sáng' → 'sáng').
+    readers: tuple[Callable[[Any], Any], ...] = ()
+
+    def canonical(self, value: Any) -> Any:
+        """The choice ``value`` stands for, read as the model reads it; else ``value`` itself.
+
+        A file may spell a choice as a clerk types it (``prefix: K/T``, ``session: Sáng``): the
+        form shows the choice it means, not a stray option holding the typed text.
+        """
+        read = value
+        for reader in self.readers:
+            read = reader(read)
+        return read if read in self.choices else value
 
 
 def _unwrap(tp: Any) -> tuple[Any, list[Any], bool]:
@@ -96,7 +127,9 @@ def _is_key(metadata: list[Any]) -> bool:
 
 def _scalar(name: str, owner: str, tp: Any, metadata: list[Any]) -> Field:
     if typing.get_origin(tp) is typing.Literal:
-        return Field(name, owner, "choice", choices=tuple(str(a) for a in typing.get_args(tp)))
+        readers = tuple(m.func for m in metadata if isinstance(m, BeforeValidator))
+        choices = tuple(str(a) for a in typing.get_args(tp))
+        return Field(name, owner, "choice", choices=choices, readers=readers)
     if name in _REFERENCES and _is_key(metadata):
         return Field(name, owner, "ref", ref=_REFERENCES[name])
     if (owner, name) in _PERSON_OR_NAME:
@@ -168,11 +201,15 @@ def _nest(pairs: typing.Iterable[tuple[str, str]]) -> dict[str, Any]:
     return root
 
 
-def _rows(raw: Any) -> list[Any]:
+def _numbered(raw: Any) -> list[tuple[str, Any]]:
+    """(number as posted, value) of the rows of a list or table, in their order on the page."""
     if not isinstance(raw, dict):
         return []
-    numbered = [(int(k), v) for k, v in raw.items() if k.isdigit()]
-    return [v for _, v in sorted(numbered, key=lambda kv: kv[0])]
+    return sorted(((k, v) for k, v in raw.items() if k.isdigit()), key=lambda kv: int(kv[0]))
+
+
+def _rows(raw: Any) -> list[Any]:
+    return [v for _, v in _numbered(raw)]
 
 
 def _shape(f: Field, raw: Any, keep_empty: bool) -> Any:
@@ -181,10 +218,13 @@ def _shape(f: Field, raw: Any, keep_empty: bool) -> Any:
     if f.kind == "list":
         assert f.item is not None
         items = []
-        for r in _rows(raw):
+        for number, r in _numbered(raw):
             item = _shape(f.item, r, keep_empty)
             if isinstance(item, dict) and isinstance(r, dict) and str(r.get(AT, "")).isdigit():
                 item[AT] = int(r[AT])
+            at = raw.get(number + LINE_AT)
+            if isinstance(item, str) and isinstance(at, str) and at.isdigit():
+                item = Placed(item, int(at))
             items.append(item)
         return items if keep_empty else [i for i in items if not is_empty(i)]
     if f.kind == "keyed":
@@ -301,6 +341,8 @@ def _from_data(f: Field, value: Any, path: tuple[str | int, ...]) -> Any:
         if f.item.kind == "group":
             for i, row in enumerate(rows):
                 row[AT] = i
+        elif f.item.kind not in ("list", "keyed"):
+            rows = [Placed(row, i) if isinstance(row, str) else row for i, row in enumerate(rows)]
         return rows
     if f.kind == "keyed":
         if not isinstance(value, dict):
@@ -315,6 +357,8 @@ def _from_data(f: Field, value: Any, path: tuple[str | int, ...]) -> Any:
         raise Unfit(path)
     if f.kind == "bool":
         return value is True
+    if f.kind == "choice":
+        return f.canonical(_display(value))
     return _display(value)
 
 

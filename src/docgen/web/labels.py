@@ -9,6 +9,7 @@ first, then ``field``). Built per call so that they follow the current language.
 from __future__ import annotations
 
 from docgen.fieldnames import lookup, names
+from docgen.formats import PROFILE_NAMES, profile
 from docgen.i18n import _
 from docgen.web.formspec import Field
 
@@ -52,6 +53,7 @@ class Labels:
         self._hints = _hints()
         self._choices = {
             **{("profile", k): v for k, v in profile_names().items()},
+            **{("prefix", k): v for k, v in signer_prefixes().items()},
             ("mode", "list"): _("One invitation, to those on the attached list"),
             ("mode", "each"): _("One invitation for each invitee"),
         }
@@ -85,6 +87,22 @@ def document_names() -> dict[str, str]:
         "proposal": _("Award proposals (tờ trình)"),
         "news": _("News report draft"),
     }
+
+
+def signer_prefixes() -> dict[str, str]:
+    """A signing authority as both formats print it, with its meaning: "KT. / K/T — ký thay"."""
+    meanings = {
+        "TM": _("on behalf of (thay mặt)"),
+        "KT": _("signing for (ký thay)"),
+        "TL": _("by order of (thừa lệnh)"),
+        "Q": _("acting (quyền)"),
+        "TUQ": _("by authorisation of (thừa ủy quyền)"),
+    }
+    out = {}
+    for code, meaning in meanings.items():
+        printed = dict.fromkeys(profile(name).signer.prefixes[code] for name in PROFILE_NAMES)
+        out[code] = _("{printed} — {meaning}").format(printed=" / ".join(printed), meaning=meaning)
+    return out
 
 
 def profile_names() -> dict[str, str]:

@@ -19,12 +19,14 @@ from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import CommentMark
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString, LiteralScalarString
+from ruamel.yaml.tokens import CommentToken
 
 from docgen.errors import DocgenError
 from docgen.i18n import _
 from docgen.outputs import atomic_write
-from docgen.web.formspec import AT, KEY, Field, is_empty, meeting_fields
+from docgen.web.formspec import AT, KEY, Field, Placed, is_empty, meeting_fields
 
 
 def fingerprint(data: bytes) -> str:
@@ -170,8 +172,13 @@ def merge_group(node: CommentedMap, values: dict[str, Any], fields: list[Field])
             merge_keyed(old, value, f)
         elif f.kind in ("group", "list", "keyed"):
             node[f.name] = _new(f, value)
-        elif not _same(old, _scalar(f, value)):
+        elif not _same(old, _scalar(f, value)) and not _same_choice(f, old, value):
             node[f.name] = _scalar(f, value)
+
+
+def _same_choice(f: Field, old: Any, value: Any) -> bool:
+    """The file spells the chosen choice its own way (``K/T`` for ``KT``): keep its spelling."""
+    return f.kind == "choice" and isinstance(old, str) and f.canonical(str(old)) == value
 
 
 def merge_list(seq: CommentedSeq, values: list[Any], f: Field) -> None:
@@ -179,6 +186,9 @@ def merge_list(seq: CommentedSeq, values: list[Any], f: Field) -> None:
     assert item is not None
     if item.kind == "group" and any(isinstance(v, dict) and AT in v for v in values):
         _merge_moved(seq, values, item)
+        return
+    if any(isinstance(v, Placed) for v in values):
+        _merge_moved_lines(seq, values, item)
         return
     for i, value in enumerate(values):
         if i < len(seq):
@@ -216,8 +226,82 @@ def _merge_moved(seq: CommentedSeq, values: list[dict[str, Any]], item: Field) -
         entries.append(entry)
     if len(entries) == len(old) and all(a is b for a, b in zip(entries, old, strict=True)):
         return  # nothing moved, added or removed: the sequence's own comments stay put
+    sources = [next((i for i, o in enumerate(old) if o is e), None) for e in entries]
+    _reorder(seq, entries, sources)
+
+
+def _merge_moved_lines(seq: CommentedSeq, values: list[Any], item: Field) -> None:
+    """:func:`_merge_moved` for a plain list: each line keeps its comments, edited or not."""
+    old = list(seq)
+    used: set[int] = set()
+    entries: list[Any] = []
+    sources: list[int | None] = []
+    for value in values:
+        at = getattr(value, "at", None)
+        new = _scalar(item, str(value) if isinstance(value, str) else value)
+        if isinstance(at, int) and 0 <= at < len(old) and at not in used:
+            used.add(at)
+            entries.append(old[at] if _same(old[at], new) else new)
+            sources.append(at)
+        else:
+            entries.append(new)
+            sources.append(None)
+    if sources == list(range(len(old))):
+        for i, entry in enumerate(entries):
+            if entry is not old[i]:
+                seq[i] = entry  # edited in place: the line's comment stays beside it
+        return
+    _reorder(seq, entries, sources)
+
+
+def _reorder(seq: CommentedSeq, entries: list[Any], sources: list[int | None]) -> None:
+    """Make ``entries`` the items of ``seq``; ``sources[j]`` is where entry j stood (None: new).
+
+    ruamel keeps the comments of a list's items in the list, by position: the end of item i's
+    line and the lines after it up to item i+1. Here each moved item takes along the comment
+    at the end of its line and the comment lines just above it; lines after the last item
+    (which introduce what follows the list) and above the first (which open the list) stay
+    where they are.
+    """
+    count = len(seq)
+    own: dict[int, tuple[str, Any]] = {}  # the end of item i's line ("# …\n" or "\n"), its mark
+    above: dict[int, str] = {}  # the lines between item i-1 and item i
+    trailing = ""
+    for i, slots in seq.ca.items.items():
+        token = slots[0] if slots else None
+        if token is None or not isinstance(i, int):
+            continue
+        end, newline, rest = token.value.partition("\n")
+        own[i] = (end + newline, token.start_mark)
+        if i + 1 < count:
+            above[i + 1] = rest
+        else:
+            trailing = rest
     del seq[:]
     seq.extend(entries)
+    seq.ca.items.clear()
+    for j, source in enumerate(sources):
+        text, mark = own.get(source, ("\n", None)) if source is not None else ("\n", None)
+        if j + 1 < len(sources):
+            following = sources[j + 1]
+            text += above.get(following, "") if following is not None else ""
+        else:
+            text += trailing
+        if text != "\n":
+            token = CommentToken(text, mark or CommentMark(0))
+            seq.ca.items[j] = [token, None, None, None]
+    first = sources[0] if sources else None
+    if first is not None and above.get(first):
+        _put_above(seq, above[first])
+
+
+def _put_above(seq: CommentedSeq, text: str) -> None:
+    """Add comment lines above the first item of ``seq`` (after those already there)."""
+    present = seq.ca.comment[1] if seq.ca.comment and len(seq.ca.comment) > 1 else None
+    if present:
+        present[-1].value += text  # the token the list's key shares: both print it
+    else:
+        seq.ca.comment = [None, [CommentToken(text, CommentMark(0))]]
 
 
 def _all_flow(items: list[Any]) -> bool:
