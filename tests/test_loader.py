@@ -218,3 +218,23 @@ def test_version_and_help() -> None:
     assert "docgen, version" in runner.invoke(main, ["--version"]).output
     help_text = runner.invoke(main, ["--help"]).output
     assert "validate" in help_text and "new" in help_text
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"), [("K/T", "KT"), ("kt.", "KT"), ("KT", "KT"), ("T/M", "TM"), ("  ", None)]
+)
+def test_a_signing_authority_is_read_as_either_format_writes_it(
+    sample_text: str, typed: str, stored: str | None
+) -> None:
+    text = _replace(sample_text, "        prefix: KT.\n", f"        prefix: '{typed}'\n")
+    assert parse_meeting(text, "m.yaml").awards[0].decision.signer.prefix == stored
+
+
+def test_a_signing_authority_that_is_none_is_refused_as_typed(sample_text: str) -> None:
+    bad = _replace(sample_text, "        prefix: KT.\n", "        prefix: K/Y\n")
+    message = _fail(bad)
+    assert f"line {_line_of(bad, 'prefix: K/Y')}, column 17: " in message
+    assert (
+        "Signing authority (prefix) — 'K/Y' is not a signing authority; leave it blank or write one of TM., KT."
+        in message
+    )

@@ -18,7 +18,7 @@ import datetime as dt
 import re
 import unicodedata
 from collections.abc import Iterator
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
@@ -252,7 +252,16 @@ SignerPrefix = Literal["TM", "KT", "TL", "Q", "TUQ"]
 def _signer_prefix(value: Any) -> Any:
     # The two profiles spell the same authority differently (TM. / T/M); accept either.
     if isinstance(value, str):
-        return value.strip().upper().replace(".", "").replace("/", "") or None
+        code = value.strip().upper().replace(".", "").replace("/", "")
+        if code and code not in get_args(SignerPrefix):
+            # Named as a clerk writes them, not as the codes the record keeps.
+            raise ValueError(
+                _(
+                    "{value} is not a signing authority; leave it blank or write one of TM., KT., "
+                    "TL., Q., TUQ. — in a Party document T/M, K/T, T/L"
+                ).format(value=_short(value))
+            )
+        return code or None
     return value
 
 

@@ -93,8 +93,11 @@ class Field:
         form shows the choice it means, not a stray option holding the typed text.
         """
         read = value
-        for reader in self.readers:
-            read = reader(read)
+        try:
+            for reader in self.readers:
+                read = reader(read)
+        except ValueError:  # not one of them: shown as written, and validate says why
+            return value
         return read if read in self.choices else value
 
 
