@@ -274,6 +274,10 @@ class Section:
     headers: dict[str, str] = field(default_factory=dict)  # type → rId
     footers: dict[str, str] = field(default_factory=dict)
     page_start: int | None = None
+    # A negative top or bottom margin in Word: the margin holds even when the header (footer)
+    # is taller, and the header overlaps the text instead of pushing it down.
+    top_exact: bool = False
+    bottom_exact: bool = False
 
     @classmethod
     def from_xml(cls, el: etree._Element) -> Section:
@@ -290,6 +294,8 @@ class Section:
                 v = twips(m.get(w(attr)))
                 if v is not None:
                     setattr(s, attr, abs(v) if attr in ("top", "bottom") else v)
+                    if attr in ("top", "bottom") and v < 0:
+                        setattr(s, f"{attr}_exact", True)
         s.title_pg = bool(on_off(el.find(w("titlePg"))))
         t = el.find(w("type"))
         if t is not None:

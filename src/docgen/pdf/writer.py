@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from lxml import etree
 from reportlab.platypus import BaseDocTemplate, Frame, NextPageTemplate, PageBreak, PageTemplate
@@ -136,15 +137,18 @@ class _Renderer:
 
         return draw
 
-    def _draw_hf(self, canvas, sec: Section, n: int, kind: str) -> None:
+    def _hf_flows(
+        self, sec: Section, n: int, number: int, kind: str
+    ) -> tuple[list[tuple[Any, float, float, float]], float]:
+        """The header's (footer's) flowables of page ``n`` of ``sec``, sized, and their height."""
         b = self.builder
-        el = b.header_footer(sec, kind, n, self.number)
+        el = b.header_footer(sec, kind, n, number)
         if el is None:
-            return
+            return [], 0.0
         b.fields = {
-            "PAGE": str(self.number),
-            "NUMPAGES": str(self.total_pages or self.number),
-            "SECTIONPAGES": str(self.total_pages or self.number),
+            "PAGE": str(number),
+            "NUMPAGES": str(self.total_pages or number),
+            "SECTIONPAGES": str(self.total_pages or number),
         }
         saved_where = b.where
         try:
@@ -160,11 +164,33 @@ class _Renderer:
             sb, sa = f.getSpaceBefore(), f.getSpaceAfter()
             sized.append((f, h, sb, sa))
             total += sb + h + sa
+        return sized, total
+
+    def _draw_hf(self, canvas, sec: Section, n: int, kind: str) -> None:
+        sized, total = self._hf_flows(sec, n, self.number, kind)
         y = sec.page_height - sec.header if kind == "header" else sec.footer + total
         for f, h, sb, sa in sized:
             y -= sb + h
             f.drawOn(canvas, sec.left, y)
             y -= sa
+
+    def _body_box(self, sec: Section, first: bool) -> tuple[float, float]:
+        """The body's top and bottom edges above the paper's foot, as Word places them.
+
+        A header taller than the room between its distance from the edge and the top margin
+        pushes the text down (a footer pushes it up), unless the margin is exact (negative in
+        Word). Measured on the first page's or on later pages' header (even and odd).
+        """
+        pages = [(1, 1)] if first else [(2, 2), (2, 3)]
+        header = max(self._hf_flows(sec, n, number, "header")[1] for n, number in pages)
+        footer = max(self._hf_flows(sec, n, number, "footer")[1] for n, number in pages)
+        top = sec.top if sec.top_exact else max(sec.top, sec.header + header)
+        bottom = sec.bottom if sec.bottom_exact else max(sec.bottom, sec.footer + footer)
+        # The text keeps at least a quarter of the paper, as usable_section keeps the margins.
+        room = sec.page_height * _MIN_BODY
+        if sec.page_height - top - bottom < room:
+            top, bottom = sec.top, sec.bottom
+        return sec.page_height - top, bottom
 
     def build(self, out) -> int:
         b = self.builder
@@ -173,13 +199,14 @@ class _Renderer:
         groups = _split_sections(self.pkg)
         for i, sec in enumerate(self.sections):
 
-            def body_frame(frame_id: str, sec=sec) -> Frame:
+            def body_frame(frame_id: str, sec=sec, first: bool = False) -> Frame:
                 # Paragraph and table spacing come from the DOCX; the frame adds none.
+                top, bottom = self._body_box(sec, first)
                 return Frame(
                     sec.left,
-                    sec.bottom,
+                    bottom,
                     sec.frame_width,
-                    sec.page_height - sec.top - sec.bottom,
+                    top - bottom,
                     leftPadding=0,
                     rightPadding=0,
                     topPadding=0,
@@ -194,13 +221,13 @@ class _Renderer:
             if sec.title_pg:
                 first = PageTemplate(
                     id=f"s{i}first",
-                    frames=[body_frame(f"f{i}first")],
+                    frames=[body_frame(f"f{i}first", first=True)],
                     onPage=self.on_page(i),
                     pagesize=size,
                     autoNextPageTemplate=f"s{i}",
                 )
                 templates.insert(0 if i == 0 else len(templates) - 1, first)
-            b.frame_height = sec.page_height - sec.top - sec.bottom
+            b.frame_height = frame._y2 - frame._y1
             b.frame_width = sec.frame_width
             if i:
                 story.append(NextPageTemplate(f"s{i}first" if sec.title_pg else f"s{i}"))
