@@ -77,6 +77,23 @@ def test_an_unknown_family_falls_back_to_bundled_liberation_and_says_widths_diff
     assert fonts.resolve_family("Tahoma").family == "Liberation Sans"
 
 
+@pytest.mark.parametrize(
+    ("asked", "stand_in"), [("Calibri", "Liberation Sans"), ("Cambria", "Liberation Serif")]
+)
+def test_a_stand_in_with_other_widths_is_not_called_compatible(
+    no_system_fonts, asked: str, stand_in: str
+) -> None:
+    """Without Carlito (Caladea) the bundled Liberation stands in for Calibri (Cambria), but
+    its widths are Arial's (Times'): the clerk is warned that lines may break elsewhere."""
+    faces = fonts.resolve_family(asked)
+    assert faces.family == stand_in and faces.substituted and not faces.compatible
+
+
+def test_doctor_says_calibris_stand_in_has_other_widths(no_system_fonts) -> None:
+    lines = fonts.font_report(("Calibri",))
+    assert "different widths" in lines[0] and "Liberation Sans" in lines[0], lines[0]
+
+
 def test_never_dejavu_for_times_new_roman(monkeypatch: pytest.MonkeyPatch) -> None:
     # Even with the bundle gone and DejaVu installed, Times New Roman does not become DejaVu.
     monkeypatch.setattr(fonts, "BUNDLED_FONT_DIR", Path("/nonexistent-docgen-fonts"))

@@ -58,6 +58,19 @@ SUBSTITUTES: dict[str, tuple[str, ...]] = {
     "courier new": ("Liberation Mono", "Cousine", "Nimbus Mono PS", "DejaVu Sans Mono"),
     "courier": ("Liberation Mono", "Cousine", "DejaVu Sans Mono"),
 }
+# Of those, the families drawn to the same advance widths as the one asked for: only these
+# lay out a line as Word does with the real font. Liberation Sans stands in for Calibri but is
+# Arial's twin, so a document in Calibri without Carlito gets the warning that lines may move.
+METRIC_TWINS: dict[str, tuple[str, ...]] = {
+    "times new roman": ("Liberation Serif", "Tinos", "Nimbus Roman"),
+    "times": ("Liberation Serif", "Tinos", "Nimbus Roman"),
+    "arial": ("Liberation Sans", "Arimo", "Helvetica", "Nimbus Sans"),
+    "helvetica": ("Liberation Sans", "Arimo", "Nimbus Sans"),
+    "calibri": ("Carlito",),
+    "cambria": ("Caladea",),
+    "courier new": ("Liberation Mono", "Cousine", "Nimbus Mono PS"),
+    "courier": ("Liberation Mono", "Cousine", "Nimbus Mono PS"),
+}
 SERIF_FALLBACK = ("Liberation Serif", "DejaVu Serif")
 SANS_FALLBACK = ("Liberation Sans", "DejaVu Sans")
 _SANS_HINTS = ("arial", "sans", "helvet", "calibri", "verdana", "tahoma", "segoe", "gothic")
@@ -344,7 +357,7 @@ def resolve_family(name: str, font_dirs: Sequence[Path] = ()) -> FontFaces:
         return _resolved[key]
     installed = _index(font_dirs)
     requested = name.strip().lower()
-    metric_twins = {s.lower() for s in SUBSTITUTES.get(requested, ())}
+    metric_twins = {s.lower() for s in METRIC_TWINS.get(requested, ())}
     for cand in candidates(name):
         low = cand.lower()
         # The family itself as installed; a Liberation family from docgen's own copies first,
