@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import zipfile
 from pathlib import Path
 
 import pytest
@@ -19,6 +18,7 @@ from conftest import SAMPLE, docx_parts
 from docgen import cache
 from docgen.build import build
 from docgen.errors import DocgenError
+from hostile_office import rewrite_member
 
 
 def _build(out: Path, templates: Path | None = None):
@@ -75,14 +75,10 @@ def _edited_templates(tmp_path: Path, old: str, new: str) -> tuple[Path, str]:
     folder = tmp_path / "templates"
     shutil.copytree(builtin_dir(), folder)
     for minutes in folder.glob("*/minutes.docx"):
-        with zipfile.ZipFile(minutes) as archive:
-            parts = {name: archive.read(name) for name in archive.namelist()}
-        body = parts["word/document.xml"].decode()
-        assert old in body
-        parts["word/document.xml"] = body.replace(old, new, 1).encode()
-        with zipfile.ZipFile(minutes, "w", zipfile.ZIP_DEFLATED) as archive:
-            for name, data in parts.items():
-                archive.writestr(name, data)
+        edited = rewrite_member(
+            minutes.read_bytes(), "word/document.xml", lambda xml: xml.replace(old, new, 1)
+        )
+        minutes.write_bytes(edited)
     return folder, "minutes.docx"
 
 

@@ -18,6 +18,7 @@ from docx.shared import Cm
 
 from conftest import needs_pdftotext, needs_soffice
 from docgen.pdf import docx_bytes_to_pdf
+from hostile_office import rewrite_member
 
 _WORD = re.compile(r'<word xMin="[\d.]+" yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">([^<]*)</word>')
 
@@ -40,15 +41,13 @@ def _document(path: Path, header_lines: int, footer_lines: int, exact: bool = Fa
     d.save(path)
     if exact:
         # python-docx writes no negative margin; Word does, for "exactly this margin".
-        import zipfile
-
-        with zipfile.ZipFile(path) as archive:
-            parts = {name: archive.read(name) for name in archive.namelist()}
-        xml = parts["word/document.xml"].decode()
-        parts["word/document.xml"] = re.sub(r'w:top="(\d+)"', r'w:top="-\1"', xml, count=1).encode()
-        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
-            for name, data in parts.items():
-                archive.writestr(name, data)
+        path.write_bytes(
+            rewrite_member(
+                path.read_bytes(),
+                "word/document.xml",
+                lambda xml: re.sub(r'w:top="(\d+)"', r'w:top="-\1"', xml, count=1),
+            )
+        )
     return path
 
 

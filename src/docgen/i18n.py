@@ -115,7 +115,7 @@ class _Numbers(string.Formatter):
 
     def format_field(self, value: Any, format_spec: str) -> str:
         text = super().format_field(value, format_spec)
-        if "," not in format_spec or not isinstance(value, int | float) or value is True:
+        if "," not in format_spec or not isinstance(value, int | float) or isinstance(value, bool):
             return text
         lang = language()
         if lang == "en":

@@ -181,7 +181,10 @@ class _Renderer:
         pushes the text down (a footer pushes it up), unless the margin is exact (negative in
         Word). Measured on the first page's or on later pages' header (even and odd).
         """
-        pages = [(1, 1)] if first else [(2, 2), (2, 3)]
+        if first:
+            pages = [(1, 1)]
+        else:
+            pages = [(2, 2), (2, 3)] if self.builder.even_odd else [(2, 2)]
         header = max(self._hf_flows(sec, n, number, "header")[1] for n, number in pages)
         footer = max(self._hf_flows(sec, n, number, "footer")[1] for n, number in pages)
         top = sec.top if sec.top_exact else max(sec.top, sec.header + header)

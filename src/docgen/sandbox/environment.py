@@ -3,6 +3,7 @@ and attribute access checked, printed values escaped for docxtpl."""
 
 from __future__ import annotations
 
+import functools
 import re
 import threading
 from collections import OrderedDict
@@ -170,7 +171,7 @@ class DocgenSandbox(ImmutableSandboxedEnvironment):
 
         from docgen import cache
 
-        settings = self._settings_key()
+        settings = self._settings_key
         if settings is None:
             return self.compile(source)
         key = settings + source.encode("utf-8", "surrogatepass")
@@ -184,44 +185,40 @@ class DocgenSandbox(ImmutableSandboxedEnvironment):
         cache.put("jinja", key, marshal.dumps(code))
         return code
 
+    @functools.cached_property
     def _settings_key(self) -> bytes | None:
         """What, besides the text, decides the code Jinja generates for this environment.
 
         None when a setting cannot be named the same way in another process (a function as
         ``autoescape``): such an environment compiles afresh.
         """
-        key = getattr(self, "_settings_key_bytes", b"")
-        if key == b"":
-            if not isinstance(self.autoescape, bool):
-                self._settings_key_bytes = None
-                return None
-            settings = (
-                jinja2.__version__,
-                type(self).__qualname__,
-                type(self).code_generator_class.__qualname__,
-                self.autoescape,
-                getattr(self.finalize, "__qualname__", None),
-                self.optimized,
-                sorted(self.intercepted_binops),
-                sorted(self.intercepted_unops),
-                self.block_start_string,
-                self.block_end_string,
-                self.variable_start_string,
-                self.variable_end_string,
-                self.comment_start_string,
-                self.comment_end_string,
-                self.line_statement_prefix,
-                self.line_comment_prefix,
-                self.trim_blocks,
-                self.lstrip_blocks,
-                self.newline_sequence,
-                self.keep_trailing_newline,
-                sorted(self.extensions),
-                repr(self.limits),
-            )
-            key = repr(settings).encode() + b"\0"
-            self._settings_key_bytes = key
-        return key
+        if not isinstance(self.autoescape, bool):
+            return None
+        settings = (
+            jinja2.__version__,
+            type(self).__qualname__,
+            type(self).code_generator_class.__qualname__,
+            self.autoescape,
+            getattr(self.finalize, "__qualname__", None),
+            self.optimized,
+            sorted(self.intercepted_binops),
+            sorted(self.intercepted_unops),
+            self.block_start_string,
+            self.block_end_string,
+            self.variable_start_string,
+            self.variable_end_string,
+            self.comment_start_string,
+            self.comment_end_string,
+            self.line_statement_prefix,
+            self.line_comment_prefix,
+            self.trim_blocks,
+            self.lstrip_blocks,
+            self.newline_sequence,
+            self.keep_trailing_newline,
+            sorted(self.extensions),
+            repr(self.limits),
+        )
+        return repr(settings).encode() + b"\0"
 
     # -- parse time ---------------------------------------------------------------------------
 

@@ -194,8 +194,6 @@ class _ParagraphReader:
                 choice = child.find(_CHOICE)
                 if choice is not None:
                     self.visit(choice, wrap)
-            elif tag in (_w("r"),):
-                self.run(child, wrap)
             # pPr, proofErr (spell-check marks, which docxtpl strips harmlessly), permStart, …
 
     def run(self, run: Any, wrap: tuple[str, ...]) -> None:
