@@ -216,12 +216,16 @@ def run(argv: list[str]) -> int | None:
     with conn:
         umask = os.umask(0o022)
         os.umask(umask)
+        try:
+            cwd = os.getcwd()
+        except OSError:  # a working folder removed under us: let the command itself say so
+            return None
         request = {
             "kind": "run",
             "args": argv[1:],
             "argv": argv,
             "prog": _program_name(argv[0]),
-            "cwd": os.getcwd(),
+            "cwd": cwd,
             "env": dict(os.environ),
             "umask": umask,
         }
