@@ -135,6 +135,7 @@ def test_a_misspelt_key_is_shown_as_written_under_its_part(tmp_path: Path) -> No
         (("conclusion", "by"), "Conclusion › Concluded by (by)"),
         (("agenda", 7, "by"), "Programme items, item 8 › Presented or chaired by (by)"),
         (("meeting", "x", 2, "y"), "The meeting › x, item 3 › y"),
+        (("awards", "proposal"), "Award groups › Proposal (tờ trình) (proposal)"),
     ],
 )  # fmt: skip
 def test_describe(path: tuple, words: str) -> None:

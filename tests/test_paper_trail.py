@@ -420,9 +420,35 @@ def test_a_free_text_proposal_line_beside_a_tờ_trình_is_refused(tmp_path) -> 
 def test_only_a_document_the_record_cannot_make_says_what_it_needs(tmp_path) -> None:
     data = sample_data()
     del data["documents"]["invitation"]
+    del data["agenda"]
     meeting = write(data, tmp_path / "m.yaml")
-    result = CliRunner().invoke(
-        main, ["build", str(meeting), "--only", "invitation", "--certificates", "none"]
-    )
+    out = tmp_path / "out"
+    args = ["build", str(meeting), "--only", "invitation,programme", "-o", str(out)]
+    said = {}
+    for lang in ("vi", "en"):
+        result = CliRunner().invoke(main, ["--lang", lang, *args, "--certificates", "none"])
+        assert result.exit_code == 2, result.output
+        assert "Traceback" not in result.output and "documents.invitation" not in result.output
+        said[lang] = " ".join(result.output.split())
+    # The fields as the form and every located message name them, each with its key.
+    assert "giấy mời cần có mục Văn bản › Giấy mời (invitation)" in said["vi"]
+    assert "chương trình cần có mục Nội dung chương trình (agenda)" in said["vi"]
+    assert "không có văn bản nào để tạo" in said["vi"]
+    assert "giấy mời (invitation) needs Documents › Invitation (invitation)" in said["en"]
+    assert "chương trình (programme) needs Programme items (agenda)" in said["en"]
+    assert not out.exists()
+
+
+def test_documents_that_need_the_same_field_are_told_together(tmp_path) -> None:
+    data = sample_data()
+    del data["awards"]
+    meeting = write(data, tmp_path / "m.yaml")
+    args = ["build", str(meeting), "--only", "decision,list,proposal", "-o", str(tmp_path / "o")]
+    result = CliRunner().invoke(main, ["--lang", "en", *args])
     assert result.exit_code == 2, result.output
-    assert "documents.invitation" in result.output
+    said = " ".join(result.output.split())
+    assert (
+        "quyết định khen thưởng (award decision), danh sách khen thưởng (award list) need "
+        "Award groups (awards); tờ trình đề nghị khen thưởng (award proposal) needs "
+        "Award groups › Proposal (tờ trình) (proposal). Fill them in"
+    ) in said

@@ -461,6 +461,20 @@ def test_build_problems_are_shown_and_nothing_is_written(client, folder: Path) -
     assert not (folder / "output").exists()
 
 
+def test_a_document_the_meeting_cannot_make_names_the_field_it_needs(client, folder) -> None:
+    text = (folder / MEETING).read_text("utf-8")
+    (folder / MEETING).write_text(re.sub(r"\nagenda:\n(  .*\n)+", "\n", text), "utf-8")
+    csrf = token(client, f"/m/{MEETING}/build")
+    data = {"csrf_token": csrf, "documents": ["programme"], "formats": ["docx"]}
+    set_language("vi")  # the conftest fixture sets English again afterwards
+    reply = client.post(f"/m/{MEETING}/build", data=data)
+    html = " ".join(unescape(reply.get_data(as_text=True)).split())
+    assert reply.status_code == 422
+    assert "chương trình cần có mục Nội dung chương trình (agenda)" in html
+    assert "không có hình thức khen thưởng" not in html  # the old words, wrong here
+    assert not (folder / "output").exists()
+
+
 @pytest.mark.parametrize(
     "url",
     [

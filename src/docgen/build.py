@@ -33,6 +33,7 @@ from docgen.pipeline import (
     check_templates,
     choose,
     make,
+    nothing_to_build,
     pdf_converter,
     plan,
 )
@@ -142,13 +143,7 @@ def build(
     jobs = plan(record, source, documents)
     with_certificates = certificates is not None and bool(record.awards)
     if not jobs and not with_certificates:
-        raise DocgenError(
-            _(
-                "{file}: nothing to build — the record holds nothing for --only {documents}. A "
-                "decision or a list needs an award group; an invitation, documents.invitation; a "
-                "programme, an agenda; a tờ trình, an award group with a proposal."
-            ).format(file=meeting, documents=",".join(documents))
-        )
+        raise nothing_to_build(str(meeting), documents)
     if number == "auto" and jobs:
         record = _numbered(record, jobs, register, meeting)
     made = make(

@@ -57,6 +57,9 @@ class DocumentType:
     """Also written as plain text (``.txt``), for pasting into a web portal."""
     per_group: bool = False
     """Made once per award group: its context needs the group."""
+    needs: tuple[str, ...] = ()
+    """The field of the meeting file without which :attr:`items` is empty (``()``: always
+    made), for telling the clerk what to fill in when a build makes none."""
 
     @property
     def type_code(self) -> str:
@@ -156,6 +159,7 @@ DECISION = DocumentType(
     register_key=_award_register_key,
     suffix=_award_key,
     per_group=True,
+    needs=("awards",),
 )
 AWARD_LIST = DocumentType(
     key="list",
@@ -170,6 +174,7 @@ AWARD_LIST = DocumentType(
     numbered_by="decision",
     suffix=_award_key,
     per_group=True,
+    needs=("awards",),
 )
 
 
@@ -208,6 +213,7 @@ INVITATION = DocumentType(
     settings=_invitation_settings,
     register_key=lambda item: "invitation",
     suffix=lambda item: _invitee_suffix(item) if item is not None else "",
+    needs=("documents", "invitation"),
 )
 PROGRAMME = DocumentType(
     key="programme",
@@ -220,6 +226,7 @@ PROGRAMME = DocumentType(
     items=_with_agenda,
     settings=lambda record, item: around.programme_settings(record),
     register_key=lambda item: "programme",
+    needs=("agenda",),
 )
 PROPOSAL = DocumentType(
     key="proposal",
@@ -234,6 +241,7 @@ PROPOSAL = DocumentType(
     register_key=lambda group: f"proposal:{group.key}",
     suffix=_award_key,
     per_group=True,
+    needs=("awards", "proposal"),
 )
 NEWS = DocumentType(
     key="news",

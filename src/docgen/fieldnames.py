@@ -179,6 +179,8 @@ def _step(current: Any, part: str | int) -> tuple[Any, str | None]:
         return None, None
     origin, args = typing.get_origin(current), typing.get_args(current)
     if origin in (list, tuple) and args:
+        if isinstance(part, str):  # a field of every item: ("awards", "proposal")
+            return _step(args[0], part)
         return args[0], None
     if origin is dict and len(args) == 2:
         return args[1], None
@@ -205,8 +207,9 @@ def describe(path: FieldPath) -> str:
 
     ``("agenda", 2, "time")`` → ``Nội dung chương trình, mục 3 › Thời gian (time)``;
     ``("people", "thu-ky")`` → ``Nhân sự có tên trong tệp › thu-ky``; a key the model does not
-    know (a misspelling) is shown as written. ``"<key>"`` parts (the loader's mark of a key
-    rather than its value) are skipped.
+    know (a misspelling) is shown as written; a key after a list, ``("awards", "proposal")``,
+    is that field of every item: ``Khen thưởng › Tờ trình đề nghị khen thưởng (proposal)``.
+    ``"<key>"`` parts (the loader's mark of a key rather than its value) are skipped.
     """
     table = names()
     # (name, key shown after the last name, list item number or None)

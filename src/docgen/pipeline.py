@@ -25,7 +25,8 @@ from docgen.certificates import MODES as CERTIFICATE_MODES
 from docgen.certificates import certificates_stem
 from docgen.documents import DOCUMENTS
 from docgen.errors import DocgenError
-from docgen.i18n import _
+from docgen.fieldnames import describe
+from docgen.i18n import _, ngettext
 from docgen.model import MeetingRecord
 from docgen.outputs import safe_filename
 from docgen.pdf import ENGINES as PDF_ENGINES
@@ -172,6 +173,35 @@ def plan(record: MeetingRecord, source: TemplateSource, only: Iterable[str]) -> 
                 stem += "-" + safe_filename(doc.suffix(item), max_length=60, default="khen-thuong")
             jobs.append(Job(key, item, profile, template, fallback, stem))
     return jobs
+
+
+def nothing_to_build(file: str, documents: Iterable[str]) -> DocgenError:
+    """The error for a build whose chosen documents the record makes no copy of.
+
+    Each missing field is told with the documents that need it, named as the form and the
+    located messages name it (:func:`docgen.fieldnames.describe`), so the clerk knows what to
+    fill in.
+    """
+    wanted: dict[tuple[str, ...], list[str]] = {}
+    for doc in map(document_types.get, documents):
+        if doc.needs:
+            wanted.setdefault(doc.needs, []).append(_(doc.description))
+    needs = [
+        ngettext("{documents} needs {field}", "{documents} need {field}", len(names)).format(
+            documents=", ".join(names), field=describe(path)
+        )
+        for path, names in wanted.items()
+    ]
+    return DocgenError(
+        ngettext(
+            "{file}: nothing to build — the meeting file holds nothing for the documents "
+            "chosen: {needs}. Fill it in (in the workspace form or in the file) and build again.",
+            "{file}: nothing to build — the meeting file holds nothing for the documents "
+            "chosen: {needs}. Fill them in (in the workspace form or in the file) and build "
+            "again.",
+            len(needs),
+        ).format(file=file, needs="; ".join(needs))
+    )
 
 
 def check_templates(

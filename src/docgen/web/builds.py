@@ -30,7 +30,7 @@ from docgen.errors import DocgenError
 from docgen.i18n import _
 from docgen.identity import meeting_key
 from docgen.outputs import transaction
-from docgen.pipeline import plan
+from docgen.pipeline import nothing_to_build, plan
 from docgen.renderer import Renderer
 from docgen.templates_dir import resolve
 from docgen.web.labels import document_names
@@ -124,11 +124,7 @@ def _warm_build(
     record = renderer.load(path)
     files = renderer.render_all(only, formats)
     if not files:
-        raise DocgenError(
-            _(
-                "{file}: nothing to build — the meeting has no award groups for the documents chosen."
-            ).format(file=path.name)
-        )
+        raise nothing_to_build(path.name, only)
     warnings = list(renderer.warnings)
     folder = ws.output_dir(path)
     with transaction(folder, force=force, owner=meeting_key(path)) as out:
