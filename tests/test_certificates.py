@@ -242,25 +242,28 @@ def test_layout_errors_are_located():
     with pytest.raises(DocgenError) as err:
         parse_layout(text, "my.yaml")
     message = str(err.value)
+    # Located in words, every part with its key: no form stands for a layout's keys.
+    second = "Printed fields (fields), item 2 › "
     assert (
-        'my.yaml, line 15, column 5: fields[2].colour — "colour" is not a known key. Did you mean "color"?'
-        in message
-    )
+        f'my.yaml, line 15, column 5: {second}colour — "colour" is not a known key. Did you '
+        'mean "color"?'
+    ) in message
     text = text.replace("    colour: red\n", "    color: rouge\n")
     with pytest.raises(DocgenError) as err:
         parse_layout(text, "my.yaml")
     message = str(err.value)
-    assert "line 15, column 12: fields[2].color" in message and "not a colour" in message
+    assert f"line 15, column 12: {second}Text colour (color) — 'rouge' is not a colour" in message
     text = text.replace("    color: rouge\n", "")
     with pytest.raises(DocgenError) as err:
         parse_layout(text, "my.yaml")
     message = str(err.value)
-    assert "line 13, column 12: fields[2].width — the box runs off the paper" in message
+    assert f"line 13, column 12: {second}Width of the box (width) — the box runs off" in message
     text = text.replace("    x: 250\n", "    x: 150\n")
     with pytest.raises(DocgenError) as err:
         parse_layout(text, "my.yaml")
     message = str(err.value)
-    assert "line 4, column 11: fields[1].text" in message and "'nmae'" in message
+    assert "line 4, column 11: Printed fields (fields), item 1 › Text (text) — " in message
+    assert "'nmae'" in message
     assert "recipient has name" in message
 
 
@@ -277,7 +280,8 @@ def test_bad_templates_fail_on_load_with_the_field_located(template, expected):
     text = f'fields:\n  - name: a\n    text: "{template}"\n    x: 1\n    y: 2\n    width: 3\n    size: 4\n'
     with pytest.raises(DocgenError) as err:
         parse_layout(text, "l.yaml")
-    assert "l.yaml, line 3, column 11: fields[1].text" in str(err.value)
+    where = "l.yaml, line 3, column 11: Printed fields (fields), item 1 › Text (text) — "
+    assert where in str(err.value)
     assert expected in str(err.value)
 
 
@@ -444,3 +448,90 @@ def test_pdf_renders_with_poppler(record, tmp_path):
     )
     assert run.returncode == 0 and run.stderr == ""
     assert list(tmp_path.glob("p*.png"))
+
+
+def test_every_key_of_a_layout_has_a_name_in_both_languages() -> None:
+    from docgen.certificates.layout import FieldSpec, Frame, Layout, Page, Rule, field_names
+    from docgen.fieldnames import lookup
+    from docgen.i18n import set_language
+
+    for language in ("vi", "en"):
+        set_language(language)
+        table = field_names()
+        missing = [
+            f"{model.__name__}.{key}"
+            for model in (Layout, Page, FieldSpec, Frame, Rule)
+            for key in model.model_fields
+            if not lookup(table, model.__name__, key)
+        ]
+        assert not missing, f"no name in certificates/layout.field_names for {missing}"
+
+
+BAD_LAYOUT = (
+    "page: {size: A4}\n"
+    "fields:\n"
+    "  - {name: a, text: '{{ recipient.name }}', x: 10, y: 20, width: 100, size: 12}\n"
+    "  - name: b\n"
+    "    text: '{{ recipent.name }}'\n"
+    "    x: 10\n"
+    "    y: 40\n"
+    "    width: 100\n"
+    "    size: 12\n"
+    "rules:\n"
+    "  - {x1: 10, y1: 50, x2: 400, y2: 50}\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("lang", "field", "rule"),
+    [
+        (
+            "vi",
+            "dòng 5, cột 11: Các mục in (fields), mục 2 › Nội dung (text) — ",
+            "dòng 11, cột 26: Đường kẻ (rules), mục 1 › Điểm cuối, cách mép trái (x2) — 400 mm",
+        ),
+        (
+            "en",
+            "line 5, column 11: Printed fields (fields), item 2 › Text (text) — ",
+            "line 11, column 26: Straight lines (rules), item 1 › End, from the left edge (x2) — ",
+        ),
+    ],
+)
+def test_layout_problems_name_the_place_in_the_users_language(tmp_path, lang, field, rule):
+    layouts = tmp_path / "mau"
+    layouts.mkdir()
+    for name in ("bang-khen.yaml", "giay-khen.yaml"):
+        (layouts / name).write_text(BAD_LAYOUT, encoding="utf-8")
+    args = ["--lang", lang, "certificates", str(SEED), "--layouts", str(layouts)]
+    result = CliRunner().invoke(main, [*args, "-o", str(tmp_path / "c.pdf")])
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output and "fields[" not in result.output
+    said = " ".join(result.output.split())
+    assert field in said and rule in said
+    assert not (tmp_path / "c.pdf").exists()
+
+
+@pytest.mark.parametrize(
+    ("change", "vi", "en"),
+    [
+        (
+            "min_size: 20",
+            "Các mục in (fields), mục 1 — cỡ chữ nhỏ nhất (min_size: 20) lớn hơn cỡ chữ (size: 12)",
+            "Printed fields (fields), item 1 — the smallest size (min_size: 20) is larger than",
+        ),
+        (
+            "max_lines: 2",
+            "mục 1 — muốn in nhiều dòng (max_lines: 2) thì phải ghi 'overflow: wrap'",
+            "item 1 — more than one line (max_lines: 2) needs 'overflow: wrap'",
+        ),
+    ],
+)
+def test_a_fields_size_rules_are_told_in_the_users_language(change, vi, en) -> None:
+    from docgen.i18n import set_language
+
+    text = f"fields:\n  - {{name: a, text: x, x: 0, y: 10, width: 80, size: 12, {change}}}\n"
+    for language, expected in (("vi", vi), ("en", en)):
+        set_language(language)
+        with pytest.raises(DocgenError) as err:
+            parse_layout(text, "l.yaml")
+        assert expected in str(err.value)

@@ -155,7 +155,7 @@ def test_certificate_layouts_are_bounded_the_same_way(tmp_path: Path) -> None:
 
     cases = {
         "bomb.yaml": (LAYOUT.read_text(encoding="utf-8") + alias_bomb(size=0), "alias"),
-        "self.yaml": (LAYOUT.read_text(encoding="utf-8") + "extra: &r [*r]\n", "extra[1]"),
+        "self.yaml": (LAYOUT.read_text(encoding="utf-8") + "extra: &r [*r]\n", "extra, item 1 — "),
         "deep.yaml": ("page: " + "[" * 10_000 + "]" * 10_000 + "\n", "nested more than"),
     }
     for name, (text, expected) in cases.items():

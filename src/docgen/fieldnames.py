@@ -10,12 +10,18 @@ field's label agree.
 Names are looked up as ``Model.field`` first (a person's ``name`` is "Họ và tên", a body's is
 "Tên cơ quan"), then as ``field``; a field without a name is shown by its key. Built per call so
 that they follow the current language.
+
+The other YAML files docgen reads (a certificate layout) register a table of their own with
+:func:`register`, so that their messages name locations the same way. They have no form: the
+one editing them knows only the keys, so every part keeps its key
+(``Các mục in (fields), mục 3 › Nội dung (text)``).
 """
 
 from __future__ import annotations
 
 import types
 import typing
+from collections.abc import Callable
 from typing import Any
 
 from pydantic import BaseModel
@@ -151,6 +157,19 @@ def lookup(table: dict[str, str], owner: str, field: str) -> str | None:
     return table.get(f"{owner}.{field}", table.get(field))
 
 
+NameTable = Callable[[], dict[str, str]]
+# The other files' tables, by the model of the file (the meeting file's is names(), below).
+_TABLES: dict[type[BaseModel], NameTable] = {}
+
+
+def register(root: type[BaseModel], table: NameTable) -> None:
+    """Name the fields of another kind of file docgen reads, whose model is ``root``.
+
+    Its located messages then name a place as :func:`describe` does, every part with its key.
+    """
+    _TABLES[root] = table
+
+
 # ---------------------------------------------------------------------------------------------
 # Walking a model along a field path
 
@@ -202,7 +221,7 @@ def model_at(path: FieldPath, root: type[BaseModel] = MeetingRecord) -> type[Bas
 # A field path in words
 
 
-def describe(path: FieldPath) -> str:
+def describe(path: FieldPath, root: type[BaseModel] = MeetingRecord) -> str:
     """The field at ``path`` as a clerk knows it: its parts' names, the last one with its key.
 
     ``("agenda", 2, "time")`` → ``Nội dung chương trình, mục 3 › Thời gian (time)``;
@@ -210,11 +229,17 @@ def describe(path: FieldPath) -> str:
     know (a misspelling) is shown as written; a key after a list, ``("awards", "proposal")``,
     is that field of every item: ``Khen thưởng › Tờ trình đề nghị khen thưởng (proposal)``.
     ``"<key>"`` parts (the loader's mark of a key rather than its value) are skipped.
+
+    ``root`` is the model of the file: another file than a meeting file is named with the table
+    it registered (:func:`register`), each part with its key.
     """
-    table = names()
+    if root is MeetingRecord:
+        table, every_key = names(), False
+    else:
+        table, every_key = (_TABLES[root]() if root in _TABLES else {}), True
     # (name, key shown after the last name, list item number or None)
     parts: list[list[Any]] = []
-    current: Any = MeetingRecord
+    current: Any = root
     keyed_table: str | None = None
     for part in path:
         if part == "<key>":
@@ -241,9 +266,9 @@ def describe(path: FieldPath) -> str:
         return _("(top level)")
     shown = []
     for i, (name, key, number) in enumerate(parts):
-        last = i == len(parts) - 1
+        keyed = every_key or i == len(parts) - 1
         text = name if name is not None else key
-        if last and key is not None and name is not None:
+        if keyed and key is not None and name is not None:
             text = _("{name} ({key})").format(name=name, key=key)
         if number is not None:
             text = (

@@ -283,10 +283,17 @@ def _check_bounds(
                 path.append(seen)
         if len(path) > 8:  # a path 64 levels long helps nobody: its start and its end
             head, tail = tuple(path[:4]), tuple(path[-2:])
-            if root is MeetingRecord:  # the tail named by its keys: no field of the form
-                field = " › ".join([describe(head), "…", *(str(p) for p in tail)])
-            else:
-                field = f"{_dotted(head)} … {_dotted(tail)}"
+            # The tail named by its keys (and item numbers): no field of the form is that deep.
+            field = " › ".join(
+                [
+                    describe(head, root),
+                    "…",
+                    *(
+                        _("item {number}").format(number=p + 1) if isinstance(p, int) else p
+                        for p in tail
+                    ),
+                ]
+            )
         else:
             field = _field(tuple(path), root)
         return f"{_at(source, mark.line + 1, mark.column + 1)}: {field}"
@@ -443,18 +450,8 @@ def _at(source: str, line: int, column: int | None = None) -> str:
 
 
 def _field(path: FieldPath, root: type[BaseModel] = MeetingRecord) -> str:
-    """A field as a message names it: in words for a meeting file (see :mod:`docgen.fieldnames`),
-    by its keys (``fields[2].text``) in the other files read here, which have no form."""
-    return describe(path) if root is MeetingRecord else _dotted(path)
-
-
-def _dotted(path: FieldPath) -> str:
-    out = ""
-    for part in path:
-        if part == "<key>":
-            continue
-        out += f"[{part + 1}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out or _("(top level)")
+    """A field as a message names it: in words, with its key (see :mod:`docgen.fieldnames`)."""
+    return describe(path, root)
 
 
 def _locate(path: FieldPath, marks: dict[FieldPath, Mark]) -> Mark | None:

@@ -23,7 +23,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validat
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A3, A4, A5
 
-from docgen import templates_dir
+from docgen import fieldnames, templates_dir
 from docgen.certificates import LAYOUT_FOR_FORM, MODES, Mode
 from docgen.errors import DocgenError
 from docgen.explain import jinja_words
@@ -119,9 +119,19 @@ class FieldSpec(Spec):
     @model_validator(mode="after")
     def _sizes(self) -> FieldSpec:
         if self.min_size is not None and self.min_size > self.size:
-            raise ValueError(f"min_size {self.min_size} is larger than size {self.size}")
+            raise ValueError(
+                _(
+                    "the smallest size (min_size: {min_size:g}) is larger than the size "
+                    "(size: {size:g}); make min_size smaller"
+                ).format(min_size=self.min_size, size=self.size)
+            )
         if self.overflow == "shrink" and self.max_lines != 1:
-            raise ValueError("max_lines needs overflow: wrap")
+            raise ValueError(
+                _(
+                    "more than one line (max_lines: {lines}) needs 'overflow: wrap'; with "
+                    "'overflow: shrink' the text stays on one line"
+                ).format(lines=self.max_lines)
+            )
         return self
 
     @property
@@ -166,6 +176,54 @@ class Layout(Spec):
     frame: Frame | None = None
     rules: list[Rule] = Field(default_factory=list)
     fields: list[FieldSpec] = Field(min_length=1)
+
+
+def field_names() -> dict[str, str]:
+    """What each key of a layout is called in messages (the rule: :mod:`docgen.fieldnames`)."""
+    return {
+        "description": _("Description"),
+        "page": _("Page"),
+        "Page.size": _("Paper size"),
+        "orientation": _("Orientation"),
+        "Page.width": _("Paper width"),
+        "Page.height": _("Paper height"),
+        "font": _("Font"),
+        "color": _("Text colour"),
+        "background": _("Image of the blank stock"),
+        "frame": _("Frame"),
+        "inset": _("Outer line, distance from the paper's edge"),
+        "Frame.width": _("Outer line, thickness"),
+        "Frame.color": _("Outer line, colour"),
+        "inner_inset": _("Inner line, distance from the paper's edge"),
+        "inner_width": _("Inner line, thickness"),
+        "inner_color": _("Inner line, colour"),
+        "rules": _("Straight lines"),
+        "x1": _("Start, from the left edge"),
+        "y1": _("Start, from the top edge"),
+        "x2": _("End, from the left edge"),
+        "y2": _("End, from the top edge"),
+        "Rule.width": _("Line thickness"),
+        "Rule.color": _("Line colour"),
+        "modes": _("Printed in the modes"),
+        "fields": _("Printed fields"),
+        "name": _("Name of the field"),
+        "text": _("Text"),
+        "x": _("Left edge of the box"),
+        "y": _("Baseline"),
+        "FieldSpec.width": _("Width of the box"),
+        "align": _("Alignment"),
+        "FieldSpec.size": _("Font size"),
+        "bold": _("Bold"),
+        "italic": _("Italic"),
+        "overflow": _("When the text is too long"),
+        "min_size": _("Smallest font size"),
+        "max_lines": _("Most lines"),
+        "leading": _("Line spacing"),
+        "rule": _("Underlined"),
+    }
+
+
+fieldnames.register(Layout, field_names)
 
 
 _DIRECT = re.compile(r"\{\{\s*recipient\.([a-z_]+)\s*\}\}")
