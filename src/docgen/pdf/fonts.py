@@ -20,18 +20,21 @@ Only a small header of each font file is read while indexing (table directory, `
 
 from __future__ import annotations
 
+import copy
 import os
 import pickle
 import struct
 import threading
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from types import SimpleNamespace
 from weakref import WeakKeyDictionary
 
 import reportlab
+from reportlab.lib.rl_accel import instanceStringWidthTTF
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfbase.ttfonts import TTFont, TTFontFace
 
 BUNDLED_FONT_DIR = Path(__file__).resolve().parent.parent / "fonts"
 """Liberation Serif, Sans and Mono, four faces each (from Debian's fonts-liberation2)."""
@@ -123,6 +126,20 @@ class FontFaces:
         if italic:
             return self.italic
         return self.regular
+
+    def measured_as_writer(self) -> FontFaces:
+        """The same faces under names whose widths are LibreOffice Writer's (WriterMeasuredFont).
+
+        For the DOCX engine, whose lines must break where Writer breaks them; the certificate
+        renderer keeps the exact widths, which it measures once at 1 pt and scales.
+        """
+        return replace(
+            self,
+            regular=_writer_twin(self.regular),
+            bold=_writer_twin(self.bold),
+            italic=_writer_twin(self.italic),
+            bolditalic=_writer_twin(self.bolditalic),
+        )
 
 
 @dataclass(frozen=True)
@@ -267,6 +284,75 @@ def _register(path: Path) -> str:
             pdfmetrics.registerFont(_read_font(name, path))
             _registered[path] = name
         return _registered[path]
+
+
+WRITER_UNITS_PER_PT = 120
+"""Units of LibreOffice Writer's reference device ("MSO1": 6 × 1440 dpi) in a point."""
+
+
+class WriterMeasuredFont(TTFont):
+    """A TrueType face whose text widths are those LibreOffice Writer lays a line out with.
+
+    Writer measures text on its reference device and rounds each glyph's advance to a whole
+    unit of it (1/120 pt); a line holds the words whose rounded advances fit. The exact
+    advances differ from that sum by up to a twip or so a line, one way at 13 pt and the other
+    at 14 pt — enough, now and then, to move the last word of a line to the next one. Measured
+    against LibreOffice 7.4 on 700 lines of 11–16 pt text in all four faces of Liberation
+    Serif, this rule put the break where Writer did on every line; the exact advances missed
+    one line in eight. Drawing is unchanged: the glyphs and the PDF's widths are the font's.
+    """
+
+    _writer_sizes: dict[float, SimpleNamespace]
+
+    def stringWidth(self, text: str, size: float, encoding: str = "utf8") -> float:  # noqa: N802 - reportlab's name
+        scaled = self._writer_sizes.get(size)
+        if scaled is None:
+            scaled = self._writer_sizes[size] = _writer_widths(self.face, size)
+        # reportlab's own (compiled) summing, over the widths Writer rounds to at this size
+        return instanceStringWidthTTF(scaled, text, size, encoding)
+
+
+def _writer_widths(face: TTFontFace, size: float) -> SimpleNamespace:
+    """Stand-in for ``face`` whose widths (per 1000 of ``size``, as reportlab sums them) are
+    the advances rounded half up to whole units of Writer's device at ``size``."""
+    ppem = round(size * 20) * 6  # the em in device units: Writer keeps a size in twips
+    upem, advances = face.unitsPerEm, face.hmetrics
+    per_unit = 1000 / (WRITER_UNITS_PER_PT * size) if size else 0.0
+
+    def width(glyph: int) -> float:
+        return (2 * advances[glyph][0] * ppem + upem) // (2 * upem) * per_unit
+
+    return SimpleNamespace(
+        face=SimpleNamespace(
+            charWidths={c: width(g) for c, g in face.charToGlyph.items()},
+            defaultWidth=width(0),
+        )
+    )
+
+
+_writer_twins: dict[str, str] = {}
+
+
+def _writer_twin(name: str) -> str:
+    """Register (once) and return the Writer-measured twin of registered TrueType font ``name``."""
+    with _lock:
+        twin = _writer_twins.get(name)
+        if twin is None:
+            font = pdfmetrics.getFont(name)
+            if not isinstance(font, TTFont):
+                return name
+            twin = name + "-W"
+            measured = copy.copy(font)  # shares the parsed face; subsets are kept per font
+            measured.__class__ = WriterMeasuredFont
+            measured.fontName = twin
+            measured.state = WeakKeyDictionary()
+            measured._writer_sizes = {}
+            # registerFont maps a second font of an already registered face to the first one
+            # (reportlab keys TrueType fonts by the face's name), so the twin goes in directly.
+            pdfmetrics._fonts[twin] = measured
+            pdfmetrics.registerFontFamily(twin)  # what registerFont does for the paragraph parser
+            _writer_twins[name] = twin
+        return twin
 
 
 def _read_font(name: str, path: Path) -> TTFont:

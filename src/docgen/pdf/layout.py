@@ -175,7 +175,7 @@ class Builder(RunReader, TableLayout):
     def faces(self, family: str) -> FontFaces:
         if family not in self._faces:
             try:
-                f = resolve_family(family, self.font_dirs)
+                f = resolve_family(family, self.font_dirs).measured_as_writer()
             except LookupError:
                 self.warn(
                     _("no font for {family!r} and no fallback font installed").format(family=family)
