@@ -28,6 +28,9 @@ from docgen.i18n import set_language
 os.environ["DOCGEN_LANG"] = "en"
 set_language("en")
 os.environ["DOCGEN_CACHE_DIR"] = tempfile.mkdtemp(prefix="docgen-test-cache-")
+# Commands the tests run must not start a standby that outlives the test run
+# (docgen.cli.standby); tests/test_standby.py turns it on in a folder of its own.
+os.environ["DOCGEN_STANDBY"] = "off"
 atexit.register(shutil.rmtree, os.environ["DOCGEN_CACHE_DIR"], True)
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -35,7 +35,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-__all__ = ["clear", "folder", "get", "put"]
+__all__ = ["clear", "code_stamp", "folder", "get", "put"]
 
 #: Entries kept per kind; the oldest go first when a new one would pass it.
 MAX_ENTRIES = 2000
@@ -57,7 +57,7 @@ def folder() -> Path | None:
 
 
 @functools.lru_cache(maxsize=1)
-def _code_stamp() -> bytes:
+def code_stamp() -> bytes:
     """What makes every entry valid besides its key: docgen's own code and Python.
 
     The size and modification time of every module and data file of the package (a changed
@@ -73,7 +73,7 @@ def _code_stamp() -> bytes:
         for name in files:
             if name.endswith((".py", ".yaml")):
                 st = os.stat(os.path.join(folder, name))
-                stamps.append(f"{folder[len(package):]}/{name}|{st.st_size}|{st.st_mtime_ns}")
+                stamps.append(f"{folder[len(package) :]}/{name}|{st.st_size}|{st.st_mtime_ns}")
     digest.update("\n".join(sorted(stamps)).encode())
     return digest.digest()
 
@@ -82,7 +82,7 @@ def _entry(kind: str, key: bytes) -> Path | None:
     base = folder()
     if base is None:
         return None
-    name = hashlib.sha256(_code_stamp() + b"\0" + key).hexdigest()
+    name = hashlib.sha256(code_stamp() + b"\0" + key).hexdigest()
     return base / kind / name
 
 
@@ -113,7 +113,9 @@ def get(kind: str, key: bytes) -> bytes | None:
         return None
     # A damaged entry (a disk error, a hand edit) is a miss, never wrong data.
     check, data = kept[:_CHECK], kept[_CHECK:]
-    return data if len(check) == _CHECK and hashlib.sha256(data).digest()[:_CHECK] == check else None
+    return (
+        data if len(check) == _CHECK and hashlib.sha256(data).digest()[:_CHECK] == check else None
+    )
 
 
 def put(kind: str, key: bytes, data: bytes) -> None:

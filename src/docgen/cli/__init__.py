@@ -349,6 +349,32 @@ class DocgenGroup(click.Group):
         click.echo(f"docgen: {internal_error_message(exc, argv)}", err=True)
         sys.exit(INTERNAL_ERROR)
 
+    def main(  # type: ignore[override]
+        self,
+        args: list[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: object,
+    ) -> object:
+        """Run the command line — in the standby (:mod:`docgen.cli.standby`) when one is ready.
+
+        Only a real command line (``args`` None, read from ``sys.argv``) goes there: a caller
+        that passes its own arguments (a test, a script) runs them in its own process.
+        """
+        if args is not None or not standalone_mode:
+            return super().main(args, prog_name, complete_var, standalone_mode, **extra)
+        from docgen.cli import standby
+
+        status = standby.run(sys.argv)
+        if status is not None:
+            sys.exit(status)
+        try:
+            return super().main(args, prog_name, complete_var, standalone_mode, **extra)
+        except SystemExit:
+            standby.after_local_run(sys.argv)
+            raise
+
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         ctx.meta["docgen.argv"] = list(args)
         return super().parse_args(ctx, args)

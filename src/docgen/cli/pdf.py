@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import tempfile
 from pathlib import Path
 
@@ -9,7 +10,7 @@ import click
 
 from docgen.cli.options import OutputPath, echo_backups, echo_warning, force_option
 from docgen.errors import DocgenError
-from docgen.i18n import _
+from docgen.i18n import _, ngettext
 
 
 @click.command(
@@ -192,4 +193,38 @@ def doctor(font_dirs: tuple[Path, ...]) -> None:
         _("Templates already checked are remembered in: {folder}").format(folder=kept)
         if kept is not None
         else _("Templates already checked are not remembered (DOCGEN_CACHE_DIR=off).")
+    )
+    click.echo(_standby_line())
+
+
+def _standby_line() -> str:
+    from docgen.cli import standby
+
+    if not standby.enabled():
+        if standby.turned_off():
+            return _("Standby: off (DOCGEN_STANDBY=off); every command runs on its own.")
+        return _("Standby: not available on this system; every command runs on its own.")
+    if standby.socket_path() is None:
+        return _(
+            "Standby: not used, because the folder for it in the temporary or runtime folder "
+            "is not yours alone (or its path is too long); every command runs on its own."
+        )
+    state = standby.status()
+    if state is None:
+        return _(
+            "Standby: not running now; the next build starts it, and it makes the builds after "
+            "it faster."
+        )
+    since = dt.datetime.fromtimestamp(state["started"]).strftime("%H:%M %d/%m/%Y")
+    return ngettext(
+        "Standby (docgen kept ready in the background): process {pid}, running since {since}, "
+        "{n:,} command served; it goes away after {minutes} minutes without work.",
+        "Standby (docgen kept ready in the background): process {pid}, running since {since}, "
+        "{n:,} commands served; it goes away after {minutes} minutes without work.",
+        state["served"],
+    ).format(
+        pid=state["pid"],
+        since=since,
+        n=state["served"],
+        minutes=round(state.get("idle", standby.idle_seconds()) / 60),
     )
