@@ -432,6 +432,10 @@ class Builder(RunReader, TableLayout):
             # Writer never squeezes spaces to fit one more word; reportlab's default 5 % does
             spaceShrinkage=0.0,
         )
+        underlined = next((f for f in fmts if f.u), None)
+        if underlined is not None:
+            thickness, below = underlined.faces.metrics.underline(underlined.size)
+            st.underlineWidth, st.underlineOffset = thickness, -below
         borders: dict[str, Border | None] = ppr.get("borders") or {}
         st.dg_btop = borders.get("top")
         st.dg_bbottom = borders.get("bottom")
