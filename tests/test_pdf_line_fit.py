@@ -3,9 +3,9 @@
 Writer rounds each glyph's advance to a whole unit of its reference device (1/120 pt) and
 breaks a line where those rounded widths overflow it. The sum of the exact advances is up to a
 twip or so away from that, one way at 13 pt and the other at 14 pt: a line that is a hair too
-long by the exact advances still fits in Writer, and the other way round. Each paragraph below
-is set in a width chosen between the two measures of its first words, so that the two disagree
-on it; the engine must break every one of them where LibreOffice does.
+long by the exact advances still fits in Writer, and the other way round; and a line exactly as
+wide as its room fits. Each paragraph below is set in a width chosen between the two measures of
+its first words, or equal to Writer's: the engine must break each where LibreOffice does.
 """
 
 from __future__ import annotations
@@ -29,13 +29,13 @@ TEXT_WIDTH = 11906 - 1701 - 850  # twips: A4 with the templates' 30 mm / 15 mm m
 WORDS = (BODY + " " + " ".join(UNITS)).split()
 
 
-def _cases(per_side: int = 6) -> list[tuple[str, float, int, int, bool]]:
-    """(text, size, twips available, words of the first line with the number, fits in Writer):
-    paragraphs whose first words fit by one measure and not by the other, ``per_side`` of each
-    kind."""
+def _cases(per_kind: int = 6) -> list[tuple[str, float, int, int, bool]]:
+    """(text, size, twips available, words of the first line with the number, fits in Writer)
+    for ``per_kind`` paragraphs of each kind: first words that fit by Writer's measure and not
+    by the exact advances, the other way round, and exactly as wide as the room (they fit)."""
     exact = resolve_family("Times New Roman")
     writer = exact.measured_as_writer()
-    found: dict[bool, list] = {True: [], False: []}
+    found: dict[str, list] = {"writer": [], "exact": [], "tie": []}
     for size in (13, 14, 12, 11, 15):
         for start in range(0, len(WORDS) - 30, 3):
             for n in range(9, 18):
@@ -43,15 +43,17 @@ def _cases(per_side: int = 6) -> list[tuple[str, float, int, int, bool]]:
                 head = "00. " + " ".join(WORDS[start : start + n])
                 e = stringWidth(head, exact.regular, size) * 20
                 w = stringWidth(head, writer.regular, size) * 20
-                avail = math.ceil(min(e, w))
-                if avail >= max(e, w) or min(e, w) == max(e, w):
-                    continue  # no whole twip between the two: both measures agree
-                writer_fits = w < e
-                if len(found[writer_fits]) < per_side:
+                if abs(w - round(w)) < 1e-6:
+                    kind, avail = "tie", round(w)
+                else:
+                    kind, avail = ("writer" if w < e else "exact"), math.ceil(min(e, w))
+                    if avail >= max(e, w):
+                        continue  # no whole twip between the two: both measures agree
+                if len(found[kind]) < per_kind:
                     text = " ".join(WORDS[start : start + n + 12])
-                    found[writer_fits].append((text, size, avail, n + 1, writer_fits))
+                    found[kind].append((text, size, avail, n + 1, kind != "exact"))
                 break
-    return found[True] + found[False]
+    return found["writer"] + found["exact"] + found["tie"]
 
 
 def _document(path: Path, cases: list) -> Path:
@@ -82,10 +84,19 @@ def _first_lines(pdf: Path) -> dict[str, list[str]]:
     return {line[0]: line for line in lines if line[0][:2].isdigit() and line[0].endswith(".")}
 
 
-def test_the_cases_are_ones_where_the_two_measures_disagree() -> None:
+def test_the_cases_are_ones_where_the_two_measures_disagree_or_tie() -> None:
+    exact = resolve_family("Times New Roman")
+    writer = exact.measured_as_writer()
     cases = _cases()
-    assert sum(1 for c in cases if c[4]) == 6 and sum(1 for c in cases if not c[4]) == 6
-    assert {c[1] for c in cases if c[4]} and {c[1] for c in cases if not c[4]}
+    assert len(cases) == 18
+    for i, (text, size, avail, n, fits) in enumerate(cases):
+        head = " ".join(f"00. {text}".split()[:n])
+        e = stringWidth(head, exact.regular, size) * 20
+        w = stringWidth(head, writer.regular, size) * 20
+        if i < 12:  # the two measures on either side of the room
+            assert (w <= avail) == fits and (e <= avail) != fits
+        else:  # as wide as the room to the rounding of a float
+            assert fits and abs(w - avail) < 1e-6
 
 
 @needs_soffice

@@ -24,6 +24,8 @@ from docgen.i18n import _
 from docgen.pdf.bidi import reorder, reorder_pieces
 from docgen.pdf.styles import Border
 
+_TIE = 2.0**-20  # pt: far below Writer's 1/120 pt, and a power of two, so taken off exactly
+
 
 def _color(hexstr: str):
     try:
@@ -71,6 +73,23 @@ class DocPara(Paragraph):
         w, h = super().wrap(availWidth, availHeight - top - bot)
         self._dg_h = h + top + bot
         return w, self._dg_h
+
+    def breakLines(self, width):  # noqa: N802 - reportlab's name
+        # Writer compares whole units: a line exactly as wide as its room fits. Summed float
+        # widths land a rounding error (~1e-13 pt) either side of such a tie, so the room is
+        # widened by _TIE to break the line, and narrowed back in what the lines keep for
+        # drawing: the words are placed as in the room itself.
+        if isinstance(width, (list, tuple)):
+            broken = super().breakLines([w + _TIE for w in width])
+        else:
+            broken = super().breakLines(width + _TIE)
+        for i, line in enumerate(broken.lines):
+            if isinstance(line, tuple):  # one style in the paragraph: (spare width, words)
+                broken.lines[i] = (line[0] - _TIE, *line[1:])
+            else:
+                line.extraSpace -= _TIE
+                line.maxWidth -= _TIE
+        return broken
 
     def split(self, availWidth, availHeight):  # noqa: N803
         top, bot = self._extra()
