@@ -253,8 +253,10 @@ def test_a_stop_signal_reaches_the_command_and_then_ends_the_caller(tmp_path):
             print(copy.returncode, flush=True)
             theirs.close()
         threading.Thread(target=hang_up).start()
-        print("ready", flush=True)
-        standby._wait(mine.makefile("rb"), copy.pid)
+        with standby._Relay() as relay:
+            print("ready", flush=True)
+            relay.to(copy.pid)
+            standby._wait(mine.makefile("rb"), relay)
         print("not reached", flush=True)
         """
     )
@@ -270,6 +272,44 @@ def test_a_stop_signal_reaches_the_command_and_then_ends_the_caller(tmp_path):
 def test_a_copy_that_dies_without_a_status_is_reported(capsys):
     mine, theirs = socket.socketpair()
     theirs.close()
-    assert standby._wait(mine.makefile("rb"), os.getpid()) == 3
+    with standby._Relay() as relay:
+        relay.to(os.getpid())
+        assert standby._wait(mine.makefile("rb"), relay) == 3
     err = capsys.readouterr().err
     assert "DOCGEN_STANDBY=off" in err
+
+
+def test_ctrl_c_stops_a_command_running_in_the_standby_and_writes_nothing(tmp_path, env):
+    from docx_samples import award_list_fast
+
+    big = award_list_fast(tmp_path / "danh-sach.docx", 6000)  # a few seconds of PDF work
+    small = award_list_fast(tmp_path / "nho.docx", 5)
+    assert docgen("pdf", str(small), "-o", str(tmp_path / "warm"), env=env).returncode == 0
+    served = _ready(env)["served"]
+    out = tmp_path / "out"
+    caller = subprocess.Popen(
+        [sys.executable, "-m", "docgen", "pdf", str(big), "-o", str(out)],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    deadline = time.monotonic() + 20
+    while _query("status", env)["served"] == served and time.monotonic() < deadline:
+        time.sleep(0.05)
+    time.sleep(0.3)
+    assert caller.poll() is None, "the command ended before it could be stopped"
+    started = time.monotonic()
+    caller.send_signal(signal.SIGINT)
+    _out, err = caller.communicate(timeout=30)
+    assert time.monotonic() - started < 3  # stopped, not finished
+    # What Ctrl-C does to the same command run on its own, at the same point of its work.
+    alone = subprocess.Popen(
+        [sys.executable, "-m", "docgen", "pdf", str(big), "-o", str(tmp_path / "alone")],
+        env=dict(env, DOCGEN_STANDBY="off"), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        text=True,
+    )  # fmt: skip
+    time.sleep(1.5)
+    assert alone.poll() is None
+    alone.send_signal(signal.SIGINT)
+    _out, alone_err = alone.communicate(timeout=30)
+    assert caller.returncode == alone.returncode != 0
+    assert err == alone_err and "Traceback" not in err
+    assert not out.exists() or not any(out.glob("*.pdf"))

@@ -233,42 +233,68 @@ def run(argv: list[str]) -> int | None:
             if stream is not None:
                 stream.flush()
         replies = conn.makefile("rb")
-        try:
-            _send(conn, request, [0, 1, 2])
-            started = _read(replies)
-        except (OSError, ValueError):
-            started = None
-        if not started or "pid" not in started:
-            return None  # the standby went away before it took the command: run it here
-        return _wait(replies, int(started["pid"]))
+        with _Relay() as relay:
+            try:
+                _send(conn, request, [0, 1, 2])
+                started = _read(replies)
+            except (OSError, ValueError):
+                started = None
+            if not started or "pid" not in started:
+                relay.end_as_sent()  # Ctrl-C before the standby took the command: stop here
+                return None  # the standby went away before it took the command: run it here
+            relay.to(int(started["pid"]))
+            return _wait(replies, relay)
 
 
-def _wait(replies: io.BufferedReader, pid: int) -> int:
-    """Pass stop signals on to the standby's copy ``pid`` until it reports its exit status."""
-    forwarded = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT)
-    sent: list[int] = []
+class _Relay:
+    """Stop signals sent to this process, passed on to the standby's copy once it is known.
 
-    def forward(signum: int, _frame: object) -> None:
-        sent.append(signum)
-        with contextlib.suppress(OSError):
-            os.kill(pid, signum)
+    Ctrl-C in a terminal reaches the foreground process — this one, not the copy, which runs
+    in the standby's session.
+    """
 
-    previous = {signum: signal.signal(signum, forward) for signum in forwarded}
-    try:
-        try:
-            ended = _read(replies)
-        except (OSError, ValueError):
-            ended = None
-    finally:
-        for signum, handler in previous.items():
+    SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT)
+
+    def __enter__(self) -> _Relay:
+        self.pid: int | None = None
+        self.sent: list[int] = []
+        self.previous = {signum: signal.signal(signum, self._forward) for signum in self.SIGNALS}
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        for signum, handler in self.previous.items():
             signal.signal(signum, handler)
+
+    def _forward(self, signum: int, _frame: object) -> None:
+        self.sent.append(signum)
+        if self.pid is not None:
+            with contextlib.suppress(OSError):
+                os.kill(self.pid, signum)
+
+    def to(self, pid: int) -> None:
+        self.pid = pid
+        for signum in self.sent:
+            with contextlib.suppress(OSError):
+                os.kill(pid, signum)
+
+    def end_as_sent(self) -> None:
+        """End this process by the last signal sent, as it would have ended without a relay."""
+        if self.sent:
+            signal.signal(self.sent[-1], signal.SIG_DFL)
+            os.kill(os.getpid(), self.sent[-1])
+
+
+def _wait(replies: io.BufferedReader, relay: _Relay) -> int:
+    """The exit status the standby's copy reports, its stop signals relayed meanwhile."""
+    try:
+        ended = _read(replies)
+    except (OSError, ValueError):
+        ended = None
     if ended is not None and "status" in ended:
         return int(ended["status"])
-    if sent:
-        # The copy ended by the signal the user sent: so does this process, as it would have.
-        signal.signal(sent[-1], signal.SIG_DFL)
-        os.kill(os.getpid(), sent[-1])
-        return 128 + sent[-1]
+    # The copy ended without a status: by the signal the user sent (so does this process), or
+    # by a fault.
+    relay.end_as_sent()
     from docgen.i18n import _
 
     print(
@@ -280,7 +306,7 @@ def _wait(replies: io.BufferedReader, pid: int) -> int:
         ),
         file=sys.stderr,
     )
-    return 3
+    return 3  # docgen.cli.INTERNAL_ERROR: a fault of docgen's, not of the user's files
 
 
 def _completing() -> bool:
