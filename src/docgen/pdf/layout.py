@@ -388,9 +388,16 @@ class Builder(RunReader, TableLayout):
         rule = ppr.get("line_rule", "auto")
         line = float(ppr.get("line", 240.0))
         if rule == "exact":
-            return line / 20.0, size, ascent - (natural - line / 20.0)
+            # Writer sets the baseline of an exactly spaced line at four fifths of its height
+            # (in whole twips), whatever the font: not where the font's descent would put it
+            return line / 20.0, size, (4 * int(line) // 5) / 20.0
         if rule == "atLeast":
             return max(natural, line / 20.0), size, ascent + max(line / 20.0 - natural, 0)
+        if line >= 240:
+            # Writer: the natural height in whole twips, times the whole percentage the DOCX's
+            # 240ths make, cut to whole twips (1.15 × 13 pt: 17.15 pt, not 17.19)
+            percent = int(line) * 100 // 240
+            return (round(natural * 20) * percent // 100) / 20.0, size, ascent
         return natural * line / 240.0, size, ascent
 
     def _make_para(
