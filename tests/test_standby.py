@@ -313,3 +313,55 @@ def test_ctrl_c_stops_a_command_running_in_the_standby_and_writes_nothing(tmp_pa
     assert caller.returncode == alone.returncode != 0
     assert err == alone_err and "Traceback" not in err
     assert not out.exists() or not any(out.glob("*.pdf"))
+
+
+def test_a_relative_pythonpath_gets_a_standby_of_the_same_docgen_and_replaces_its_old_one(env):
+    # Whoever works on docgen runs it as PYTHONPATH=src from a checkout: the standby must run
+    # that checkout's code, and the standby of the code before an edit must not linger.
+    checkout = Path(tempfile.mkdtemp(prefix="dg-co-", dir="/tmp"))
+    try:
+        shutil.copytree(
+            Path(standby.__file__).parents[1],
+            checkout / "src" / "docgen",
+            ignore=shutil.ignore_patterns("__pycache__"),
+        )
+        local = dict(env, PYTHONPATH="src")
+        done = subprocess.run(
+            [sys.executable, "-m", "docgen", "validate", str(SAMPLE)],
+            env=local, cwd=checkout, capture_output=True, text=True,
+        )  # fmt: skip
+        assert done.returncode == 0, done.stderr
+        first = _ready_in(local, checkout)
+        assert first["package"] == str(checkout / "src" / "docgen")
+        edited = checkout / "src" / "docgen" / "cli" / "standby.py"
+        edited.write_text(edited.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+        done = subprocess.run(
+            [sys.executable, "-m", "docgen", "validate", str(SAMPLE)],
+            env=local, cwd=checkout, capture_output=True, text=True,
+        )  # fmt: skip
+        assert done.returncode == 0, done.stderr
+        second = _ready_in(local, checkout)
+        assert second["pid"] != first["pid"]
+        deadline = time.monotonic() + 15
+        while _alive(first["pid"]) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not _alive(first["pid"])
+        assert len(list(Path(env["XDG_RUNTIME_DIR"]).glob("*/*.sock"))) == 1
+    finally:
+        code = "from docgen.cli import standby; standby.stop()"
+        subprocess.run([sys.executable, "-c", code], env=local, cwd=checkout)
+        shutil.rmtree(checkout, ignore_errors=True)
+
+
+def _ready_in(env: dict, cwd: Path) -> dict:
+    code = "import json; from docgen.cli import standby; print(json.dumps(standby.status()))"
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        out = subprocess.run(
+            [sys.executable, "-c", code], env=env, cwd=cwd, capture_output=True, text=True
+        )
+        state = json.loads(out.stdout) if out.returncode == 0 else None
+        if state is not None:
+            return state
+        time.sleep(0.1)
+    raise AssertionError("no standby started")

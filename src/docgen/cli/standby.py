@@ -328,13 +328,14 @@ def after_local_run(argv: list[str]) -> None:
     modules = _loadable(list(sys.modules))
     with contextlib.suppress(OSError, ValueError):
         spawned = subprocess.Popen(
-            [sys.executable, "-m", "docgen.cli.standby", str(address)],
+            [sys.executable, "-m", "docgen.cli.standby", str(address), _package()],
             stdin=subprocess.PIPE,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
             start_new_session=True,
             close_fds=True,
-            cwd="/",
+            # Here, so that a relative PYTHONPATH (PYTHONPATH=src) finds the same docgen.
+            cwd=os.getcwd(),
         )
         assert spawned.stdin is not None
         spawned.stdin.write("\n".join(modules).encode())
@@ -376,9 +377,17 @@ def stop() -> bool:
 # ---------------------------------------------------------------- the standby's side
 
 
-def _serve(address: Path, modules: list[str]) -> None:
+def _package() -> str:
+    """The folder of the docgen this process runs (a standby must run the same one)."""
+    return os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def _serve(address: Path, package: str, modules: list[str]) -> None:
     import fcntl  # Unix only, as the standby is; the command's side runs everywhere
 
+    if _package() != package:
+        return  # this interpreter finds another docgen than the command that started it
+    os.chdir("/")  # holds no folder of the user's busy; sys.path is absolute by now
     lock_path = address.with_suffix(".lock")
     with open(lock_path, "a+b") as lock:
         # Two commands ending at once may both start a standby: the second finds the socket
@@ -407,6 +416,7 @@ def _serve(address: Path, modules: list[str]) -> None:
     signal.signal(signal.SIGHUP, leave)
     try:
         # Commands that connect now wait in the queue until the modules are loaded.
+        _retire_others(address)
         _load(modules)
         _accept_loop(listener)
     finally:
@@ -414,6 +424,32 @@ def _serve(address: Path, modules: list[str]) -> None:
         with contextlib.suppress(OSError):
             if os.stat(address).st_ino == mine:
                 address.unlink()
+
+
+def _retire_others(address: Path) -> None:
+    """Stop the standbys of this same docgen and Python left from before its code changed.
+
+    After an upgrade (or each edit, for whoever works on docgen) the old standby's stamp
+    matches no command any more; it would only wait out its idle time.
+    """
+    for other in address.parent.glob("*.sock"):
+        if other == address:
+            continue
+        conn = _connect(other)
+        if conn is None:
+            continue
+        with conn:
+            try:
+                _send(conn, {"kind": "status"})
+                state = _read(conn.makefile("rb"))
+            except (OSError, ValueError):
+                continue
+        if state and state.get("package") == _package() and state.get("python") == sys.executable:
+            conn = _connect(other)
+            if conn is not None:
+                with conn, contextlib.suppress(OSError, ValueError):
+                    _send(conn, {"kind": "stop"})
+                    _read(conn.makefile("rb"))
 
 
 def _load(modules: list[str]) -> None:
@@ -474,6 +510,8 @@ def _accept_loop(listener: socket.socket) -> None:
                         "started": started,
                         "served": served,
                         "idle": idle,
+                        "package": _package(),
+                        "python": sys.executable,
                         # What the commands it ran used, for benchmarks/bench_build.py.
                         "cpu": spent.ru_utime + spent.ru_stime,
                         "peak_mb": spent.ru_maxrss / 1024,
@@ -601,5 +639,5 @@ def _exit_status(code: object) -> int:
 
 
 if __name__ == "__main__":
-    if len(sys.argv) == 2 and enabled():
-        _serve(Path(sys.argv[1]), sys.stdin.read().split())
+    if len(sys.argv) == 3 and enabled():
+        _serve(Path(sys.argv[1]), sys.argv[2], sys.stdin.read().split())
