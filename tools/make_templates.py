@@ -272,7 +272,7 @@ def header_block(p: Profile, *, number: bool = True, date: bool = True) -> str:
     State: the number (left) and the place-and-date line (right) share the second row, so they
     sit on one line. Party: the date sits under the rule on the right, level with the ``*``.
     """
-    lw, rw = HEADER_LEFT_MM - 2, HEADER_RIGHT_MM - 2  # cell width minus its margins
+    rw = HEADER_RIGHT_MM - 2  # cell width minus its margins
     left = [
         tag("{%p if parent %}"),
         para(run("{{ parent }}", p.parent_pt), pt=p.parent_pt),

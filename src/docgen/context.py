@@ -48,7 +48,6 @@ _COMMON = {
     "parent": "the body above the issuer, in capitals ('TỈNH ỦY LẠNG SƠN'); empty if none",
     "issuer_header": "the issuing body as broken into header lines, in capitals",
     "issuer_rule": "the rule under the issuing body's name, a paragraph of its own: {{p issuer_rule }}",
-    "issuer_rule_mm": "that rule's length in millimetres (a share of the name's width)",
     "issuer_name": "the issuing body's full name ('Ủy ban nhân dân tỉnh Lạng Sơn')",
     "issuer_short": "the issuing body's name as its header reads, in running text",
     "number": "the number line: 'Số: 05/TB-UBND' (state) or 'Số 15-TB/BCĐ35' (party)",
@@ -173,7 +172,7 @@ def _header_cell_mm() -> float:
     return formats.rules().layout.header_columns_mm[0] - 2
 
 
-def _header(record: MeetingRecord, body: Body) -> dict[str, Any]:
+def _header(record: MeetingRecord, body: Body) -> dict[str, str]:
     lines = [upper(line) for line in body.header_lines]
     rule_mm = issuer_rule_mm(lines, body.profile)
     return {
@@ -182,7 +181,6 @@ def _header(record: MeetingRecord, body: Body) -> dict[str, Any]:
         "issuer_header": "\n".join(lines),
         # Markup: a whole paragraph of OOXML, put in place of the template's {{p issuer_rule }}.
         "issuer_rule": Markup(rule_paragraph(rule_mm, _header_cell_mm())),
-        "issuer_rule_mm": rule_mm,
         "issuer_name": body.name,
         "issuer_short": _short_name(body),
     }
