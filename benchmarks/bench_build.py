@@ -12,7 +12,11 @@
    already made, as on a clerk's machine (made in the uncounted round), and, for reference,
    with a fresh profile per run, as ``--pdf-engine libreoffice`` runs it; docgen with its cache
    made (docgen.cache, made in the uncounted round, as after a clerk's first build) and, for
-   reference, with the cache off.
+   reference, with the cache off. ``validate`` and ``build`` are timed as a clerk's second
+   command runs them — by the standby (docgen.cli.standby, started and taught in the uncounted
+   rounds, in a runtime folder of this run's own) — with the CPU time and memory of the
+   standby's copy that ran each added; and, for reference, each in a process of its own
+   (``DOCGEN_STANDBY=off``), as the first command of a session runs.
    Each time is shown with its CPU time (user + system, of every process of the run): a build
    uses a second processor where it has one (docgen.forking), and on a machine shared with
    other jobs CPU time moves less than wall time.
