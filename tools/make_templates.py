@@ -30,6 +30,7 @@ from docx.oxml.ns import qn
 from docx.shared import Mm
 
 from docgen import formats
+from docgen.docx.rules import rule_paragraph
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 ROOT = Path(__file__).resolve().parents[1]
@@ -114,7 +115,6 @@ MARGIN_LEFT, MARGIN_RIGHT = _STATE_PAGE.margins_mm.left, _STATE_PAGE.margins_mm.
 TEXT_W = PAGE_W - MARGIN_LEFT - MARGIN_RIGHT
 HEADER_LEFT_MM, HEADER_RIGHT_MM = _LAYOUT.header_columns_mm
 HEADER_PULL_MM = _LAYOUT.header_pull_mm
-LEFT_RULE_MM = _LAYOUT.issuer_rule_mm
 SUMMARY_RULE_MM = _LAYOUT.summary_rule_mm
 SIGN_LEFT_MM, SIGN_RIGHT_MM = _LAYOUT.signature_columns_mm
 
@@ -194,24 +194,8 @@ def tag(text: str, pt: float = 10) -> str:
 
 
 def rule(width_mm: float, cell_mm: float, *, after: float = 0) -> str:
-    """A short centred rule: an empty paragraph whose bottom border spans ``width_mm``.
-
-    The border of a paragraph runs between its indents, so centring the rule in a cell of
-    ``cell_mm`` means equal indents on both sides. The paragraph is 2 pt high with 2 pt before
-    it, so the rule sits just under the line above as in the official templates; a lower
-    paragraph lets LibreOffice draw the rule through the descenders of that line.
-    """
-    side = max((cell_mm - width_mm) / 2, 0)
-    return para(
-        "",
-        pt=1,
-        left_mm=side,
-        right_mm=side,
-        line=(40, "exact"),
-        before=2,
-        after=after,
-        bottom_rule=True,
-    )
+    """A short centred rule ``width_mm`` long in a cell of ``cell_mm`` (docgen.docx.rules)."""
+    return rule_paragraph(width_mm, cell_mm, after_pt=after)
 
 
 def cell(width_mm: float, content: str, *, span: int = 1, borders: bool = False) -> str:
@@ -288,7 +272,7 @@ def header_block(p: Profile, *, number: bool = True, date: bool = True) -> str:
     State: the number (left) and the place-and-date line (right) share the second row, so they
     sit on one line. Party: the date sits under the rule on the right, level with the ``*``.
     """
-    lw, rw = HEADER_LEFT_MM - 2, HEADER_RIGHT_MM - 2  # cell width minus its margins
+    rw = HEADER_RIGHT_MM - 2  # cell width minus its margins
     left = [
         tag("{%p if parent %}"),
         para(run("{{ parent }}", p.parent_pt), pt=p.parent_pt),
@@ -296,7 +280,9 @@ def header_block(p: Profile, *, number: bool = True, date: bool = True) -> str:
         para(run("{{ issuer_header }}", p.issuer_pt, b=True), pt=p.issuer_pt),
     ]
     if p.name == "state":
-        left.append(rule(LEFT_RULE_MM, lw))
+        # Its length follows the name (1/3–1/2 of it), so the context draws it: the tag is text,
+        # which Word keeps, where a tag in w:ind's attributes would make a file Word refuses.
+        left.append(tag("{{p issuer_rule }}"))
         right = [
             para(run(_text(p.rules.elements.title), p.title_pt, b=True), pt=p.title_pt),
             para(run(_text(p.rules.elements.motto), p.motto_pt, b=True), pt=p.motto_pt),

@@ -21,9 +21,13 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from markupsafe import Markup
+
 from docgen import formats
+from docgen.docx.rules import rule_paragraph
 from docgen.errors import DocgenError
 from docgen.i18n import _
+from docgen.measure import text_width_mm
 from docgen.model import AwardGroup, Body, DocumentSettings, MeetingRecord, Person, Signer
 from docgen.vietnamese import (
     DATE_BLANK,
@@ -43,6 +47,7 @@ _COMMON = {
     "profile": "the issuer's format profile: 'state' or 'party'",
     "parent": "the body above the issuer, in capitals ('TỈNH ỦY LẠNG SƠN'); empty if none",
     "issuer_header": "the issuing body as broken into header lines, in capitals",
+    "issuer_rule": "the rule under the issuing body's name, a paragraph of its own: {{p issuer_rule }}",
     "issuer_name": "the issuing body's full name ('Ủy ban nhân dân tỉnh Lạng Sơn')",
     "issuer_short": "the issuing body's name as its header reads, in running text",
     "number": "the number line: 'Số: 05/TB-UBND' (state) or 'Số 15-TB/BCĐ35' (party)",
@@ -146,11 +151,36 @@ def _issuer(record: MeetingRecord, settings: DocumentSettings) -> Body:
     return record.body(settings.issuer)
 
 
+def issuer_rule_mm(lines: list[str], profile: str) -> float:
+    """The rule under the issuing body's name ``lines``, as the templates print them.
+
+    A share of the name's longest line (a line wider than the header's column wraps, so the
+    column's width caps it), measured in the profile's font at the issuer's size.
+    """
+    rules = formats.profile(profile)
+    layout = formats.rules().layout
+    element = rules.elements.issuer
+    widths = [
+        text_width_mm(line, rules.font.family, element.pt, bold=bool(element.bold))
+        for line in lines
+    ]
+    return layout.issuer_rule.length_mm(min(max(widths, default=0.0), _header_cell_mm()))
+
+
+def _header_cell_mm() -> float:
+    """The left header column's text width: the column less its cell margins (1 mm a side)."""
+    return formats.rules().layout.header_columns_mm[0] - 2
+
+
 def _header(record: MeetingRecord, body: Body) -> dict[str, str]:
+    lines = [upper(line) for line in body.header_lines]
+    rule_mm = issuer_rule_mm(lines, body.profile)
     return {
         "profile": body.profile,
         "parent": upper(body.parent) if body.parent else "",
-        "issuer_header": "\n".join(upper(line) for line in body.header_lines),
+        "issuer_header": "\n".join(lines),
+        # Markup: a whole paragraph of OOXML, put in place of the template's {{p issuer_rule }}.
+        "issuer_rule": Markup(rule_paragraph(rule_mm, _header_cell_mm())),
         "issuer_name": body.name,
         "issuer_short": _short_name(body),
     }

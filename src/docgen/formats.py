@@ -250,10 +250,44 @@ class Profile(_Rule):
     rules: Drawing
 
 
+# A drawn rule's length is stored in twips and read back from indents: half a millimetre of slack.
+_RULE_SLACK_MM = 0.5
+
+
+class IssuerRule(_Rule):
+    """The rule under the issuing body's name: a share of the name's width, not a length.
+
+    The one place that turns a name's printed width into the rule's length (the context, for
+    the templates) and judges a drawn rule against it (``docgen check``).
+    """
+
+    share: float  # what docgen draws
+    shares: Range  # what the rule allows
+    source: str
+
+    @model_validator(mode="after")
+    def _share_allowed(self) -> IssuerRule:
+        if not self.shares.low <= self.share <= self.shares.high:
+            raise ValueError(f"issuer_rule.share {self.share} is outside {self.shares.text()}")
+        return self
+
+    def length_mm(self, name_mm: float) -> float:
+        """The rule docgen draws under a name ``name_mm`` wide, to a tenth of a millimetre."""
+        return round(self.share * name_mm, 1)
+
+    def allows(self, rule_mm: float, name_mm: float) -> bool:
+        """Whether a rule ``rule_mm`` long is within the allowed shares of ``name_mm``."""
+        return (
+            self.shares.low * name_mm - _RULE_SLACK_MM
+            <= rule_mm
+            <= self.shares.high * name_mm + _RULE_SLACK_MM
+        )
+
+
 class Layout(_Rule):
     header_columns_mm: tuple[float, float]
     header_pull_mm: float
-    issuer_rule_mm: float
+    issuer_rule: IssuerRule
     summary_rule_mm: float
     signature_columns_mm: tuple[float, float]
     header_distance_mm: float

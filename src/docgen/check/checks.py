@@ -28,6 +28,7 @@ from docgen.check.find import (
 from docgen.check.fixes import describe as _describe
 from docgen.check.fixes import pt
 from docgen.check.read import Document, Para, Where, page_fields
+from docgen.check.rule import check_issuer_rule
 from docgen.check.text import TextEdits, number_edits, number_type
 from docgen.i18n import _
 
@@ -124,6 +125,7 @@ class Checker:
         self.fonts()
         for spot in self.layout.spots:
             self.element(spot)
+        check_issuer_rule(self)
         self.number()
         self.date()
         self.body()

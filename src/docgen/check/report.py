@@ -103,6 +103,7 @@ def rule_name(code: str) -> str:
         "recipients-head": _("Nơi nhận heading"),
         "recipients-archive": _("the Lưu line last"),
         "recipients-item-end": _("end of each item"),
+        "issuer-rule": _("length of the rule under the issuing body"),
     }
     return names.get(code, code)
 
