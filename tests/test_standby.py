@@ -41,18 +41,20 @@ def env():
     shutil.rmtree(runtime, ignore_errors=True)
 
 
-def _query(what: str, env: dict) -> dict | None:
+def _query(what: str, env: dict, cwd: Path | None = None) -> dict | None:
     """The standby's status (or stop it), asked from a process that sees docgen as the commands do."""
     code = f"import json; from docgen.cli import standby; print(json.dumps(standby.{what}()))"
-    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    out = subprocess.run(
+        [sys.executable, "-c", code], env=env, cwd=cwd, capture_output=True, text=True
+    )
     assert out.returncode == 0, out.stderr
     return json.loads(out.stdout)
 
 
-def _ready(env: dict, timeout: float = 20) -> dict:
+def _ready(env: dict, timeout: float = 20, cwd: Path | None = None) -> dict:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        state = _query("status", env)
+        state = _query("status", env, cwd)
         if state is not None:
             return state
         time.sleep(0.1)
@@ -326,21 +328,15 @@ def test_a_relative_pythonpath_gets_a_standby_of_the_same_docgen_and_replaces_it
             ignore=shutil.ignore_patterns("__pycache__"),
         )
         local = dict(env, PYTHONPATH="src")
-        done = subprocess.run(
-            [sys.executable, "-m", "docgen", "validate", str(SAMPLE)],
-            env=local, cwd=checkout, capture_output=True, text=True,
-        )  # fmt: skip
+        done = docgen("validate", str(SAMPLE), env=local, cwd=checkout)
         assert done.returncode == 0, done.stderr
-        first = _ready_in(local, checkout)
+        first = _ready(local, cwd=checkout)
         assert first["package"] == str(checkout / "src" / "docgen")
         edited = checkout / "src" / "docgen" / "cli" / "standby.py"
         edited.write_text(edited.read_text(encoding="utf-8") + "\n", encoding="utf-8")
-        done = subprocess.run(
-            [sys.executable, "-m", "docgen", "validate", str(SAMPLE)],
-            env=local, cwd=checkout, capture_output=True, text=True,
-        )  # fmt: skip
+        done = docgen("validate", str(SAMPLE), env=local, cwd=checkout)
         assert done.returncode == 0, done.stderr
-        second = _ready_in(local, checkout)
+        second = _ready(local, cwd=checkout)
         assert second["pid"] != first["pid"]
         deadline = time.monotonic() + 15
         while _alive(first["pid"]) and time.monotonic() < deadline:
@@ -348,20 +344,5 @@ def test_a_relative_pythonpath_gets_a_standby_of_the_same_docgen_and_replaces_it
         assert not _alive(first["pid"])
         assert len(list(Path(env["XDG_RUNTIME_DIR"]).glob("*/*.sock"))) == 1
     finally:
-        code = "from docgen.cli import standby; standby.stop()"
-        subprocess.run([sys.executable, "-c", code], env=local, cwd=checkout)
+        _query("stop", local, checkout)
         shutil.rmtree(checkout, ignore_errors=True)
-
-
-def _ready_in(env: dict, cwd: Path) -> dict:
-    code = "import json; from docgen.cli import standby; print(json.dumps(standby.status()))"
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        out = subprocess.run(
-            [sys.executable, "-c", code], env=env, cwd=cwd, capture_output=True, text=True
-        )
-        state = json.loads(out.stdout) if out.returncode == 0 else None
-        if state is not None:
-            return state
-        time.sleep(0.1)
-    raise AssertionError("no standby started")

@@ -40,14 +40,15 @@ __all__ = ["clear", "code_stamp", "folder", "get", "put"]
 #: Entries kept per kind; the oldest go first when a new one would pass it.
 MAX_ENTRIES = 2000
 
-_OFF = ("off", "0", "no", "false")
+OFF_VALUES = ("off", "0", "no", "false")
+"""What ``DOCGEN_CACHE_DIR`` (and ``DOCGEN_STANDBY``) may say to turn the thing off."""
 _CHECK = 16  # bytes of each entry's own hash, written before its data
 
 
 def folder() -> Path | None:
     """The cache folder, or None when the cache is turned off."""
     chosen = os.environ.get("DOCGEN_CACHE_DIR", "").strip()
-    if chosen.lower() in _OFF:
+    if chosen.lower() in OFF_VALUES:
         return None
     if chosen:
         return Path(chosen)

@@ -70,7 +70,6 @@ ROUTED = frozenset({"build", "validate", "certificates", "pdf", "check"})
 #: Seconds without a command after which a standby goes away.
 IDLE_SECONDS = 600
 
-_OFF = ("off", "0", "no", "false")
 _LOCALE_VARIABLES = ("LANG", "LC_ALL", "LC_CTYPE", "PYTHONIOENCODING", "PYTHONUTF8")
 _FRAME = struct.Struct("!I")
 _REAP_EVERY = 2.0  # seconds between collecting finished copies while no command comes
@@ -81,7 +80,9 @@ _REAP_EVERY = 2.0  # seconds between collecting finished copies while no command
 
 def turned_off() -> bool:
     """Whether the user turned the standby off (``DOCGEN_STANDBY=off``)."""
-    return os.environ.get("DOCGEN_STANDBY", "").strip().lower() in _OFF
+    from docgen.cache import OFF_VALUES
+
+    return os.environ.get("DOCGEN_STANDBY", "").strip().lower() in OFF_VALUES
 
 
 def enabled() -> bool:
@@ -319,11 +320,7 @@ def after_local_run(argv: list[str]) -> None:
     if command_of(argv[1:]) not in ROUTED or not enabled() or _completing():
         return
     address = socket_path()
-    if address is None:
-        return
-    conn = _connect(address)
-    if conn is not None:  # one is already there (a command that chose to run here)
-        conn.close()
+    if address is None or _answers(address):  # one is there (a command that chose to run here)
         return
     modules = _loadable(list(sys.modules))
     with contextlib.suppress(OSError, ValueError):
@@ -347,31 +344,33 @@ def after_local_run(argv: list[str]) -> None:
 
 def status() -> dict | None:
     """What the standby for this docgen reports of itself (pid, started, served), or None."""
-    if not enabled():
-        return None
-    address = socket_path()
+    return _ask(socket_path(), "status") if enabled() else None
+
+
+def stop() -> bool:
+    """Ask the standby for this docgen to go away now; whether there was one."""
+    return enabled() and _ask(socket_path(), "stop") is not None
+
+
+def _ask(address: Path | None, kind: str) -> dict | None:
+    """The standby at ``address``'s answer to a request of ``kind``, or None if none came."""
     conn = None if address is None else _connect(address)
     if conn is None:
         return None
     with conn:
         try:
-            _send(conn, {"kind": "status"})
+            _send(conn, {"kind": kind})
             return _read(conn.makefile("rb"))
         except (OSError, ValueError):
             return None
 
 
-def stop() -> bool:
-    """Ask the standby for this docgen to go away now; whether there was one."""
-    address = socket_path()
-    conn = None if address is None or not enabled() else _connect(address)
-    if conn is None:
-        return False
-    with conn:
-        with contextlib.suppress(OSError):
-            _send(conn, {"kind": "stop"})
-            _read(conn.makefile("rb"))
-    return True
+def _answers(address: Path) -> bool:
+    """Whether a standby listens at ``address``."""
+    conn = _connect(address)
+    if conn is not None:
+        conn.close()
+    return conn is not None
 
 
 # ---------------------------------------------------------------- the standby's side
@@ -393,9 +392,7 @@ def _serve(address: Path, package: str, modules: list[str]) -> None:
         # Two commands ending at once may both start a standby: the second finds the socket
         # taken (by a live standby) and leaves.
         fcntl.flock(lock, fcntl.LOCK_EX)
-        probe = _connect(address)
-        if probe is not None:
-            probe.close()
+        if _answers(address):
             return
         with contextlib.suppress(FileNotFoundError):
             address.unlink()  # left by a standby that was killed
@@ -435,21 +432,9 @@ def _retire_others(address: Path) -> None:
     for other in address.parent.glob("*.sock"):
         if other == address:
             continue
-        conn = _connect(other)
-        if conn is None:
-            continue
-        with conn:
-            try:
-                _send(conn, {"kind": "status"})
-                state = _read(conn.makefile("rb"))
-            except (OSError, ValueError):
-                continue
+        state = _ask(other, "status")
         if state and state.get("package") == _package() and state.get("python") == sys.executable:
-            conn = _connect(other)
-            if conn is not None:
-                with conn, contextlib.suppress(OSError, ValueError):
-                    _send(conn, {"kind": "stop"})
-                    _read(conn.makefile("rb"))
+            _ask(other, "stop")
 
 
 def _load(modules: list[str]) -> None:
