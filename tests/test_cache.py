@@ -56,7 +56,9 @@ def test_a_second_build_checks_opens_and_compiles_nothing(tmp_path, counted) -> 
     # the documents are the same bytes, cached work or not
     assert _docx(tmp_path / "one") == _docx(tmp_path / "two")
     kinds = {p.name for p in (tmp_path / "cache").iterdir()}
-    assert kinds == {"checked", "safe", "patched", "jinja"}
+    # "fonts" too when this process had not read them yet: the state header measures the
+    # issuing body's name (docgen.measure) even in a DOCX-only build.
+    assert kinds - {"fonts"} == {"checked", "safe", "patched", "jinja"}
 
 
 def test_the_cache_off_keeps_nothing_and_works_each_time(tmp_path, counted, monkeypatch) -> None:
